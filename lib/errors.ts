@@ -1,0 +1,88 @@
+// kiln's one error format: "<where>: expected <what> for <name>, got <value>".
+// TypeError for a wrong type, RangeError for a bad value or shape. Error text is API.
+
+/** Renders a value for an error message: numbers as written, arrays of sizes as [2, 3]. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'boolean' || typeof value === 'symbol') return String(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) {
+    if (value.length <= 8 && value.every((v) => typeof v === 'number')) return `[${value.join(', ')}]`;
+    return `an array of length ${value.length}`;
+  }
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as { length: number }).length})`;
+  const name = (value as object).constructor?.name;
+  if (name === 'Tensor' || name === 'Parameter' || name === 'Buffer') {
+    return `a Tensor of shape [${(value as { shape: number[] }).shape.join(', ')}]`;
+  }
+  return name && name !== 'Object' ? `a ${name}` : 'an object';
+}
+
+export function typeError(where: string, what: string, name: string, got: unknown): TypeError {
+  return new TypeError(`${where}: expected ${what} for ${name}, got ${describe(got)}`);
+}
+
+export function rangeError(where: string, what: string, name: string, got: unknown): RangeError {
+  return new RangeError(`${where}: expected ${what} for ${name}, got ${describe(got)}`);
+}
+
+/** A finite number. */
+export function checkNumber(where: string, name: string, v: unknown): number {
+  if (typeof v !== 'number') throw typeError(where, 'a number', name, v);
+  if (!Number.isFinite(v)) throw rangeError(where, 'a finite number', name, v);
+  return v;
+}
+
+/** An integer in [min, max]. */
+export function checkInt(where: string, name: string, v: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number') throw typeError(where, 'an integer', name, v);
+  if (!Number.isInteger(v) || v < min || v > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? (min === 0 ? 'a non-negative integer' : `an integer >= ${min}`) : `an integer in [${min}, ${max}]`;
+    throw rangeError(where, range, name, v);
+  }
+  return v;
+}
+
+/** A number in a range, with the bounds inclusive unless stated. */
+export function checkInRange(
+  where: string,
+  name: string,
+  v: unknown,
+  lo: number,
+  hi: number,
+  { loOpen = false, hiOpen = false } = {},
+): number {
+  checkNumber(where, name, v);
+  const x = v as number;
+  if ((loOpen ? x <= lo : x < lo) || (hiOpen ? x >= hi : x > hi)) {
+    throw rangeError(where, `${name} in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`, name, x);
+  }
+  return x;
+}
+
+export function checkBoolean(where: string, name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw typeError(where, 'a boolean', name, v);
+  return v;
+}
+
+/** One of a fixed set of strings; the message lists them, as PyTorch's calculate_gain does. */
+export function checkChoice<T extends string>(where: string, name: string, v: unknown, choices: readonly T[]): T {
+  if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) {
+    const list = choices.map((c) => `'${c}'`);
+    const alts = list.length <= 2 ? list.join(' or ') : `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
+    const err = `${where}: ${name} must be ${alts}, got ${describe(v)}`;
+    throw typeof v === 'string' ? new RangeError(err) : new TypeError(err);
+  }
+  return v as T;
+}
+
+/** An options object (or undefined); anything else is a TypeError. */
+export function checkOptions<T extends object>(where: string, opts: T | undefined): Partial<T> {
+  if (opts === undefined) return {};
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) throw typeError(where, 'an options object', 'options', opts);
+  return opts;
+}

@@ -1,0 +1,73 @@
+// Activation modules: thin wrappers over nn.functional.
+import { Tensor } from '../tensor';
+import { Module } from './module';
+import * as F from './functional/activation';
+import { checkChoice, checkNumber, checkOptions } from '../errors';
+
+/** max(0, x). */
+export class ReLU extends Module {
+  override forward(x: Tensor): Tensor {
+    return F.relu(x);
+  }
+}
+
+/** x for x >= 0, negativeSlope * x otherwise. @param opts `{ negativeSlope = 0.01 }` */
+export class LeakyReLU extends Module {
+  readonly negativeSlope: number;
+  constructor(opts: { negativeSlope?: number } = {}) {
+    super();
+    this.negativeSlope = checkNumber('LeakyReLU', 'negativeSlope', checkOptions('LeakyReLU', opts).negativeSlope ?? 0.01);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.leakyRelu(x, { negativeSlope: this.negativeSlope });
+  }
+  override extraRepr(): string {
+    return `negative_slope=${this.negativeSlope}`;
+  }
+}
+
+/** 1 / (1 + exp(-x)). */
+export class Sigmoid extends Module {
+  override forward(x: Tensor): Tensor {
+    return F.sigmoid(x);
+  }
+}
+
+/** tanh(x). */
+export class Tanh extends Module {
+  override forward(x: Tensor): Tensor {
+    return F.tanh(x);
+  }
+}
+
+/** GELU, exact (erf) or tanh-approximated. @param opts `{ approximate = 'none' }` */
+export class GELU extends Module {
+  readonly approximate: 'none' | 'tanh';
+  constructor(opts: { approximate?: 'none' | 'tanh' } = {}) {
+    super();
+    this.approximate = checkChoice('GELU', 'approximate', checkOptions('GELU', opts).approximate ?? 'none', ['none', 'tanh'] as const);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.gelu(x, { approximate: this.approximate });
+  }
+  override extraRepr(): string {
+    return `approximate='${this.approximate}'`;
+  }
+}
+
+/** SELU (Klambauer et al. 2017). */
+export class SELU extends Module {
+  override forward(x: Tensor): Tensor {
+    return F.selu(x);
+  }
+}
+
+/** softmax along dim. */
+export class Softmax extends Module {
+  constructor(readonly dim: number) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return F.softmax(x, this.dim);
+  }
+}

@@ -1,0 +1,4 @@
+// kiln.nn.functional: PyTorch's required arguments positionally, its optional ones in a
+// trailing options object with PyTorch's defaults.
+export { linear } from './linear';
+export { relu, leakyRelu, sigmoid, tanh, gelu, selu, softmax, logSoftmax } from './activation';

@@ -1,0 +1,47 @@
+// F.linear: y = x W^T + b over the last dimension, on the native linear kernel.
+import { Tensor, fromOp, checkTensor } from '../../tensor';
+import { formatShape } from '../../shape';
+import { native } from '../../native';
+import { typeError } from '../../errors';
+
+type LinearFn = {
+  linearForward(out: Float32Array, inp: Float32Array, w: Float32Array, b: Float32Array | null, N: number, C: number, OC: number): void;
+  linearBackward(dinp: Float32Array | null, dw: Float32Array | null, db: Float32Array | null, dout: Float32Array, inp: Float32Array, w: Float32Array, N: number, C: number, OC: number): void;
+};
+const k = native as unknown as LinearFn;
+
+/**
+ * Applies y = x W^T + b to the last dimension of x, as torch.nn.functional.linear.
+ * @param x (..., inFeatures)
+ * @param weight (outFeatures, inFeatures)
+ * @param opts `{ bias? }`: (outFeatures); a Tensor in third place is read as the bias too.
+ * @throws RangeError when the shapes do not fit.
+ * @example F.linear(x, w, { bias: b })
+ */
+export function linear(x: Tensor, weight: Tensor, opts?: { bias?: Tensor | null } | Tensor | null, where = 'linear'): Tensor {
+  checkTensor(where, 'input', x);
+  checkTensor(where, 'weight', weight);
+  const bias = opts instanceof Tensor ? opts : opts == null ? null : opts.bias ?? null;
+  if (opts != null && !(opts instanceof Tensor) && typeof opts !== 'object') throw typeError(where, 'an options object', 'options', opts);
+  if (bias !== null) checkTensor(where, 'bias', bias);
+  if (weight.ndim !== 2) throw new RangeError(`${where}: expected a 2-D weight, got ${formatShape(weight.shape)}`);
+  const [OC, C] = weight.shape;
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== C) {
+    throw new RangeError(`${where}: expected input with last dimension ${C}, got ${formatShape(x.shape)}`);
+  }
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== OC)) {
+    throw new RangeError(`${where}: expected bias of shape [${OC}], got ${formatShape(bias.shape)}`);
+  }
+  const N = x.numel / C || 0;
+  const outShape = [...x.shape.slice(0, -1), OC];
+  const out = new Float32Array(N * OC);
+  k.linearForward(out, x.data, weight.data, bias ? bias.data : null, N, C, OC);
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  return fromOp(out, outShape, inputs, 'linear', (g) => {
+    const dx = x.requiresGrad ? new Float32Array(x.numel) : null;
+    const dw = weight.requiresGrad ? new Float32Array(weight.numel) : null;
+    const db = bias && bias.requiresGrad ? new Float32Array(OC) : null;
+    k.linearBackward(dx, dw, db, g, x.data, weight.data, N, C, OC);
+    return [dx, dw, db];
+  });
+}

@@ -1,0 +1,214 @@
+// Module: the base of every layer and model, after torch.nn.Module and tinygrad's nn.
+//
+// Parameters, buffers and sub-modules register themselves by being assigned as properties;
+// the walks below read the instance's own properties in assignment order, which is the
+// registration order PyTorch's state_dict uses. Integer-like names (Sequential's '0', '1')
+// come first in ascending order, as JavaScript orders them, which is also PyTorch's order.
+import { Tensor } from '../tensor';
+import { Parameter, Buffer } from './parameter';
+import { formatShape } from '../shape';
+import { checkBoolean, typeError } from '../errors';
+
+/** camelCase property -> PyTorch's snake_case state-dict name (runningMean -> running_mean). */
+export function stateName(prop: string): string {
+  return prop.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+export interface LoadResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+/**
+ * Base class for layers and models: subclass it, assign Parameters, Buffers and Modules as
+ * properties, and override forward.
+ * @example
+ * class Net extends nn.Module {
+ *   fc = new nn.Linear(784, 10);
+ *   forward(x: Tensor) { return this.fc.forward(x); }
+ * }
+ */
+export class Module {
+  training = true;
+
+  /** Computes the output; subclasses override it. */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  forward(..._inputs: unknown[]): unknown {
+    throw new TypeError(`${this.constructor.name}.forward: not implemented (subclasses of Module override forward)`);
+  }
+
+  /** The same as forward, for code written in PyTorch's `model(x)` style. */
+  call(...inputs: unknown[]): unknown {
+    return this.forward(...inputs);
+  }
+
+  /** Direct sub-modules with their property names. */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const key of Object.keys(this)) {
+      const v = (this as Record<string, unknown>)[key];
+      if (v instanceof Module) out.push([key, v]);
+    }
+    return out;
+  }
+
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module and every descendant, depth first, with dotted names ('' for this one). */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    const seen = new Set<Module>([this]);
+    const walk = (m: Module, p: string) => {
+      for (const [name, child] of m.namedChildren()) {
+        if (seen.has(child)) continue;
+        seen.add(child);
+        const full = p ? `${p}.${name}` : name;
+        out.push([full, child]);
+        walk(child, full);
+      }
+    };
+    walk(this, prefix);
+    return out;
+  }
+
+  /** This module first, then every descendant. */
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** Own tensors of one kind, as [state name, property name, tensor]. */
+  private ownTensors<T extends Tensor>(kind: new (...args: never[]) => T): [string, string, T][] {
+    const out: [string, string, T][] = [];
+    for (const key of Object.keys(this)) {
+      const v = (this as Record<string, unknown>)[key];
+      if (v instanceof kind) out.push([stateName(key), key, v as T]);
+    }
+    return out;
+  }
+
+  /** [name, Parameter] pairs of this module and its descendants, each parameter once. */
+  namedParameters(): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    const seen = new Set<Tensor>();
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, , p] of m.ownTensors(Parameter)) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push([prefix ? `${prefix}.${name}` : name, p]);
+      }
+    }
+    return out;
+  }
+
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  namedBuffers(): [string, Buffer][] {
+    const out: [string, Buffer][] = [];
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, , b] of m.ownTensors(Buffer)) out.push([prefix ? `${prefix}.${name}` : name, b]);
+    }
+    return out;
+  }
+
+  buffers(): Buffer[] {
+    return this.namedBuffers().map(([, b]) => b);
+  }
+
+  /** Sets training mode here and in every descendant; returns this. */
+  train(mode = true): this {
+    checkBoolean(`${this.constructor.name}.train`, 'mode', mode);
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Evaluation mode (dropout off, BatchNorm on running statistics); returns this. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears every parameter's gradient (sets it to null, as PyTorch's default). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /** Calls fn on every descendant and then on this module, as torch's apply; returns this. */
+  apply(fn: (m: Module) => void): this {
+    if (typeof fn !== 'function') throw typeError(`${this.constructor.name}.apply`, 'a function', 'fn', fn);
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /**
+   * Parameters and persistent buffers by PyTorch's dotted names, in PyTorch's order
+   * (each module's parameters, then its buffers, then its children's). The tensors share
+   * the module's data and are detached from the graph.
+   */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    const visit = (m: Module, prefix: string) => {
+      for (const [name, , p] of m.ownTensors(Parameter)) out[prefix + name] = p.detach();
+      for (const [name, , b] of m.ownTensors(Buffer)) if (b.persistent) out[prefix + name] = b.detach();
+      for (const [name, child] of m.namedChildren()) visit(child, `${prefix}${name}.`);
+    };
+    visit(this, '');
+    return out;
+  }
+
+  /**
+   * Copies tensors into this module's parameters and buffers by name.
+   * @param opts `{ strict = true }`: with strict, missing or unexpected keys are an error.
+   * @throws RangeError naming missing keys, unexpected keys and shape mismatches.
+   */
+  loadStateDict(sd: Record<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
+    const where = `${this.constructor.name}.loadStateDict`;
+    if (sd === null || typeof sd !== 'object') throw typeError(where, 'a state dict (an object of Tensors)', 'stateDict', sd);
+    const strict = opts.strict ?? true;
+    checkBoolean(where, 'strict', strict);
+    const own = this.stateDict();
+    const missingKeys = Object.keys(own).filter((k) => !(k in sd));
+    const unexpectedKeys = Object.keys(sd).filter((k) => !(k in own));
+    const mismatched: string[] = [];
+    for (const [k, t] of Object.entries(own)) {
+      if (!(k in sd)) continue;
+      const src = sd[k];
+      if (!(src instanceof Tensor)) throw typeError(where, 'a Tensor', `stateDict['${k}']`, src);
+      if (src.shape.length !== t.shape.length || src.shape.some((s, i) => s !== t.shape[i])) {
+        mismatched.push(`${k}: expected shape ${formatShape(t.shape)}, got ${formatShape(src.shape)}`);
+      }
+    }
+    const problems: string[] = [];
+    if (strict && missingKeys.length) problems.push(`missing keys: ${missingKeys.join(', ')}`);
+    if (strict && unexpectedKeys.length) problems.push(`unexpected keys: ${unexpectedKeys.join(', ')}`);
+    if (mismatched.length) problems.push(`size mismatch: ${mismatched.join('; ')}`);
+    if (problems.length) throw new RangeError(`${where}: ${problems.join('. ')}`);
+    for (const [k, t] of Object.entries(own)) if (k in sd) t.data.set(sd[k].data);
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /** The part of the one-line description inside the parentheses (PyTorch's extra_repr). */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** A module tree like PyTorch's repr, with a parameter count at the top. */
+  toString(): string {
+    const lines = (m: Module): string => {
+      const kids = m.namedChildren();
+      const head = `${m.constructor.name}(${m.extraRepr()}`;
+      if (kids.length === 0) return `${head})`;
+      const body = kids.map(([n, c]) => `  (${n}): ${lines(c).split('\n').join('\n  ')}`).join('\n');
+      return `${head}${m.extraRepr() ? '\n' : '\n'}${body}\n)`;
+    };
+    const count = this.parameters().reduce((s, p) => s + p.numel, 0);
+    return `${lines(this)}\n(${count.toLocaleString('en-US')} parameters)`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}

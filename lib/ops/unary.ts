@@ -1,0 +1,34 @@
+// Elementwise functions of one tensor and their derivatives.
+import { Tensor, fromOp } from '../tensor';
+import { checkNumber } from '../errors';
+
+/** Applies f elementwise; `grad(x, y, g)` is dL/dx given y = f(x) and g = dL/dy. */
+function unaryOp(name: string, a: Tensor, f: (x: number) => number, grad: (x: number, y: number, g: number) => number): Tensor {
+  const x = a.data;
+  const n = x.length;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = f(x[i]);
+  return fromOp(out, a.shape.slice(), [a], name, (g) => {
+    const gx = new Float32Array(n);
+    for (let i = 0; i < n; i++) gx[i] = grad(x[i], out[i], g[i]);
+    return [gx];
+  });
+}
+
+export const neg = (a: Tensor) => unaryOp('neg', a, (x) => -x, (_x, _y, g) => -g);
+export const exp = (a: Tensor) => unaryOp('exp', a, Math.exp, (_x, y, g) => g * y);
+export const log = (a: Tensor) => unaryOp('log', a, Math.log, (x, _y, g) => g / x);
+export const sqrt = (a: Tensor) => unaryOp('sqrt', a, Math.sqrt, (_x, y, g) => g / (2 * y));
+// PyTorch: d|x|/dx = sign(x), 0 at 0.
+export const abs = (a: Tensor) => unaryOp('abs', a, Math.abs, (x, _y, g) => (x > 0 ? g : x < 0 ? -g : 0));
+export const relu = (a: Tensor) => unaryOp('relu', a, (x) => (x > 0 ? x : 0), (x, _y, g) => (x > 0 ? g : 0));
+export const sigmoid = (a: Tensor) =>
+  unaryOp('sigmoid', a, (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))), (_x, y, g) => g * y * (1 - y));
+export const tanh = (a: Tensor) => unaryOp('tanh', a, Math.tanh, (_x, y, g) => g * (1 - y * y));
+
+export function pow(a: Tensor, p: number): Tensor {
+  checkNumber('Tensor.pow', 'p', p);
+  if (p === 2) return unaryOp('pow', a, (x) => x * x, (x, _y, g) => 2 * x * g);
+  // PyTorch: the gradient of x^0 is 0 everywhere.
+  return unaryOp('pow', a, (x) => Math.pow(x, p), (x, _y, g) => (p === 0 ? 0 : g * p * Math.pow(x, p - 1)));
+}

@@ -1,0 +1,117 @@
+// Shape ops. Tensors are always contiguous, so reshape shares the buffer and transpose copies.
+import { Tensor, fromOp } from '../tensor';
+import { formatShape, normalizeDim, numelOf } from '../shape';
+import { rangeError, typeError } from '../errors';
+
+export function clone(t: Tensor): Tensor {
+  return fromOp(t.data.slice(), t.shape.slice(), [t], 'clone', (g) => [g]);
+}
+
+/** The same data in a new shape; one size may be -1 (inferred). Shares the buffer. */
+export function reshape(t: Tensor, shape: number | number[]): Tensor {
+  const where = 'Tensor.reshape';
+  const dims = typeof shape === 'number' ? [shape] : shape;
+  if (!Array.isArray(dims)) throw typeError(where, 'a number or an array of sizes', 'shape', shape);
+  let infer = -1;
+  let known = 1;
+  dims.forEach((d, i) => {
+    if (typeof d !== 'number') throw typeError(where, 'an array of sizes', 'shape', shape);
+    if (d === -1 && infer < 0) infer = i;
+    else if (!Number.isInteger(d) || d < 0) throw rangeError(where, 'non-negative integer sizes (one may be -1)', 'shape', dims);
+    else known *= d;
+  });
+  const out = dims.slice();
+  if (infer >= 0) {
+    if (known === 0 || t.numel % known !== 0) throw new RangeError(`${where}: shape ${formatShape(dims)} is invalid for input of size ${t.numel}`);
+    out[infer] = t.numel / known;
+  }
+  if (numelOf(out) !== t.numel) throw new RangeError(`${where}: shape ${formatShape(dims)} is invalid for input of size ${t.numel}`);
+  return fromOp(t.data, out, [t], 'reshape', (g) => [g]);
+}
+
+/** Merges dimensions startDim..endDim into one. */
+export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
+  const where = 'Tensor.flatten';
+  if (t.ndim === 0) return reshape(t, [1]);
+  const s = normalizeDim(where, startDim, t.ndim, 'startDim');
+  const e = normalizeDim(where, endDim, t.ndim, 'endDim');
+  if (s > e) throw rangeError(where, `endDim >= startDim (${s})`, 'endDim', endDim);
+  const shape = [...t.shape.slice(0, s), numelOf(t.shape.slice(s, e + 1)), ...t.shape.slice(e + 1)];
+  return reshape(t, shape);
+}
+
+export function squeeze(t: Tensor, dim?: number): Tensor {
+  if (dim === undefined) return reshape(t, t.shape.filter((s) => s !== 1));
+  const d = normalizeDim('Tensor.squeeze', dim, t.ndim);
+  if (t.shape[d] !== 1) return reshape(t, t.shape.slice());
+  return reshape(t, t.shape.filter((_, i) => i !== d));
+}
+
+export function unsqueeze(t: Tensor, dim: number): Tensor {
+  const d = normalizeDim('Tensor.unsqueeze', dim, t.ndim + 1);
+  const shape = t.shape.slice();
+  shape.splice(d, 0, 1);
+  return reshape(t, shape);
+}
+
+function permuteData(x: Float32Array, shape: number[], perm: number[]): Float32Array {
+  const nd = shape.length;
+  const out = new Float32Array(x.length);
+  const inStrides = new Array<number>(nd);
+  let s = 1;
+  for (let i = nd - 1; i >= 0; i--) {
+    inStrides[i] = s;
+    s *= shape[i];
+  }
+  if (nd === 2 && perm[0] === 1) {
+    const [r, c] = shape;
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = x[i * c + j];
+    return out;
+  }
+  const outShape = perm.map((p) => shape[p]);
+  const strides = perm.map((p) => inStrides[p]);
+  const idx = new Array<number>(nd).fill(0);
+  let off = 0;
+  for (let i = 0; i < x.length; i++) {
+    out[i] = x[off];
+    for (let d = nd - 1; d >= 0; d--) {
+      idx[d]++;
+      off += strides[d];
+      if (idx[d] < outShape[d]) break;
+      off -= strides[d] * outShape[d];
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** Reorders dimensions: result dim i is input dim dims[i]. Copies. */
+export function permute(t: Tensor, dims: number[]): Tensor {
+  const where = 'Tensor.permute';
+  if (!Array.isArray(dims)) throw typeError(where, 'an array of dimensions', 'dims', dims);
+  if (dims.length !== t.ndim) throw rangeError(where, `${t.ndim} dimensions`, 'dims', dims);
+  const perm = dims.map((d) => normalizeDim(where, d, t.ndim));
+  if (new Set(perm).size !== perm.length) throw rangeError(where, 'a permutation', 'dims', dims);
+  const inverse = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inverse[p] = i));
+  const outShape = perm.map((p) => t.shape[p]);
+  return fromOp(permuteData(t.data, t.shape, perm), outShape, [t], 'permute', (g) => [permuteData(g, outShape, inverse)]);
+}
+
+/** Swaps two dimensions. Copies. */
+export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
+  const where = 'Tensor.transpose';
+  const a = normalizeDim(where, dim0, t.ndim, 'dim0');
+  const b = normalizeDim(where, dim1, t.ndim, 'dim1');
+  const perm = t.shape.map((_, i) => i);
+  perm[a] = b;
+  perm[b] = a;
+  return permute(t, perm);
+}
+
+/** Transpose of a matrix; 0-D and 1-D tensors are returned as they are, as torch.t. */
+export function t(x: Tensor): Tensor {
+  if (x.ndim > 2) throw new RangeError(`Tensor.t: expected a tensor with at most 2 dimensions, got shape ${formatShape(x.shape)}`);
+  if (x.ndim < 2) return reshape(x, x.shape.slice());
+  return transpose(x, 0, 1);
+}

@@ -1,0 +1,96 @@
+// Random streams. A Generator is (seed, offset): value i of a draw is a pure function of
+// (seed, offset + i) computed natively (native/kernels/random.h), so a seed fixes the
+// weights and dropout masks whatever the thread count.
+import { checkInt, typeError } from './errors';
+import { native } from './native';
+
+const TWO_53 = 2 ** 53;
+
+/**
+ * An independent random stream, as torch.Generator.
+ * @param seed [67280421310721] a safe integer; negative seeds wrap modulo 2^53.
+ * @example const g = new Generator(42); const w = randn([3, 3], { generator: g });
+ */
+export class Generator {
+  private _seed = 0;
+  /** How many values this stream has drawn since it was seeded. */
+  offset = 0;
+
+  constructor(seed = 67280421310721) {
+    this.manualSeed(seed);
+  }
+
+  /** Re-seeds the stream and rewinds it. Returns this, as torch.Generator.manual_seed. */
+  manualSeed(seed: number): this {
+    checkInt('Generator.manualSeed', 'seed', seed, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    this._seed = seed < 0 ? seed + TWO_53 : seed;
+    this.offset = 0;
+    return this;
+  }
+
+  initialSeed(): number {
+    return this._seed;
+  }
+
+  get seed(): number {
+    return this._seed;
+  }
+
+  /** Reserves n values and returns the offset of the first; kernels draw (seed, offset + i). */
+  take(n: number): number {
+    const at = this.offset;
+    this.offset += n;
+    if (this.offset >= TWO_53) this.offset -= TWO_53;
+    return at;
+  }
+
+  /** Fills `out` with U(low, high). */
+  fillUniform(out: Float32Array, low = 0, high = 1): Float32Array {
+    native.randomUniform(out, low, high, this._seed, this.take(out.length));
+    return out;
+  }
+
+  /** Fills `out` with N(mean, std^2). */
+  fillNormal(out: Float32Array, mean = 0, std = 1): Float32Array {
+    native.randomNormal(out, mean, std, this._seed, this.take(out.length));
+    return out;
+  }
+}
+
+/** The stream used when no generator is given. */
+export const defaultGenerator = new Generator();
+
+/** Seeds the default generator, as torch.manual_seed. Returns it. */
+export function manualSeed(seed: number): Generator {
+  return defaultGenerator.manualSeed(seed);
+}
+
+/** Reads `{ generator }` from options: the given Generator or the default one. */
+export function generatorFrom(where: string, opts?: { generator?: Generator }): Generator {
+  const g = opts?.generator;
+  if (g === undefined || g === null) return defaultGenerator;
+  if (!(g instanceof Generator)) throw typeError(where, 'a Generator', 'generator', g);
+  return g;
+}
+
+// The random factories live here, beside the Generator they draw from.
+import { Tensor } from './tensor';
+import { checkShape, numelOf } from './shape';
+
+/**
+ * A tensor of N(0, 1) samples.
+ * @param opts `{ generator?, requiresGrad = false }`
+ * @example manualSeed(0); const w = randn([784, 256]);
+ */
+export function randn(shape: number | number[], opts: { generator?: Generator; requiresGrad?: boolean } = {}): Tensor {
+  const s = checkShape('randn', shape);
+  const g = generatorFrom('randn', opts);
+  return new Tensor(g.fillNormal(new Float32Array(numelOf(s))), s, opts.requiresGrad ?? false);
+}
+
+/** A tensor of U[0, 1) samples. @param opts `{ generator?, requiresGrad = false }` */
+export function rand(shape: number | number[], opts: { generator?: Generator; requiresGrad?: boolean } = {}): Tensor {
+  const s = checkShape('rand', shape);
+  const g = generatorFrom('rand', opts);
+  return new Tensor(g.fillUniform(new Float32Array(numelOf(s))), s, opts.requiresGrad ?? false);
+}

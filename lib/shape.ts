@@ -1,0 +1,81 @@
+// Shape arithmetic shared by tensors and layers.
+import { describe, rangeError, typeError } from './errors';
+
+/** The largest element count a tensor may have: kernels index with 32-bit ints. */
+export const MAX_NUMEL = 2 ** 31 - 1;
+
+export function numelOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** Validates a shape given as a number or an array of sizes; returns a fresh array. */
+export function checkShape(where: string, shape: unknown, name = 'shape'): number[] {
+  const dims = typeof shape === 'number' ? [shape] : shape;
+  if (!Array.isArray(dims)) throw typeError(where, 'a number or an array of sizes', name, shape);
+  let n = 1;
+  for (const d of dims) {
+    if (typeof d !== 'number') throw typeError(where, 'an array of sizes', name, shape);
+    if (!Number.isInteger(d) || d < 0) throw rangeError(where, 'non-negative integer sizes', name, dims);
+    n *= d;
+  }
+  if (n > MAX_NUMEL) throw new RangeError(`${where}: expected at most ${MAX_NUMEL} elements for ${name}, got ${describe(dims)} (${n})`);
+  return dims.slice();
+}
+
+/** Normalises a possibly negative dimension index against ndim. */
+export function normalizeDim(where: string, dim: unknown, ndim: number, name = 'dim'): number {
+  if (typeof dim !== 'number') throw typeError(where, 'an integer', name, dim);
+  const lo = ndim === 0 ? -1 : -ndim;
+  const hi = ndim === 0 ? 0 : ndim - 1;
+  if (!Number.isInteger(dim) || dim < lo || dim > hi) throw rangeError(where, `an integer in [${lo}, ${hi}]`, name, dim);
+  return dim < 0 ? dim + Math.max(ndim, 1) : dim;
+}
+
+/** NumPy broadcasting of two shapes. */
+export function broadcastShapes(where: string, a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = i < n - a.length ? 1 : a[i - (n - a.length)];
+    const db = i < n - b.length ? 1 : b[i - (n - b.length)];
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new RangeError(`${where}: shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together`);
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** Strides of `shape` when viewed in broadcast `outShape` (0 along broadcast dimensions). */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const n = outShape.length;
+  const strides = new Array<number>(n).fill(0);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const oi = i + n - shape.length;
+    strides[oi] = shape[i] === 1 ? 0 : s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Splits a shape around `dim` into (outer, size, inner) for reductions along it. */
+export function splitAt(shape: readonly number[], dim: number): [number, number, number] {
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < dim; i++) outer *= shape[i];
+  for (let i = dim + 1; i < shape.length; i++) inner *= shape[i];
+  return [outer, shape.length === 0 ? 1 : shape[dim], inner];
+}

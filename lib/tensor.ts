@@ -1,0 +1,394 @@
+// The Tensor: a float32, contiguous, row-major buffer with a shape, plus reverse-mode autograd.
+//
+// Autograd follows micrograd's engine.py: every op builds its result with `fromOp`, passing
+// a closure that maps the output's gradient to its inputs' gradients; `backward()` sorts the
+// graph once (iteratively, so deep graphs cannot overflow the stack) and runs the closures in
+// reverse order. Gradients accumulate into leaves' `.grad`, as PyTorch's.
+import { checkShape, formatShape, numelOf } from './shape';
+import { describe, rangeError, typeError } from './errors';
+import * as binary from './ops/binary';
+import * as unary from './ops/unary';
+import * as reduce from './ops/reduce';
+import * as view from './ops/view';
+import * as linalg from './ops/linalg';
+
+/** Maps the gradient of an op's output to the gradients of its inputs (null: no gradient). */
+export type BackwardFn = (grad: Float32Array) => (Float32Array | null)[];
+
+/** The recorded op that produced a tensor. */
+export interface GradFn {
+  name: string;
+  inputs: Tensor[];
+  backward: BackwardFn;
+}
+
+let gradEnabled = true;
+
+/** Whether ops record gradients now (false inside `noGrad`). */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/**
+ * Runs `fn` without recording gradients and returns its result, as `with torch.no_grad()`.
+ * @example const pred = noGrad(() => model.forward(x));
+ */
+export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw typeError('noGrad', 'a function', 'fn', fn);
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** Sets whether ops record gradients; returns the previous setting. */
+export function setGradEnabled(enabled: boolean): boolean {
+  const prev = gradEnabled;
+  gradEnabled = enabled;
+  return prev;
+}
+
+type Nested = number | Nested[];
+
+/**
+ * A float32 tensor. Construct with the factories (`tensor`, `zeros`, `randn`, ...).
+ * @example const x = tensor([[1, 2], [3, 4]], { requiresGrad: true }); x.mul(x).sum().backward();
+ */
+export class Tensor {
+  /** The live buffer: writes show in the tensor. */
+  data: Float32Array;
+  shape: number[];
+  grad: Tensor | null = null;
+  requiresGrad: boolean;
+  /** The op that produced this tensor, or null for a leaf. */
+  gradFn: GradFn | null = null;
+
+  /** Wraps `data` (not copied) with `shape`; prefer the factories, which validate. */
+  constructor(data: Float32Array, shape: number[], requiresGrad = false) {
+    if (!(data instanceof Float32Array)) throw typeError('Tensor', 'a Float32Array', 'data', data);
+    if (data.length !== numelOf(shape)) {
+      throw new RangeError(`Tensor: expected data of length ${numelOf(shape)} for shape ${formatShape(shape)}, got ${data.length}`);
+    }
+    this.data = data;
+    this.shape = shape;
+    this.requiresGrad = requiresGrad;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  get numel(): number {
+    return this.data.length;
+  }
+
+  /** True when no recorded op produced this tensor. */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /** Sets requiresGrad in place and returns this, as torch's requires_grad_(). */
+  requiresGrad_(flag = true): this {
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  // ---- autograd -------------------------------------------------------------------------
+
+  /**
+   * Computes gradients of this tensor with respect to every leaf that requires them.
+   * @param grad [1 for a one-element tensor] the gradient of some scalar with respect to this tensor.
+   * @throws RangeError when this tensor does not require grad, or when grad is omitted for a non-scalar.
+   */
+  backward(grad?: Tensor | number | Nested | Float32Array): void {
+    if (!this.requiresGrad) {
+      throw new RangeError('Tensor.backward: expected a tensor that requires grad (computed from a tensor with requiresGrad), got one that does not');
+    }
+    let seed: Float32Array;
+    if (grad === undefined || grad === null) {
+      if (this.numel !== 1) {
+        throw new RangeError(`Tensor.backward: grad can be omitted only for a one-element tensor, got shape ${formatShape(this.shape)}`);
+      }
+      seed = new Float32Array([1]);
+    } else {
+      const g = grad instanceof Tensor ? grad : tensor(grad as Nested);
+      if (g.numel !== this.numel) {
+        throw new RangeError(`Tensor.backward: expected grad of shape ${formatShape(this.shape)}, got ${formatShape(g.shape)}`);
+      }
+      seed = g.data.slice();
+    }
+    runBackward(this, seed);
+  }
+
+  /** A tensor sharing this one's data, cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape.slice(), false);
+  }
+
+  /** A copy of the data, differentiable. */
+  clone(): Tensor {
+    return view.clone(this);
+  }
+
+  /** The value of a one-element tensor as a number. */
+  item(): number {
+    if (this.numel !== 1) throw new RangeError(`Tensor.item: expected a tensor with one element, got shape ${formatShape(this.shape)}`);
+    return this.data[0];
+  }
+
+  /** The data as nested arrays (a number for shape []). */
+  toArray(): Nested {
+    const build = (dim: number, offset: number): Nested => {
+      if (dim === this.shape.length) return this.data[offset];
+      let stride = 1;
+      for (let i = dim + 1; i < this.shape.length; i++) stride *= this.shape[i];
+      const out: Nested[] = [];
+      for (let i = 0; i < this.shape[dim]; i++) out.push(build(dim + 1, offset + i * stride));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  // ---- ops (definitions and backward passes live in lib/ops) ----------------------------
+
+  add(other: Tensor | number): Tensor { return binary.add(this, other); }
+  sub(other: Tensor | number): Tensor { return binary.sub(this, other); }
+  mul(other: Tensor | number): Tensor { return binary.mul(this, other); }
+  div(other: Tensor | number): Tensor { return binary.div(this, other); }
+  neg(): Tensor { return unary.neg(this); }
+  exp(): Tensor { return unary.exp(this); }
+  log(): Tensor { return unary.log(this); }
+  sqrt(): Tensor { return unary.sqrt(this); }
+  abs(): Tensor { return unary.abs(this); }
+  pow(p: number): Tensor { return unary.pow(this, p); }
+  relu(): Tensor { return unary.relu(this); }
+  sigmoid(): Tensor { return unary.sigmoid(this); }
+  tanh(): Tensor { return unary.tanh(this); }
+  matmul(other: Tensor): Tensor { return linalg.matmul(this, other); }
+  t(): Tensor { return view.t(this); }
+  transpose(dim0: number, dim1: number): Tensor { return view.transpose(this, dim0, dim1); }
+  permute(dims: number[]): Tensor { return view.permute(this, dims); }
+  reshape(shape: number | number[]): Tensor { return view.reshape(this, shape); }
+  view(shape: number | number[]): Tensor { return view.reshape(this, shape); }
+  flatten(startDim = 0, endDim = -1): Tensor { return view.flatten(this, startDim, endDim); }
+  squeeze(dim?: number): Tensor { return view.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return view.unsqueeze(this, dim); }
+  sum(dim?: number | number[], keepDim = false): Tensor { return reduce.sum(this, dim, keepDim); }
+  mean(dim?: number | number[], keepDim = false): Tensor { return reduce.mean(this, dim, keepDim); }
+  max(dim?: number, keepDim = false): Tensor & { values: Tensor; indices: Tensor } { return reduce.max(this, dim, keepDim); }
+  argmax(dim?: number, keepDim = false): Tensor { return reduce.argmax(this, dim, keepDim); }
+  softmax(dim: number): Tensor { return reduce.softmax(this, dim); }
+  logSoftmax(dim: number): Tensor { return reduce.logSoftmax(this, dim); }
+
+  toString(): string {
+    const flags = this.requiresGrad ? (this.gradFn ? `, gradFn=${this.gradFn.name}` : ', requiresGrad') : '';
+    return `Tensor(shape=${formatShape(this.shape)}${flags})`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    if (this.numel > 0 && this.numel <= 64) return `${this.toString()} ${JSON.stringify(this.toArray())}`;
+    return this.toString();
+  }
+}
+
+/**
+ * Builds an op's result: records `backward` when grad mode is on and an input requires grad.
+ * `backward` may return arrays that alias its argument or each other: the engine copies
+ * before it accumulates into one.
+ */
+export function fromOp(data: Float32Array, shape: number[], inputs: Tensor[], name: string, backward: BackwardFn): Tensor {
+  const out = new Tensor(data, shape, false);
+  if (gradEnabled) {
+    for (let i = 0; i < inputs.length; i++) {
+      if (inputs[i].requiresGrad) {
+        out.requiresGrad = true;
+        out.gradFn = { name, inputs, backward };
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function topoSort(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const stack: [Tensor, number][] = [[root, 0]];
+  visited.add(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const inputs = top[0].gradFn ? top[0].gradFn.inputs : [];
+    if (top[1] < inputs.length) {
+      const next = inputs[top[1]++];
+      if (next.requiresGrad && !visited.has(next)) {
+        visited.add(next);
+        stack.push([next, 0]);
+      }
+    } else {
+      order.push(top[0]);
+      stack.pop();
+    }
+  }
+  return order;
+}
+
+function runBackward(root: Tensor, seed: Float32Array): void {
+  const order = topoSort(root);
+  // Gradient per tensor; `owned` says whether the engine may add into the array in place.
+  const grads = new Map<Tensor, { g: Float32Array; owned: boolean }>();
+  grads.set(root, { g: seed, owned: true });
+  for (let k = order.length - 1; k >= 0; k--) {
+    const t = order[k];
+    const entry = grads.get(t);
+    if (!entry) continue;
+    grads.delete(t);
+    if (t.gradFn === null) {
+      if (t.grad === null) {
+        t.grad = new Tensor(entry.owned ? entry.g : entry.g.slice(), t.shape.slice());
+      } else {
+        const acc = t.grad.data;
+        const g = entry.g;
+        for (let i = 0; i < acc.length; i++) acc[i] += g[i];
+      }
+      continue;
+    }
+    const inputGrads = t.gradFn.backward(entry.g);
+    const inputs = t.gradFn.inputs;
+    for (let i = 0; i < inputs.length; i++) {
+      const gi = inputGrads[i];
+      const inp = inputs[i];
+      if (!gi || !inp.requiresGrad) continue;
+      const prev = grads.get(inp);
+      if (!prev) {
+        grads.set(inp, { g: gi, owned: false });
+      } else {
+        if (!prev.owned) {
+          prev.g = prev.g.slice();
+          prev.owned = true;
+        }
+        const acc = prev.g;
+        for (let j = 0; j < acc.length; j++) acc[j] += gi[j];
+      }
+    }
+  }
+}
+
+// ---- factories ---------------------------------------------------------------------------
+
+function inferShape(where: string, values: Nested, shape: number[] = []): number[] {
+  if (typeof values === 'number') return shape;
+  if (!Array.isArray(values)) throw typeError(where, 'a number, nested arrays of numbers or a Float32Array', 'values', values);
+  shape.push(values.length);
+  if (values.length === 0) return shape;
+  return inferShape(where, values[0], shape);
+}
+
+function fillNested(where: string, values: Nested, shape: number[], dim: number, out: Float32Array, at: number): number {
+  if (dim === shape.length) {
+    if (typeof values !== 'number') throw typeError(where, 'a number', 'values (an element)', values);
+    out[at] = values;
+    return at + 1;
+  }
+  if (!Array.isArray(values) || values.length !== shape[dim]) {
+    throw new RangeError(`${where}: expected a rectangular nested array of shape ${formatShape(shape)}, got a ragged one (${describe(values)} at depth ${dim})`);
+  }
+  for (const v of values) at = fillNested(where, v, shape, dim + 1, out, at);
+  return at;
+}
+
+export interface TensorOptions {
+  shape?: number | number[];
+  requiresGrad?: boolean;
+}
+
+/**
+ * Creates a tensor from a number, nested arrays or a Float32Array (copied).
+ * @param values the data; a Float32Array is read flat, in `shape` if given.
+ * @param opts `{ shape?, requiresGrad = false }`
+ * @throws TypeError for non-numeric data; RangeError for ragged arrays or a shape that does not fit.
+ * @example tensor([[1, 2], [3, 4]]); tensor(new Float32Array(6), { shape: [2, 3] });
+ */
+export function tensor(values: Nested | Float32Array | ArrayLike<number>, opts: TensorOptions = {}): Tensor {
+  const where = 'tensor';
+  if (opts === null || typeof opts !== 'object') throw typeError(where, 'an options object', 'options', opts);
+  const requiresGrad = opts.requiresGrad ?? false;
+  if (typeof requiresGrad !== 'boolean') throw typeError(where, 'a boolean', 'requiresGrad', requiresGrad);
+  let data: Float32Array;
+  let shape: number[];
+  if (ArrayBuffer.isView(values)) {
+    if (values instanceof DataView || values instanceof BigInt64Array || values instanceof BigUint64Array) {
+      throw typeError(where, 'a number, nested arrays of numbers or a Float32Array', 'values', values);
+    }
+    data = Float32Array.from(values as ArrayLike<number>);
+    shape = [data.length];
+  } else {
+    shape = inferShape(where, values as Nested);
+    data = new Float32Array(numelOf(shape));
+    fillNested(where, values as Nested, shape, 0, data, 0);
+  }
+  if (opts.shape !== undefined) {
+    const s = checkShape(where, opts.shape);
+    if (numelOf(s) !== data.length) {
+      throw new RangeError(`${where}: expected ${numelOf(s)} values for shape ${formatShape(s)}, got ${data.length}`);
+    }
+    shape = s;
+  }
+  return new Tensor(data, shape, requiresGrad);
+}
+
+/** A tensor of zeros. @example zeros([2, 3]) */
+export function zeros(shape: number | number[]): Tensor {
+  const s = checkShape('zeros', shape);
+  return new Tensor(new Float32Array(numelOf(s)), s);
+}
+
+/** A tensor of ones. @example ones(3) */
+export function ones(shape: number | number[]): Tensor {
+  return full(shape, 1);
+}
+
+/** A tensor filled with `value`. @example full([2, 2], 0.5) */
+export function full(shape: number | number[], value: number): Tensor {
+  const s = checkShape('full', shape);
+  if (typeof value !== 'number') throw typeError('full', 'a number', 'value', value);
+  return new Tensor(new Float32Array(numelOf(s)).fill(value), s);
+}
+
+/** 0, 1, ..., n-1 (or start, start+step, ... below end). @example arange(5) */
+export function arange(n: number, end?: number, step = 1): Tensor {
+  const where = 'arange';
+  const start = end === undefined ? 0 : n;
+  const stop = end === undefined ? n : end;
+  for (const [name, v] of [['start', start], ['end', stop], ['step', step]] as const) {
+    if (typeof v !== 'number') throw typeError(where, 'a number', name, v);
+    if (!Number.isFinite(v)) throw rangeError(where, 'a finite number', name, v);
+  }
+  if (step === 0) throw rangeError(where, 'a non-zero number', 'step', step);
+  const count = Math.max(0, Math.ceil((stop - start) / step));
+  if (count > 2 ** 31 - 1) throw rangeError(where, 'at most 2^31-1 elements', 'end', stop);
+  const data = new Float32Array(count);
+  for (let i = 0; i < count; i++) data[i] = start + i * step;
+  return new Tensor(data, [count]);
+}
+
+/** The n x n identity (n x m with a second argument). @example eye(3) */
+export function eye(n: number, m: number = n): Tensor {
+  const s = checkShape('eye', [n, m], n === m ? 'n' : 'shape');
+  const t = new Tensor(new Float32Array(s[0] * s[1]), s);
+  for (let i = 0; i < Math.min(s[0], s[1]); i++) t.data[i * s[1] + i] = 1;
+  return t;
+}
+
+/** Wraps an existing Float32Array without copying (internal and for advanced users). */
+export function fromData(data: Float32Array, shape: number[]): Tensor {
+  return new Tensor(data, shape);
+}
+
+/** Accepts a Tensor where an op needs one. */
+export function checkTensor(where: string, name: string, t: unknown): Tensor {
+  if (!(t instanceof Tensor)) throw typeError(where, 'a Tensor', name, t);
+  return t;
+}

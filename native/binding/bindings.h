@@ -1,0 +1,12 @@
+// One Init function per kernel family; addon.cc calls each once.
+#pragma once
+#include <napi.h>
+
+namespace kiln {
+namespace binding {
+
+void InitCore(Napi::Env env, Napi::Object exports);
+void InitLinear(Napi::Env env, Napi::Object exports);
+
+}  // namespace binding
+}  // namespace kiln
