@@ -6,3 +6,4 @@ export { setNumThreads, getNumThreads, backendInfo } from './backend';
 export type { BackendInfo } from './backend';
 export * as nn from './nn';
 export * as data from './data';
+export { save, load } from './io';
