@@ -3,6 +3,7 @@ import { Tensor } from '../tensor';
 import { Generator, generatorFrom } from '../random';
 import { formatShape, numelOf, sameShape } from '../shape';
 import { checkBoolean, checkInt, checkOptions, typeError } from '../errors';
+import { checkOptionNames } from '../options';
 import { Dataset, TensorDataset } from './dataset';
 import { randperm } from './randperm';
 
@@ -14,13 +15,6 @@ export interface DataLoaderOptions {
 }
 
 const OPTION_NAMES = ['batchSize', 'shuffle', 'dropLast', 'generator'];
-
-/** Rejects option names kiln does not know (a typo such as batch_size would be silently ignored). */
-export function checkOptionNames(where: string, opts: object, names: readonly string[]): void {
-  for (const key of Object.keys(opts)) {
-    if (!names.includes(key)) throw typeError(where, `an option among ${names.join(', ')}`, 'option name', key);
-  }
-}
 
 /**
  * Iterates over a dataset in batches of `[x, y]`, as torch's DataLoader with the default

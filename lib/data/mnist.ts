@@ -5,7 +5,7 @@ import { Tensor } from '../tensor';
 import { Generator } from '../random';
 import { checkChoice, checkOptions } from '../errors';
 import { TensorDataset } from './dataset';
-import { checkOptionNames } from './loader';
+import { checkOptionNames } from '../options';
 import { randperm } from './randperm';
 
 /** Pixels per digit (28 x 28). */
