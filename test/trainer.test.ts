@@ -531,7 +531,7 @@ describe('Trainer option errors', () => {
     expectError(make({ ...ok, optimizer: { step() {} } }), 'TypeError', /for optimizer, got an object/);
     expectError(make({ optimizer }), 'TypeError', /Trainer: expected a loss \(a Module with forward\(output, target\), or a function\) for loss, got undefined/);
     expectError(make({ ...ok, loss: nn.Linear }), 'TypeError', /did you mean new Linear\(\)\?/);
-    expectError(make({ ...ok, metrics: ['f1'] }), 'RangeError', /Trainer: metrics\[i\] must be 'accuracy', got 'f1'/);
+    expectError(make({ ...ok, metrics: ['f1'] }), 'RangeError', /Trainer: metrics\[0\] must be 'accuracy', got 'f1'/);
     expectError(make({ ...ok, metrics: 'accuracy' }), 'TypeError', /expected an array of metric names/);
     expectError(make({ ...ok, clipGradNorm: 0 }), 'RangeError', /Trainer: expected a positive number for clipGradNorm, got 0/);
     expectError(make({ ...ok, clipGradNorm: NaN }), 'RangeError', /expected a finite number for clipGradNorm, got NaN/);

@@ -99,7 +99,7 @@ export class Trainer {
     this.scheduler = sched ?? null;
     const metrics = o.metrics ?? [];
     if (!Array.isArray(metrics)) throw typeError(where, "an array of metric names (['accuracy'])", 'metrics', metrics);
-    this.metrics = metrics.map((m) => checkChoice(where, 'metrics[i]', m, ['accuracy'] as const));
+    this.metrics = metrics.map((m, i) => checkChoice(where, `metrics[${i}]`, m, ['accuracy'] as const));
     if (o.clipGradNorm === undefined) this.clipGradNorm = null;
     else {
       const c = checkNumber(where, 'clipGradNorm', o.clipGradNorm);
