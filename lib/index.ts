@@ -5,3 +5,7 @@ export { Generator, manualSeed, defaultGenerator, randn, rand } from './random';
 export { setNumThreads, getNumThreads, backendInfo } from './backend';
 export type { BackendInfo } from './backend';
 export * as nn from './nn';
+export * as data from './data';
+export { save, load } from './io';
+export { Trainer, callbacks } from './trainer';
+export type { Callback, EpochLogs, BatchLogs, History, EvalResult, TrainerOptions, FitOptions } from './trainer';

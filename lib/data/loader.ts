@@ -1,0 +1,133 @@
+// DataLoader: batches of a dataset, optionally shuffled, as torch.utils.data.DataLoader.
+import { Tensor } from '../tensor';
+import { Generator, generatorFrom } from '../random';
+import { formatShape, numelOf, sameShape } from '../shape';
+import { checkBoolean, checkInt, checkOptions, typeError } from '../errors';
+import { checkOptionNames } from '../options';
+import { Dataset, TensorDataset } from './dataset';
+import { randperm } from './randperm';
+
+export interface DataLoaderOptions {
+  batchSize?: number;
+  shuffle?: boolean;
+  dropLast?: boolean;
+  generator?: Generator;
+}
+
+const OPTION_NAMES = ['batchSize', 'shuffle', 'dropLast', 'generator'];
+
+/**
+ * Iterates over a dataset in batches of `[x, y]`, as torch's DataLoader with the default
+ * collate: each batch stacks samples along a new first dimension, so a TensorDataset with
+ * x (N, 784) and y (N,) gives x (B, 784) and y (B,) (y stays a tensor of class indices).
+ *
+ * Iterating is synchronous and each pass is one epoch. With `shuffle`, every pass draws a
+ * fresh permutation from the generator, so a seeded Generator replays the same epochs.
+ * Batches are copies (rows gathered with typed-array copies), never views of the dataset.
+ * @param dataset a TensorDataset, or any `{ length, get(i) }` returning [Tensor, Tensor]
+ * @param opts `{ batchSize = 1, shuffle = false, dropLast = false, generator = the default generator }`
+ * @throws TypeError for a wrong type or an unknown option; RangeError for batchSize < 1.
+ * @example
+ * const loader = new data.DataLoader(ds, { batchSize: 64, shuffle: true, generator: new Generator(0) });
+ * for (const [x, y] of loader) { ... }
+ */
+export class DataLoader implements Iterable<[Tensor, Tensor]> {
+  readonly dataset: Dataset;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly generator: Generator;
+
+  constructor(dataset: Dataset, opts: DataLoaderOptions = {}) {
+    const where = 'DataLoader';
+    const o = checkOptions(where, opts);
+    checkOptionNames(where, o, OPTION_NAMES);
+    if (
+      dataset === null ||
+      typeof dataset !== 'object' ||
+      typeof (dataset as Dataset).get !== 'function' ||
+      typeof (dataset as Dataset).length !== 'number'
+    ) {
+      throw typeError(where, 'a dataset (a TensorDataset or an object with length and get(i))', 'dataset', dataset);
+    }
+    checkInt(where, 'dataset.length', dataset.length);
+    this.dataset = dataset;
+    this.batchSize = checkInt(where, 'batchSize', o.batchSize ?? 1, 1);
+    this.shuffle = checkBoolean(where, 'shuffle', o.shuffle ?? false);
+    this.dropLast = checkBoolean(where, 'dropLast', o.dropLast ?? false);
+    this.generator = generatorFrom(where, o);
+  }
+
+  /** The number of batches in one pass. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  *[Symbol.iterator](): Iterator<[Tensor, Tensor]> {
+    const n = this.dataset.length;
+    const order = this.shuffle ? randperm(n, this.generator) : null;
+    const batches = this.length;
+    for (let b = 0; b < batches; b++) {
+      const start = b * this.batchSize;
+      const end = Math.min(start + this.batchSize, n);
+      yield this.dataset instanceof TensorDataset
+        ? [gather(this.dataset.x, order, start, end), gather(this.dataset.y, order, start, end)]
+        : collate(this.dataset, order, start, end);
+    }
+  }
+
+  toString(): string {
+    return `DataLoader(batches=${this.length}, batchSize=${this.batchSize}, shuffle=${this.shuffle}, dropLast=${this.dropLast})`;
+  }
+}
+
+/** Rows order[start..end) of t (rows start..end when order is null) as a new tensor. */
+function gather(t: Tensor, order: Int32Array | null, start: number, end: number): Tensor {
+  const row = t.numel / t.shape[0];
+  const shape = [end - start, ...t.shape.slice(1)];
+  const src = t.data;
+  if (order === null) return new Tensor(src.slice(start * row, end * row), shape);
+  const out = new Float32Array((end - start) * row);
+  if (row === 1) {
+    for (let i = start; i < end; i++) out[i - start] = src[order[i]];
+  } else {
+    for (let i = start; i < end; i++) {
+      const r = order[i] * row;
+      out.set(src.subarray(r, r + row), (i - start) * row);
+    }
+  }
+  return new Tensor(out, shape);
+}
+
+/** Stacks dataset.get(i) for the batch's indices; every sample must have the first one's shapes. */
+function collate(dataset: Dataset, order: Int32Array | null, start: number, end: number): [Tensor, Tensor] {
+  const where = 'DataLoader';
+  const count = end - start;
+  let xs: Float32Array | null = null;
+  let ys: Float32Array | null = null;
+  let xShape: number[] = [];
+  let yShape: number[] = [];
+  for (let i = start; i < end; i++) {
+    const index = order === null ? i : order[i];
+    const item = dataset.get(index);
+    if (!Array.isArray(item) || item.length !== 2 || !(item[0] instanceof Tensor) || !(item[1] instanceof Tensor)) {
+      throw typeError(where, 'dataset.get to return [Tensor, Tensor]', `dataset.get(${index})`, item);
+    }
+    const [x, y] = item;
+    if (xs === null || ys === null) {
+      xShape = x.shape.slice();
+      yShape = y.shape.slice();
+      xs = new Float32Array(count * numelOf(xShape));
+      ys = new Float32Array(count * numelOf(yShape));
+    } else if (!sameShape(x.shape, xShape) || !sameShape(y.shape, yShape)) {
+      throw new RangeError(
+        `${where}: expected every sample of a batch to have the shapes of the first (x ${formatShape(xShape)}, y ${formatShape(yShape)}), ` +
+          `got x ${formatShape(x.shape)}, y ${formatShape(y.shape)} at index ${index}`,
+      );
+    }
+    xs.set(x.data, (i - start) * x.numel);
+    ys.set(y.data, (i - start) * y.numel);
+  }
+  return [new Tensor(xs!, [count, ...xShape]), new Tensor(ys!, [count, ...yShape])];
+}

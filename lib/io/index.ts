@@ -1,0 +1,3 @@
+// Checkpoints in the safetensors format.
+export { save } from './save';
+export { load } from './load';

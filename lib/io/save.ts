@@ -1,0 +1,104 @@
+// save: a state dict to a safetensors file, written atomically.
+import { promises as fsp } from 'fs';
+import * as path from 'path';
+import { randomBytes } from 'crypto';
+import { Tensor } from '../tensor';
+import { typeError } from '../errors';
+import { LITTLE_ENDIAN, METADATA_KEY, swap32 } from './safetensors';
+
+/** The header JSON and its byte length: tensors in the given order, padded with spaces to 8 bytes. */
+function encode(stateDict: Record<string, Tensor>, metadata: Record<string, string> | undefined): Buffer {
+  const parts: string[] = [];
+  if (metadata !== undefined) parts.push(`${JSON.stringify(METADATA_KEY)}:${JSON.stringify(metadata)}`);
+  const tensors: Tensor[] = [];
+  let offset = 0;
+  for (const [name, t] of Object.entries(stateDict)) {
+    const end = offset + t.numel * 4;
+    parts.push(`${JSON.stringify(name)}:{"dtype":"F32","shape":${JSON.stringify(t.shape)},"data_offsets":[${offset},${end}]}`);
+    tensors.push(t);
+    offset = end;
+  }
+  const json = Buffer.from(`{${parts.join(',')}}`, 'utf8');
+  const headerLength = Math.ceil(json.length / 8) * 8;
+  const bytes = Buffer.allocUnsafe(8 + headerLength + offset);
+  bytes.writeBigUInt64LE(BigInt(headerLength), 0);
+  json.copy(bytes, 8);
+  bytes.fill(0x20, 8 + json.length, 8 + headerLength);
+  let at = 8 + headerLength;
+  for (const t of tensors) {
+    const src = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    bytes.set(src, at);
+    if (!LITTLE_ENDIAN) swap32(bytes.subarray(at, at + src.length));
+    at += src.length;
+  }
+  return bytes;
+}
+
+/**
+ * Writes a state dict to a safetensors file (F32 tensors in the state dict's order), readable
+ * by Python's `safetensors.torch.load_file` and by `load`.
+ *
+ * The tensors are copied when save is called, so training may go on while the file is
+ * written. The write is atomic: the bytes go to a temporary file in the same folder
+ * (`.<name>.tmp-<pid>-<random>`), which is flushed to disk (fsync) and then renamed over
+ * `file`; a crash or error midway leaves any old file intact, and the temporary is removed.
+ * @param stateDict names to tensors, e.g. `model.stateDict()`
+ * @param file the path to write
+ * @param opts `{ metadata? }`: string-to-string pairs stored as the header's `__metadata__`
+ * @returns a Promise that resolves when the file is in place
+ * @throws TypeError (as a rejection) for a value that is not a Tensor, a non-string path or
+ * metadata; RangeError for a tensor named `__metadata__`; the file system's errors as they come.
+ * @example await kiln.save(model.stateDict(), 'model.safetensors');
+ */
+export async function save(stateDict: Record<string, Tensor>, file: string, opts: { metadata?: Record<string, string> } = {}): Promise<void> {
+  const where = 'save';
+  if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict) || stateDict instanceof Tensor) {
+    throw typeError(where, 'a state dict (an object of Tensors)', 'stateDict', stateDict);
+  }
+  for (const [name, t] of Object.entries(stateDict)) {
+    if (!(t instanceof Tensor)) throw typeError(where, 'a Tensor', `stateDict['${name}']`, t);
+    if (name === METADATA_KEY) throw new RangeError(`${where}: expected a tensor name other than '${METADATA_KEY}' (reserved by the format) for stateDict, got '${METADATA_KEY}'`);
+  }
+  if (typeof file !== 'string' || file === '') throw typeError(where, 'a file path (a non-empty string)', 'file', file);
+  if (opts === null || typeof opts !== 'object') throw typeError(where, 'an options object', 'options', opts);
+  const { metadata } = opts;
+  if (metadata !== undefined) {
+    if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw typeError(where, 'an object of strings', 'metadata', metadata);
+    for (const [k, v] of Object.entries(metadata)) if (typeof v !== 'string') throw typeError(where, 'a string', `metadata['${k}']`, v);
+  }
+  const bytes = encode(stateDict, metadata);
+
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  let fh: fsp.FileHandle | null = null;
+  try {
+    fh = await fsp.open(tmp, 'wx', 0o666);
+    let written = 0;
+    while (written < bytes.length) {
+      const { bytesWritten } = await fh.write(bytes, written, bytes.length - written, written);
+      written += bytesWritten;
+    }
+    await fh.sync();
+    await fh.close();
+    fh = null;
+    await fsp.rename(tmp, file);
+  } catch (e) {
+    if (fh) await fh.close().catch(() => undefined);
+    await fsp.unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+  await syncDir(dir);
+}
+
+/** Flushes the folder's entry for the rename, where the platform allows it (not on Windows). */
+async function syncDir(dir: string): Promise<void> {
+  let fh: fsp.FileHandle | null = null;
+  try {
+    fh = await fsp.open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // Opening or syncing a folder is not supported everywhere; the file itself is synced.
+  } finally {
+    if (fh) await fh.close().catch(() => undefined);
+  }
+}
