@@ -40,8 +40,9 @@ function onPath(cmd) {
 
 function missingTools() {
   const missing = [];
-  const cxx = process.env.CXX ? [process.env.CXX.split(/\s+/)[0]] : ['c++', 'g++', 'clang++'];
-  if (!cxx.some((c) => onPath(c) && c !== 'false')) missing.push(`a C++17 compiler (${process.env.CXX ? `$CXX='${process.env.CXX}' not found` : 'g++ or clang++'})`);
+  const envCxx = process.env.CXX ? process.env.CXX.split(/\s+/)[0] : '';
+  if (envCxx && (envCxx === 'false' || envCxx === 'true' || !onPath(envCxx))) missing.push(`a C++17 compiler ($CXX='${process.env.CXX}' is not one)`);
+  else if (!envCxx && !['c++', 'g++', 'clang++'].some(onPath)) missing.push('a C++17 compiler (g++ or clang++)');
   if (!onPath('make')) missing.push('make');
   if (!onPath('python3') && !onPath('python')) missing.push('python3 (node-gyp runs on it)');
   if (!findNodeGyp()) missing.push('node-gyp (run the install through npm, which bundles it, or npm install -g node-gyp)');
