@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { nativePath, supportedVariants } from '../lib/native';
+import { nativePath, supportedVariants, Variant } from '../lib/native';
 
 const V2 = ['cx16', 'lahf_lm', 'popcnt', 'sse4_1', 'sse4_2', 'ssse3'];
 const V3 = [...V2, 'avx', 'avx2', 'fma', 'bmi1', 'bmi2', 'f16c', 'movbe', 'abm'];
@@ -42,7 +42,7 @@ describe('supportedVariants', () => {
   test("this machine's list ends with the baseline and is ordered best first", () => {
     const mine = supportedVariants();
     expect(mine[mine.length - 1]).toBe('x86-64');
-    expect(['x86-64-v4', 'x86-64-v3', 'x86-64'].filter((v) => mine.includes(v))).toEqual(mine);
+    expect((['x86-64-v4', 'x86-64-v3', 'x86-64'] as Variant[]).filter((v) => mine.includes(v))).toEqual(mine);
   });
 });
 
