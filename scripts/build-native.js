@@ -2,19 +2,43 @@
 'use strict';
 // Builds the addon from source with node-gyp into build/Release/kiln.node (the 'local'
 // variant, tuned for this machine). Skipped when KILN_SKIP_NATIVE_BUILD=1.
+// scripts/prebuild.js and scripts/install.js reuse `nodeGyp` to run node-gyp the same way.
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-if (process.env.KILN_SKIP_NATIVE_BUILD === '1') process.exit(0);
-const gyp = require.resolve('node-gyp/bin/node-gyp.js');
-const jobs = process.env.JOBS || 'max';
-const args = [gyp, 'rebuild', `--jobs=${jobs}`];
-// Build against the running Node's own headers when it ships them (Debian's and most
-// installers do), so no header download is needed; npm passes its nodedir setting too.
-const prefix = path.resolve(path.dirname(process.execPath), '..');
-const nodedir = process.env.npm_config_nodedir || (fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h')) ? prefix : '');
-if (nodedir) args.push(`--nodedir=${nodedir}`);
-const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
-process.exit(r.status === null ? 1 : r.status);
+
+// node-gyp is a devDependency: a git checkout has it, an install of the tarball does not, but
+// npm hands its own bundled copy to lifecycle scripts as $npm_config_node_gyp.
+function findNodeGyp() {
+  try {
+    return require.resolve('node-gyp/bin/node-gyp.js');
+  } catch {
+    const bundled = process.env.npm_config_node_gyp;
+    return bundled && fs.existsSync(bundled) ? bundled : null;
+  }
+}
+
+/** Runs `node-gyp rebuild` in `cwd` (which holds binding.gyp); returns the spawnSync result. */
+function nodeGyp(cwd, { env = process.env, stdio = 'inherit' } = {}) {
+  const gyp = findNodeGyp();
+  if (!gyp) return { status: 1, error: new Error('node-gyp not found (neither a dependency nor $npm_config_node_gyp)') };
+  const jobs = env.JOBS || 'max';
+  const args = [gyp, 'rebuild', `--jobs=${jobs}`];
+  // Build against the running Node's own headers when it ships them (Debian's and most
+  // installers do), so no header download is needed; npm passes its nodedir setting too.
+  const prefix = path.resolve(path.dirname(process.execPath), '..');
+  const nodedir = env.npm_config_nodedir || (fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h')) ? prefix : '');
+  if (nodedir) args.push(`--nodedir=${nodedir}`);
+  return spawnSync(process.execPath, args, { cwd, env, stdio });
+}
+
+module.exports = { nodeGyp, findNodeGyp };
+
+if (require.main === module) {
+  if (process.env.KILN_SKIP_NATIVE_BUILD === '1') process.exit(0);
+  const r = nodeGyp(root);
+  if (r.error) process.stderr.write(`kiln: ${r.error.message}\n`);
+  process.exit(r.status === null ? 1 : r.status);
+}
