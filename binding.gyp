@@ -21,7 +21,7 @@
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": ["-std=c++17", "-O3", "-Wno-maybe-uninitialized", "-fexceptions", "-fvisibility=hidden", "<!@(node scripts/native-config.js arch)"],
-      "ldflags": ["-pthread"],
+      "ldflags": ["-pthread", "-static-libstdc++", "-static-libgcc"],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
