@@ -5,3 +5,4 @@ export { Generator, manualSeed, defaultGenerator, randn, rand } from './random';
 export { setNumThreads, getNumThreads, backendInfo } from './backend';
 export type { BackendInfo } from './backend';
 export * as nn from './nn';
+export * as optim from './optim';
