@@ -37,6 +37,16 @@ export type OptionsCheck<O> = (where: string, options: O, prefix: string) => voi
 
 const snakeToCamel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
+// torch options kiln does not implement: a state dict from PyTorch that turns one on must not
+// load silently (foreach only picks an implementation, so it is accepted and ignored).
+const UNSUPPORTED = ['maximize', 'capturable', 'differentiable', 'fused'];
+
+function rejectUnsupported(where: string, group: Record<string, unknown>, prefix: string): void {
+  for (const key of UNSUPPORTED) {
+    if (group[key]) throw new RangeError(`${where}: expected ${prefix}${key} false (kiln does not implement it), got ${describe(group[key])}`);
+  }
+}
+
 function isGroup(v: unknown): v is ParamGroupInput<unknown> {
   return v !== null && typeof v === 'object' && !(v instanceof Tensor) && 'params' in (v as object);
 }
@@ -57,7 +67,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state, created at a parameter's first step. */
   state = new Map<Tensor, ParamState>();
-  protected readonly check: OptionsCheck<O>;
+  // Typed without O so that an Optimizer<SGDOptions> is an Optimizer (a parameter of type O
+  // would make the class contravariant in O).
+  private readonly check: (where: string, options: unknown, prefix: string) => void;
 
   /**
    * @param params tensors, or an array of groups `{ params, ...overrides }`
@@ -67,7 +79,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    */
   constructor(params: Params<O>, defaults: O, check: OptionsCheck<O>) {
     const where = this.constructor.name;
-    this.check = check;
+    this.check = check as (where: string, options: unknown, prefix: string) => void;
     check(where, defaults, '');
     this.defaults = defaults;
     if (params === null || typeof params !== 'object' || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function' || params instanceof Tensor) {
@@ -101,6 +113,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     const merged: Record<string, unknown> = { ...(this.defaults as object), ...overrides, params };
     // Array options (betas) are copied so that groups never share them with the defaults.
     for (const [key, v] of Object.entries(merged)) if (key !== 'params' && Array.isArray(v)) merged[key] = v.slice();
+    rejectUnsupported(where, merged, `${name}.`);
     const full = merged as unknown as ParamGroup<O>;
     this.check(where, full, `${name}.`);
     this.paramGroups.push(full);
@@ -212,6 +225,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       for (const [key, value] of Object.entries(g)) {
         if (key !== 'params') group[snakeToCamel(key)] = Array.isArray(value) ? value.slice() : value;
       }
+      rejectUnsupported(where, group, `param_groups[${i}].`);
       group['params'] = this.paramGroups[i].params;
       const full = group as ParamGroup<O>;
       this.check(where, full, `param_groups[${i}].`);

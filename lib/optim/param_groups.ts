@@ -7,10 +7,10 @@ import { checkNonNegative } from './checks';
 import { typeError } from '../errors';
 
 /** A parameter group: tensors plus the weight decay that applies to them. */
-export interface DecayGroup {
+export type DecayGroup = {
   params: Tensor[];
   weightDecay: number;
-}
+};
 
 /**
  * Splits parameters into two groups: those with 2 or more dimensions get `weightDecay`, the

@@ -53,7 +53,8 @@ function classIndices(where: string, target: unknown, rowShape: number[], count:
     for (let i = 0; i < count; i++) {
       if (values[i] < 0 || values[i] >= C) throw rangeError(where, `a class index in [0, ${C})`, `target[${i}]`, values[i]);
     }
-    return values;
+    // A copy: the backward pass must see the targets of the forward pass.
+    return values.slice();
   }
   const out = new Int32Array(count);
   for (let i = 0; i < count; i++) {
