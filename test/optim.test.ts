@@ -189,6 +189,16 @@ describe('parameter groups and zeroGrad', () => {
     expect(opt.paramGroups[1].betas[0]).toBe(0.8);
   });
 
+  test('addParamGroup adds a group with the defaults filled in', () => {
+    const p = makeParams();
+    const opt = new optim.Adam([p.W], { lr: 0.01 });
+    opt.addParamGroup({ params: p.b, lr: 0.5 });
+    expect(opt.paramGroups[1]).toMatchObject({ lr: 0.5, eps: 1e-8, weightDecay: 0, amsgrad: false });
+    expect(opt.paramGroups[1].params).toEqual([p.b]);
+    expectError(() => opt.addParamGroup({ params: [p.W] }), 'RangeError', /Adam: expected each parameter once .*got paramGroups\[2\].params\[0\] again/);
+    expectError(() => opt.addParamGroup({ params: [p.frozen], eps: -1 }), 'RangeError', /Adam: expected a non-negative number for paramGroups\[2\].eps, got -1/);
+  });
+
   test('paramGroupsWithDecay: matrices decay, biases and norm weights do not', () => {
     const model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
     const [decay, noDecay] = optim.paramGroupsWithDecay(model, 0.1);
@@ -231,6 +241,13 @@ describe('bad settings', () => {
     expectError(() => new optim.AdamW(p(), { lr: '1e-3' as never }), 'TypeError', /AdamW: expected a number for lr, got '1e-3'/);
     expectError(() => new optim.Adam([{ params: p(), lr: -1 }]), 'RangeError', /Adam: expected a non-negative number for paramGroups\[0\].lr, got -1/);
   });
+  test("SGD's lr may be given per group instead, as torch's `required`", () => {
+    const a = tensor([1], { requiresGrad: true });
+    const b = tensor([2], { requiresGrad: true });
+    const opt = new optim.SGD([{ params: [a], lr: 0.1 }, { params: [b], lr: 0.2 }]);
+    expect(opt.paramGroups.map((g) => g.lr)).toEqual([0.1, 0.2]);
+    expectError(() => new optim.SGD([{ params: [a], lr: 0.1 }, { params: [b] }]), 'TypeError', /SGD: expected a number \(SGD has no default learning rate\) for paramGroups\[1\].lr, got undefined/);
+  });
   test('betas outside [0, 1)', () => {
     expectError(() => new optim.Adam(p(), { betas: [1, 0.999] }), 'RangeError', /Adam: expected a number in \[0, 1\) for betas\[0\], got 1/);
     expectError(() => new optim.AdamW(p(), { betas: [0.9, -0.1] }), 'RangeError', /AdamW: expected a number in \[0, 1\) for betas\[1\], got -0.1/);
@@ -249,9 +266,11 @@ describe('bad settings', () => {
   test('params: tensors or groups, not empty, each once, leaves only', () => {
     expectError(() => new optim.SGD([], { lr: 0.1 }), 'RangeError', /SGD: expected at least one parameter for params, got an empty list/);
     expectError(() => new optim.SGD(new nn.Linear(2, 2) as never, { lr: 0.1 }), 'TypeError', /expected an iterable of Tensors \(such as model.parameters\(\)\) or an array of parameter groups for params, got a Linear/);
-    expectError(() => new optim.SGD([1, 2] as never, { lr: 0.1 }), 'TypeError', /expected a Tensor for paramGroups\[0\].params\[0\], got 1/);
+    expectError(() => new optim.SGD([1, 2] as never, { lr: 0.1 }), 'TypeError', /SGD: expected a Tensor for params\[0\], got 1/);
+    expectError(() => new optim.SGD([{ params: [tensor([1])] }, { params: 'w' }] as never, { lr: 0.1 }), 'TypeError', /expected a Tensor for paramGroups\[1\].params\[0\], got 'w'/);
     const w = tensor([1], { requiresGrad: true });
-    expectError(() => new optim.SGD([{ params: [w] }, { params: [w] }], { lr: 0.1 }), 'RangeError', /each parameter in one group only, got paramGroups\[1\].params\[0\] twice/);
+    expectError(() => new optim.SGD([{ params: [w] }, { params: [w] }], { lr: 0.1 }), 'RangeError', /expected each parameter once \(in one group only\), got paramGroups\[1\].params\[0\] again/);
+    expectError(() => new optim.SGD([w, w], { lr: 0.1 }), 'RangeError', /got params\[1\] again/);
     expectError(() => new optim.SGD([w.mul(2)], { lr: 0.1 }), 'RangeError', /expected a leaf tensor .* got one computed by mul/);
   });
   test('a setting made invalid after construction is caught at step', () => {

@@ -32,8 +32,12 @@ export interface OptimizerStateDict {
 /** What `params` may be: tensors (a Module's `parameters()`), or an array of parameter groups. */
 export type Params<O> = Iterable<Tensor> | ParamGroupInput<O>[];
 
-/** Validates one complete set of options; `prefix` qualifies names ('paramGroups[1].'). */
-export type OptionsCheck<O> = (where: string, options: O, prefix: string) => void;
+/**
+ * Validates one complete set of options; `prefix` qualifies names ('paramGroups[1].').
+ * `isDefaults` marks the constructor's defaults, which may leave out a required option
+ * (SGD's lr) that every group then sets, as torch's `required`.
+ */
+export type OptionsCheck<O> = (where: string, options: O, prefix: string, isDefaults: boolean) => void;
 
 const snakeToCamel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -55,9 +59,11 @@ function isGroup(v: unknown): v is ParamGroupInput<unknown> {
  * The base class of optimisers: parameter groups, state, zeroGrad and state dicts.
  * Subclasses implement `step()`.
  * @example
- * class MyOpt extends Optimizer<{ lr: number }> {
- *   constructor(params: Params<{ lr: number }>) { super(params, { lr: 0.1 }, () => {}); }
- *   step() { ... }
+ * class SignSGD extends Optimizer<{ lr: number }> {
+ *   constructor(params: Iterable<Tensor>, lr = 0.01) { super(params, { lr }, (where, o) => checkNumber(where, 'lr', o.lr)); }
+ *   step() {
+ *     for (const g of this.paramGroups) for (const p of g.params) p.grad?.data.forEach((d, i) => (p.data[i] -= g.lr * Math.sign(d)));
+ *   }
  * }
  */
 export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
@@ -69,7 +75,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   state = new Map<Tensor, ParamState>();
   // Typed without O so that an Optimizer<SGDOptions> is an Optimizer (a parameter of type O
   // would make the class contravariant in O).
-  private readonly check: (where: string, options: unknown, prefix: string) => void;
+  private readonly check: (where: string, options: unknown, prefix: string, isDefaults: boolean) => void;
 
   /**
    * @param params tensors, or an array of groups `{ params, ...overrides }`
@@ -79,16 +85,17 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    */
   constructor(params: Params<O>, defaults: O, check: OptionsCheck<O>) {
     const where = this.constructor.name;
-    this.check = check as (where: string, options: unknown, prefix: string) => void;
-    check(where, defaults, '');
+    this.check = check as (where: string, options: unknown, prefix: string, isDefaults: boolean) => void;
+    check(where, defaults, '', true);
     this.defaults = defaults;
     if (params === null || typeof params !== 'object' || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function' || params instanceof Tensor) {
       throw typeError(where, 'an iterable of Tensors (such as model.parameters()) or an array of parameter groups', 'params', params);
     }
     const list = Array.from(params as Iterable<unknown>);
     if (list.length === 0) throw new RangeError(`${where}: expected at least one parameter for params, got an empty list`);
-    const groups = isGroup(list[0]) ? list : [{ params: list }];
-    groups.forEach((g, i) => this.addParamGroup(g as ParamGroupInput<O>, i));
+    // Plain tensors make one group, whose errors name `params` and `lr`, not paramGroups[0].
+    if (isGroup(list[0])) list.forEach((g) => this.addGroup(g as ParamGroupInput<O>, true));
+    else this.addGroup({ params: list } as unknown as ParamGroupInput<O>, false);
   }
 
   /**
@@ -96,26 +103,32 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * torch's add_param_group; for fine-tuning layers that were frozen.
    * @throws TypeError for a group without tensors; RangeError for a parameter already in a group or invalid options.
    */
-  addParamGroup(group: ParamGroupInput<O>, index = this.paramGroups.length): void {
+  addParamGroup(group: ParamGroupInput<O>): void {
+    this.addGroup(group, true);
+  }
+
+  private addGroup(group: ParamGroupInput<O>, named: boolean): void {
     const where = this.constructor.name;
-    const name = `paramGroups[${index}]`;
+    const name = `paramGroups[${this.paramGroups.length}]`;
+    const prefix = named ? `${name}.` : '';
     if (!isGroup(group)) throw typeError(where, 'a parameter group ({ params, ...options })', name, group);
     const raw = group.params;
     const params: unknown[] = raw instanceof Tensor ? [raw] : raw !== null && typeof raw === 'object' && Symbol.iterator in raw ? Array.from(raw as Iterable<unknown>) : [raw];
     const seen = new Set<Tensor>(this.paramGroups.flatMap((g) => g.params));
     params.forEach((p, j) => {
-      if (!(p instanceof Tensor)) throw typeError(where, 'a Tensor', `${name}.params[${j}]`, p);
-      if (!p.isLeaf) throw new RangeError(`${where}: expected a leaf tensor (not the result of an op) for ${name}.params[${j}], got one computed by ${p.gradFn!.name}`);
-      if (seen.has(p)) throw new RangeError(`${where}: expected each parameter in one group only, got ${name}.params[${j}] twice`);
+      const pname = `${prefix}params[${j}]`;
+      if (!(p instanceof Tensor)) throw typeError(where, 'a Tensor', pname, p);
+      if (!p.isLeaf) throw new RangeError(`${where}: expected a leaf tensor (not the result of an op) for ${pname}, got one computed by ${p.gradFn!.name}`);
+      if (seen.has(p)) throw new RangeError(`${where}: expected each parameter once (in one group only), got ${pname} again`);
       seen.add(p);
     });
     const overrides = Object.fromEntries(Object.entries(group).filter(([, v]) => v !== undefined));
     const merged: Record<string, unknown> = { ...(this.defaults as object), ...overrides, params };
     // Array options (betas) are copied so that groups never share them with the defaults.
     for (const [key, v] of Object.entries(merged)) if (key !== 'params' && Array.isArray(v)) merged[key] = v.slice();
-    rejectUnsupported(where, merged, `${name}.`);
+    rejectUnsupported(where, merged, prefix);
     const full = merged as unknown as ParamGroup<O>;
-    this.check(where, full, `${name}.`);
+    this.check(where, full, prefix, false);
     this.paramGroups.push(full);
   }
 
@@ -127,7 +140,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
   /** Validates a group's options as they are now (the user may have changed them); step calls it. */
   checkGroup(group: ParamGroup<O>, index: number): void {
-    this.check(`${this.constructor.name}.step`, group, `paramGroups[${index}].`);
+    this.check(`${this.constructor.name}.step`, group, `paramGroups[${index}].`, false);
   }
 
   /**
@@ -228,7 +241,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       rejectUnsupported(where, group, `param_groups[${i}].`);
       group['params'] = this.paramGroups[i].params;
       const full = group as ParamGroup<O>;
-      this.check(where, full, `param_groups[${i}].`);
+      this.check(where, full, `param_groups[${i}].`, false);
       return full;
     });
     this.paramGroups = groups;

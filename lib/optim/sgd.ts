@@ -19,9 +19,10 @@ export interface SGDOptions {
   weightDecay: number;
 }
 
-function checkSgd(where: string, o: SGDOptions, prefix: string): void {
-  if (o.lr === undefined) throw typeError(where, 'a number (SGD has no default learning rate)', `${prefix}lr`, o.lr);
-  checkNonNegative(where, `${prefix}lr`, o.lr);
+function checkSgd(where: string, o: SGDOptions, prefix: string, isDefaults: boolean): void {
+  // lr is required, as torch's `required`: in the options, or else in every group.
+  if (o.lr === undefined && !isDefaults) throw typeError(where, 'a number (SGD has no default learning rate)', `${prefix}lr`, o.lr);
+  if (o.lr !== undefined) checkNonNegative(where, `${prefix}lr`, o.lr);
   checkNonNegative(where, `${prefix}momentum`, o.momentum);
   checkNumber(where, `${prefix}dampening`, o.dampening);
   checkNonNegative(where, `${prefix}weightDecay`, o.weightDecay);
@@ -39,12 +40,12 @@ function checkSgd(where: string, o: SGDOptions, prefix: string): void {
  *   d = nesterov ? d + momentum * b : b;  p -= lr * d.
  * State per parameter: `momentum_buffer` (null when momentum is 0).
  * @param params tensors (`model.parameters()`) or groups `{ params, ...overrides }`
- * @param opts `{ lr, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 }` (lr is required)
+ * @param opts `{ lr, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 }`: lr is required, here or in every group
  * @throws TypeError without lr; RangeError for a negative lr, momentum or weightDecay, or nesterov without momentum > 0 and dampening 0.
  * @example const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  */
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: Params<SGDOptions>, opts: { lr: number } & Partial<SGDOptions>) {
+  constructor(params: Params<SGDOptions>, opts: { lr?: number } & Partial<SGDOptions> = {}) {
     const o = checkOptions('SGD', opts);
     super(params, { lr: o.lr as number, momentum: o.momentum ?? 0, dampening: o.dampening ?? 0, nesterov: o.nesterov ?? false, weightDecay: o.weightDecay ?? 0 }, checkSgd);
   }
