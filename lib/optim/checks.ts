@@ -1,6 +1,6 @@
 // Option checks shared by the optimisers, in kiln's error format; the conditions are
 // torch.optim's ("Invalid learning rate", "Invalid beta parameter at index 0", ...).
-import { checkBoolean, checkNumber, rangeError, typeError } from '../errors';
+import { checkNumber, rangeError, typeError } from '../errors';
 
 /** A finite number >= 0 (lr, eps, weightDecay, momentum). */
 export function checkNonNegative(where: string, name: string, v: unknown): number {
@@ -19,4 +19,3 @@ export function checkBetas(where: string, name: string, v: unknown): [number, nu
   return v as [number, number];
 }
 
-export { checkBoolean };
