@@ -34,6 +34,21 @@ describe('clipGradNorm matches torch.nn.utils.clip_grad_norm_', () => {
     expect(nn.utils.clipGradNorm(new nn.Linear(3, 2).parameters(), 1)).toBe(0);
   });
 
+  test('non-finite norms behave as torch: inf zeroes the gradients, NaN spreads', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3], { requiresGrad: true });
+    a.grad = tensor([Infinity, 1]);
+    b.grad = tensor([2]);
+    expect(nn.utils.clipGradNorm([a, b], 1)).toBe(Infinity);
+    // max_norm / (inf + 1e-6) = 0; inf * 0 = NaN, as in torch.
+    expect(Array.from(a.grad.data)).toEqual([NaN, 0]);
+    expect(Array.from(b.grad.data)).toEqual([0]);
+    a.grad = tensor([NaN, 1]);
+    b.grad = tensor([2]);
+    expect(nn.utils.clipGradNorm([a, b], 1)).toBeNaN();
+    expect(Array.from(b.grad.data)).toEqual([NaN]);
+  });
+
   test('a single tensor is accepted', () => {
     const p = tensor([3, 4], { requiresGrad: true });
     p.grad = tensor([3, 4]);
@@ -49,6 +64,10 @@ describe('clipGradNorm matches torch.nn.utils.clip_grad_norm_', () => {
     expectError(() => nn.utils.clipGradNorm(p, 1, { normType: '2' as never }), 'TypeError', /expected a number for normType, got '2'/);
     expectError(() => nn.utils.clipGradNorm(5 as never, 1), 'TypeError', /expected a Tensor or an iterable of Tensors for parameters, got 5/);
     expectError(() => nn.utils.clipGradNorm([p[0], 'w'] as never, 1), 'TypeError', /expected a Tensor for parameters\[1\], got 'w'/);
+    const k = (require('../lib/native') as { native: Record<string, (...a: unknown[]) => unknown> }).native;
+    expectError(() => k.sumAbsPow([1, 2], 2), 'TypeError', /sumAbsPow: expected a Float32Array for x, got an array/);
+    expectError(() => k.sumAbsPow(new Float32Array(2), -1), 'RangeError', /sumAbsPow: expected a non-negative number for p, got -1/);
+    expectError(() => k.scaleInPlace(new Float32Array(2), NaN), 'RangeError', /scaleInPlace: expected a finite number for c, got NaN/);
     p[0].grad = tensor([Infinity]);
     expectError(() => nn.utils.clipGradNorm(p, 1, { errorIfNonfinite: true }), 'RangeError', /expected a finite total norm of order 2 for the gradients, got Infinity/);
   });

@@ -60,7 +60,8 @@ export function clipGradNorm(parameters: Tensor | Iterable<Tensor>, maxNorm: num
   }
   const coef = max / (total + 1e-6);
   // As torch: the coefficient is clamped to 1, so only a smaller one changes anything; a NaN
-  // norm propagates into the gradients, as it does there.
-  if (!(coef >= 1)) for (const g of grads) k.scaleInPlace(g, coef);
+  // norm makes every gradient NaN, as multiplying by it does there.
+  if (Number.isNaN(coef)) for (const g of grads) g.fill(NaN);
+  else if (coef < 1) for (const g of grads) k.scaleInPlace(g, coef);
   return total;
 }
