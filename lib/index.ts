@@ -9,3 +9,4 @@ export * as data from './data';
 export { save, load } from './io';
 export { Trainer, callbacks } from './trainer';
 export type { Callback, EpochLogs, BatchLogs, History, EvalResult, TrainerOptions, FitOptions } from './trainer';
+export * as optim from './optim';

@@ -7,3 +7,5 @@ export { Sequential } from './sequential';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, GELU, SELU, Softmax } from './activation';
 export { Flatten } from './flatten';
 export * as functional from './functional';
+export { CrossEntropyLoss, MSELoss, L1Loss, BCEWithLogitsLoss } from './loss';
+export * as utils from './utils';

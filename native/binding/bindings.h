@@ -7,6 +7,8 @@ namespace binding {
 
 void InitCore(Napi::Env env, Napi::Object exports);
 void InitLinear(Napi::Env env, Napi::Object exports);
+void InitCrossEntropy(Napi::Env env, Napi::Object exports);
+void InitOptim(Napi::Env env, Napi::Object exports);
 
 }  // namespace binding
 }  // namespace kiln

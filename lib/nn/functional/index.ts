@@ -2,3 +2,5 @@
 // trailing options object with PyTorch's defaults.
 export { linear } from './linear';
 export { relu, leakyRelu, sigmoid, tanh, gelu, selu, softmax, logSoftmax } from './activation';
+export { crossEntropy, mseLoss, l1Loss, binaryCrossEntropyWithLogits } from './loss';
+export type { Reduction, Targets, CrossEntropyOptions, BCEWithLogitsOptions } from './loss';

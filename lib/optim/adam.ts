@@ -1,0 +1,99 @@
+// torch.optim.Adam and the update it shares with AdamW: one fused native call per parameter
+// (native/kernels/optim.h) does the moments, AMSGrad's maximum, bias corrections and the step.
+import { Tensor } from '../tensor';
+import { native } from '../native';
+import { checkBoolean, checkOptions } from '../errors';
+import { Optimizer, Params, ParamState, gradOf, runClosure } from './optimizer';
+import { checkBetas, checkNonNegative } from './checks';
+
+type AdamFn = {
+  adamStep(param: Float32Array, expAvg: Float32Array, expAvgSq: Float32Array, maxExpAvgSq: Float32Array | null, grad: Float32Array, step: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: boolean): void;
+};
+const k = native as unknown as AdamFn;
+
+export interface AdamOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+}
+
+/** Validates Adam's and AdamW's options with torch's conditions. */
+export function checkAdam(where: string, o: AdamOptions, prefix: string): void {
+  checkNonNegative(where, `${prefix}lr`, o.lr);
+  checkNonNegative(where, `${prefix}eps`, o.eps);
+  checkBetas(where, `${prefix}betas`, o.betas);
+  checkNonNegative(where, `${prefix}weightDecay`, o.weightDecay);
+  checkBoolean(where, `${prefix}amsgrad`, o.amsgrad);
+}
+
+/** Fills in Adam-family defaults; AdamW differs only in its weightDecay default. */
+export function adamDefaults(where: string, opts: Partial<AdamOptions> | undefined, weightDecay: number): AdamOptions {
+  const o = checkOptions(where, opts);
+  return {
+    lr: o.lr ?? 1e-3,
+    betas: o.betas ?? [0.9, 0.999],
+    eps: o.eps ?? 1e-8,
+    weightDecay: o.weightDecay ?? weightDecay,
+    amsgrad: o.amsgrad ?? false,
+  };
+}
+
+const zerosLike = (p: Tensor) => new Tensor(new Float32Array(p.numel), p.shape.slice());
+
+/** The state a parameter gets at its first step, with PyTorch's keys and order. */
+function initState(st: ParamState | undefined, p: Tensor, amsgrad: boolean): ParamState {
+  const s = st ?? {};
+  s.step ??= new Tensor(new Float32Array(1), []);
+  s.exp_avg ??= zerosLike(p);
+  s.exp_avg_sq ??= zerosLike(p);
+  if (amsgrad) s.max_exp_avg_sq ??= zerosLike(p);
+  return s;
+}
+
+/**
+ * One Adam or AdamW step over every group: `decoupled` chooses AdamW's p *= 1 - lr * wd
+ * over Adam's g += wd * p. Parameters without a gradient are skipped.
+ */
+export function adamUpdate(opt: Optimizer<AdamOptions>, decoupled: boolean, closure: (() => unknown) | undefined): unknown {
+  const where = `${opt.constructor.name}.step`;
+  const loss = runClosure(where, closure);
+  opt.paramGroups.forEach((g, gi) => {
+    opt.checkGroup(g, gi);
+    const [beta1, beta2] = g.betas;
+    for (const p of g.params) {
+      const grad = gradOf(where, p);
+      if (grad === null) continue;
+      const st = initState(opt.state.get(p), p, g.amsgrad);
+      opt.state.set(p, st);
+      const step = st.step!.data;
+      step[0] += 1;
+      const vmax = g.amsgrad ? st.max_exp_avg_sq!.data : null;
+      k.adamStep(p.data, st.exp_avg!.data, st.exp_avg_sq!.data, vmax, grad, step[0], g.lr, beta1, beta2, g.eps, g.weightDecay, decoupled);
+    }
+  });
+  return loss;
+}
+
+/**
+ * Adam (Kingma & Ba 2015), as torch.optim.Adam, with weight decay ADDED TO THE GRADIENT
+ * (coupled L2: g += weightDecay * p) and optional AMSGrad (Reddi et al. 2018):
+ *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  (amsgrad: vmax = max(vmax, v))
+ *   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).
+ * State per parameter: `step`, `exp_avg`, `exp_avg_sq` (and `max_exp_avg_sq` with amsgrad).
+ * @param params tensors (`model.parameters()`) or groups `{ params, ...overrides }`
+ * @param opts `{ lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false }`
+ * @throws RangeError for a negative lr, eps or weightDecay, or betas outside [0, 1).
+ * @example const opt = new optim.Adam(model.parameters(), { lr: 3e-4 });
+ */
+export class Adam extends Optimizer<AdamOptions> {
+  constructor(params: Params<AdamOptions>, opts?: Partial<AdamOptions>) {
+    super(params, adamDefaults('Adam', opts, 0), checkAdam);
+  }
+
+  /** One update of every parameter with a gradient (those without are skipped). */
+  override step(closure?: () => unknown): unknown {
+    return adamUpdate(this, false, closure);
+  }
+}

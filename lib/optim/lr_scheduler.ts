@@ -1,0 +1,206 @@
+// Learning-rate schedulers, after torch.optim.lr_scheduler: each sets every group's lr from
+// its closed form in the step count, lr_t = f(base_lr, t), so the sequence does not drift
+// with rounding and a scheduler restored from a state dict resumes exactly.
+//
+// As PyTorch's: construction records each group's `initialLr` (PyTorch's 'initial_lr') as
+// the base lr and takes step 0, so the optimiser starts at f(base_lr, 0); call
+// `scheduler.step()` after `optimizer.step()`, once per epoch (or per iteration).
+import { Optimizer } from './optimizer';
+import { checkInRange, checkInt, checkNumber, checkOptions, typeError } from '../errors';
+
+/** A scheduler's state in PyTorch's layout (`last_epoch`, `base_lrs`, `_last_lr`, its options). */
+export type SchedulerStateDict = Record<string, unknown>;
+
+/**
+ * The base of the schedulers: owns the step count and the base learning rates.
+ * Subclasses give the closed form `lrAt(baseLr, t)`.
+ */
+export abstract class LRScheduler {
+  readonly optimizer: Optimizer;
+  /** The base lr of each group (its `initialLr`). */
+  baseLrs: number[] = [];
+  /** The step count t: 0 after construction, +1 per `step()`. */
+  lastEpoch = -1;
+  protected lastLrs: number[] = [];
+  protected stepCount = 0;
+
+  constructor(optimizer: Optimizer) {
+    const where = this.constructor.name;
+    if (!(optimizer instanceof Optimizer)) throw typeError(where, 'an Optimizer', 'optimizer', optimizer);
+    this.optimizer = optimizer;
+  }
+
+  /**
+   * Called by each subclass once its options are valid: records each group's initialLr
+   * (kept if already set, so schedulers can be stacked) as the base lr, and takes step 0.
+   */
+  protected start(): void {
+    for (const g of this.optimizer.paramGroups) g.initialLr ??= g.lr;
+    this.baseLrs = this.optimizer.paramGroups.map((g) => g.initialLr as number);
+    this.step();
+  }
+
+  /** The lr of a group whose base lr is `baseLr`, at step t. */
+  protected abstract lrAt(baseLr: number, t: number): number;
+
+  /** The options a subclass adds to its state dict, by PyTorch's names. */
+  protected abstract options(): Record<string, number>;
+
+  /** Sets them back from a state dict. */
+  protected abstract setOptions(sd: Record<string, unknown>): void;
+
+  /** Advances one step and sets every group's lr. */
+  step(): void {
+    this.stepCount += 1;
+    this.lastEpoch += 1;
+    const groups = this.optimizer.paramGroups;
+    if (groups.length !== this.baseLrs.length) {
+      throw new RangeError(`${this.constructor.name}.step: expected ${this.baseLrs.length} parameter groups (as when the scheduler was made), got ${groups.length}`);
+    }
+    groups.forEach((g, i) => {
+      g.lr = this.lrAt(this.baseLrs[i], this.lastEpoch);
+    });
+    this.lastLrs = groups.map((g) => g.lr);
+  }
+
+  /** The lr of each group as this scheduler last set it, as torch's get_last_lr(). */
+  getLastLr(): number[] {
+    return this.lastLrs.slice();
+  }
+
+  /** `{ ...options, base_lrs, last_epoch, _step_count, _last_lr }`, as torch's state_dict. */
+  stateDict(): SchedulerStateDict {
+    return { ...this.options(), base_lrs: this.baseLrs.slice(), last_epoch: this.lastEpoch, _step_count: this.stepCount, _last_lr: this.lastLrs.slice() };
+  }
+
+  /**
+   * Restores a state dict from `stateDict()`; the optimiser's lrs are not touched (restore
+   * the optimiser's own state dict for those), as in PyTorch.
+   * @throws TypeError for a malformed state dict; RangeError for a different group count.
+   */
+  loadStateDict(sd: SchedulerStateDict): void {
+    const where = `${this.constructor.name}.loadStateDict`;
+    if (sd === null || typeof sd !== 'object') throw typeError(where, 'a state dict', 'stateDict', sd);
+    const lrs = sd['base_lrs'];
+    if (!Array.isArray(lrs) || !lrs.every((v) => typeof v === 'number')) throw typeError(where, 'an array of numbers', 'base_lrs', lrs);
+    if (lrs.length !== this.optimizer.paramGroups.length) {
+      throw new RangeError(`${where}: expected ${this.optimizer.paramGroups.length} base_lrs (one per parameter group), got ${lrs.length}`);
+    }
+    this.setOptions(sd);
+    this.baseLrs = lrs.slice();
+    this.lastEpoch = checkInt(where, 'last_epoch', sd['last_epoch'], -1);
+    this.stepCount = checkInt(where, '_step_count', sd['_step_count'] ?? this.lastEpoch + 1, 0);
+    const last = sd['_last_lr'];
+    this.lastLrs = Array.isArray(last) ? (last as number[]).slice() : this.baseLrs.map((b) => this.lrAt(b, this.lastEpoch));
+  }
+}
+
+/**
+ * Multiplies the lr by gamma every stepSize steps, as torch.optim.lr_scheduler.StepLR:
+ * lr_t = base_lr * gamma^floor(t / stepSize).
+ * @param opts `{ stepSize, gamma = 0.1 }`: stepSize a positive integer
+ * @throws TypeError for a non-Optimizer or a missing stepSize; RangeError for a stepSize below 1 or a non-finite gamma.
+ * @example const sched = new optim.lrScheduler.StepLR(opt, { stepSize: 30, gamma: 0.1 });
+ */
+export class StepLR extends LRScheduler {
+  stepSize: number;
+  gamma: number;
+
+  constructor(optimizer: Optimizer, opts: { stepSize: number; gamma?: number }) {
+    super(optimizer);
+    const o = checkOptions('StepLR', opts);
+    this.stepSize = checkInt('StepLR', 'stepSize', o.stepSize, 1);
+    this.gamma = checkNumber('StepLR', 'gamma', o.gamma ?? 0.1);
+    this.start();
+  }
+
+  protected lrAt(baseLr: number, t: number): number {
+    return baseLr * this.gamma ** Math.floor(t / this.stepSize);
+  }
+
+  protected options(): Record<string, number> {
+    return { step_size: this.stepSize, gamma: this.gamma };
+  }
+
+  protected setOptions(sd: Record<string, unknown>): void {
+    const where = 'StepLR.loadStateDict';
+    this.stepSize = checkInt(where, 'step_size', sd['step_size'], 1);
+    this.gamma = checkNumber(where, 'gamma', sd['gamma']);
+  }
+}
+
+/**
+ * Cosine annealing (Loshchilov & Hutter 2017, SGDR, without restarts), as
+ * torch.optim.lr_scheduler.CosineAnnealingLR:
+ * lr_t = etaMin + (base_lr - etaMin) * (1 + cos(pi * t / tMax)) / 2.
+ * Past tMax the cosine continues (rising again), as PyTorch's.
+ * @param opts `{ tMax, etaMin = 0 }`: tMax a positive integer
+ * @throws TypeError for a non-Optimizer or a missing tMax; RangeError for a tMax below 1 or a non-finite etaMin.
+ * @example const sched = new optim.lrScheduler.CosineAnnealingLR(opt, { tMax: 100, etaMin: 1e-5 });
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  tMax: number;
+  etaMin: number;
+
+  constructor(optimizer: Optimizer, opts: { tMax: number; etaMin?: number }) {
+    super(optimizer);
+    const o = checkOptions('CosineAnnealingLR', opts);
+    this.tMax = checkInt('CosineAnnealingLR', 'tMax', o.tMax, 1);
+    this.etaMin = checkNumber('CosineAnnealingLR', 'etaMin', o.etaMin ?? 0);
+    this.start();
+  }
+
+  protected lrAt(baseLr: number, t: number): number {
+    return this.etaMin + ((baseLr - this.etaMin) * (1 + Math.cos((Math.PI * t) / this.tMax))) / 2;
+  }
+
+  protected options(): Record<string, number> {
+    return { T_max: this.tMax, eta_min: this.etaMin };
+  }
+
+  protected setOptions(sd: Record<string, unknown>): void {
+    const where = 'CosineAnnealingLR.loadStateDict';
+    this.tMax = checkInt(where, 'T_max', sd['T_max'], 1);
+    this.etaMin = checkNumber(where, 'eta_min', sd['eta_min']);
+  }
+}
+
+/**
+ * Scales the lr linearly from startFactor to endFactor over totalIters steps, then holds it,
+ * as torch.optim.lr_scheduler.LinearLR (the usual warm-up):
+ * lr_t = base_lr * (startFactor + (endFactor - startFactor) * min(t, totalIters) / totalIters).
+ * @param opts `{ startFactor = 1/3, endFactor = 1, totalIters = 5 }`: factors in [0, 1] (startFactor above 0), totalIters a positive integer
+ * @throws TypeError for a non-Optimizer; RangeError for factors outside those ranges or totalIters below 1.
+ * @example const warmup = new optim.lrScheduler.LinearLR(opt, { startFactor: 0.1, totalIters: 100 });
+ */
+export class LinearLR extends LRScheduler {
+  startFactor: number;
+  endFactor: number;
+  totalIters: number;
+
+  constructor(optimizer: Optimizer, opts: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
+    super(optimizer);
+    const o = checkOptions('LinearLR', opts);
+    // torch: "Starting multiplicative factor expected to be between 0 and 1" (and 0 would
+    // divide by zero in its chained form, so it is excluded there as here).
+    this.startFactor = checkInRange('LinearLR', 'startFactor', o.startFactor ?? 1 / 3, 0, 1, { loOpen: true });
+    this.endFactor = checkInRange('LinearLR', 'endFactor', o.endFactor ?? 1, 0, 1);
+    this.totalIters = checkInt('LinearLR', 'totalIters', o.totalIters ?? 5, 1);
+    this.start();
+  }
+
+  protected lrAt(baseLr: number, t: number): number {
+    return baseLr * (this.startFactor + ((this.endFactor - this.startFactor) * Math.min(this.totalIters, t)) / this.totalIters);
+  }
+
+  protected options(): Record<string, number> {
+    return { start_factor: this.startFactor, end_factor: this.endFactor, total_iters: this.totalIters };
+  }
+
+  protected setOptions(sd: Record<string, unknown>): void {
+    const where = 'LinearLR.loadStateDict';
+    this.startFactor = checkInRange(where, 'start_factor', sd['start_factor'], 0, 1, { loOpen: true });
+    this.endFactor = checkInRange(where, 'end_factor', sd['end_factor'], 0, 1);
+    this.totalIters = checkInt(where, 'total_iters', sd['total_iters'], 1);
+  }
+}

@@ -1,0 +1,282 @@
+// Optimizer: the base of SGD, Adam and AdamW, after torch.optim.Optimizer.
+//
+// It owns the parameter groups (each a list of tensors plus its options, read afresh at
+// every step, so `opt.paramGroups[0].lr = 0.01` takes effect at the next step), the
+// per-parameter state, zeroGrad, and stateDict/loadStateDict in PyTorch's layout. Subclasses
+// validate their options and implement `step` with one fused native call per parameter.
+import { Tensor, setGradEnabled } from '../tensor';
+import { stateName } from '../nn/module';
+import { describe, typeError } from '../errors';
+import { formatShape, sameShape } from '../shape';
+
+/** Options every optimiser has: the learning rate. */
+export interface BaseOptions {
+  lr: number;
+}
+
+/** A parameter group as given to a constructor: tensors plus options overriding the defaults. */
+export type ParamGroupInput<O> = { params: Iterable<Tensor> | Tensor } & Partial<O> & Record<string, unknown>;
+
+/** A parameter group as the optimiser holds it. `initialLr` is set by learning-rate schedulers. */
+export type ParamGroup<O> = O & { params: Tensor[]; initialLr?: number } & Record<string, unknown>;
+
+/** Per-parameter state: PyTorch's keys (`step`, `exp_avg`, `exp_avg_sq`, `max_exp_avg_sq`, `momentum_buffer`). */
+export type ParamState = Record<string, Tensor | null>;
+
+/** An optimiser's state in PyTorch's layout: parameters are numbered across groups in order. */
+export interface OptimizerStateDict {
+  state: Record<number, ParamState>;
+  param_groups: Record<string, unknown>[];
+}
+
+/** What `params` may be: tensors (a Module's `parameters()`), or an array of parameter groups. */
+export type Params<O> = Iterable<Tensor> | ParamGroupInput<O>[];
+
+/**
+ * Validates one complete set of options; `prefix` qualifies names ('paramGroups[1].').
+ * `isDefaults` marks the constructor's defaults, which may leave out a required option
+ * (SGD's lr) that every group then sets, as torch's `required`.
+ */
+export type OptionsCheck<O> = (where: string, options: O, prefix: string, isDefaults: boolean) => void;
+
+const snakeToCamel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+// torch options kiln does not implement: a state dict from PyTorch that turns one on must not
+// load silently (foreach only picks an implementation, so it is accepted and ignored).
+const UNSUPPORTED = ['maximize', 'capturable', 'differentiable', 'fused'];
+
+function rejectUnsupported(where: string, group: Record<string, unknown>, prefix: string): void {
+  for (const key of UNSUPPORTED) {
+    if (group[key]) throw new RangeError(`${where}: expected ${prefix}${key} false (kiln does not implement it), got ${describe(group[key])}`);
+  }
+}
+
+function isGroup(v: unknown): v is ParamGroupInput<unknown> {
+  return v !== null && typeof v === 'object' && !(v instanceof Tensor) && 'params' in (v as object);
+}
+
+/**
+ * The base class of optimisers: parameter groups, state, zeroGrad and state dicts.
+ * Subclasses implement `step()`.
+ * @example
+ * class SignSGD extends Optimizer<{ lr: number }> {
+ *   constructor(params: Iterable<Tensor>, lr = 0.01) { super(params, { lr }, (where, o) => checkNumber(where, 'lr', o.lr)); }
+ *   step() {
+ *     for (const g of this.paramGroups) for (const p of g.params) p.grad?.data.forEach((d, i) => (p.data[i] -= g.lr * Math.sign(d)));
+ *   }
+ * }
+ */
+export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
+  /** The options a group takes when it does not override them. */
+  readonly defaults: O;
+  /** The groups: `paramGroups[i].lr` and the other options are read at every step. */
+  paramGroups: ParamGroup<O>[] = [];
+  /** Per-parameter state, created at a parameter's first step. */
+  state = new Map<Tensor, ParamState>();
+  // Typed without O so that an Optimizer<SGDOptions> is an Optimizer (a parameter of type O
+  // would make the class contravariant in O).
+  private readonly check: (where: string, options: unknown, prefix: string, isDefaults: boolean) => void;
+
+  /**
+   * @param params tensors, or an array of groups `{ params, ...overrides }`
+   * @param defaults the options of groups that do not override them
+   * @param check validates a complete set of options (throws with kiln's error format)
+   * @throws TypeError when params is not tensors or groups; RangeError for an empty parameter list, a parameter in two groups, or invalid options.
+   */
+  constructor(params: Params<O>, defaults: O, check: OptionsCheck<O>) {
+    const where = this.constructor.name;
+    this.check = check as (where: string, options: unknown, prefix: string, isDefaults: boolean) => void;
+    check(where, defaults, '', true);
+    this.defaults = defaults;
+    if (params === null || typeof params !== 'object' || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function' || params instanceof Tensor) {
+      throw typeError(where, 'an iterable of Tensors (such as model.parameters()) or an array of parameter groups', 'params', params);
+    }
+    const list = Array.from(params as Iterable<unknown>);
+    if (list.length === 0) throw new RangeError(`${where}: expected at least one parameter for params, got an empty list`);
+    // Plain tensors make one group, whose errors name `params` and `lr`, not paramGroups[0].
+    if (isGroup(list[0])) list.forEach((g) => this.addGroup(g as ParamGroupInput<O>, true));
+    else this.addGroup({ params: list } as unknown as ParamGroupInput<O>, false);
+  }
+
+  /**
+   * Adds a group of parameters with its own options (the defaults fill the rest), as
+   * torch's add_param_group; for fine-tuning layers that were frozen.
+   * @throws TypeError for a group without tensors; RangeError for a parameter already in a group or invalid options.
+   */
+  addParamGroup(group: ParamGroupInput<O>): void {
+    this.addGroup(group, true);
+  }
+
+  private addGroup(group: ParamGroupInput<O>, named: boolean): void {
+    const where = this.constructor.name;
+    const name = `paramGroups[${this.paramGroups.length}]`;
+    const prefix = named ? `${name}.` : '';
+    if (!isGroup(group)) throw typeError(where, 'a parameter group ({ params, ...options })', name, group);
+    const raw = group.params;
+    const params: unknown[] = raw instanceof Tensor ? [raw] : raw !== null && typeof raw === 'object' && Symbol.iterator in raw ? Array.from(raw as Iterable<unknown>) : [raw];
+    const seen = new Set<Tensor>(this.paramGroups.flatMap((g) => g.params));
+    params.forEach((p, j) => {
+      const pname = `${prefix}params[${j}]`;
+      if (!(p instanceof Tensor)) throw typeError(where, 'a Tensor', pname, p);
+      if (!p.isLeaf) throw new RangeError(`${where}: expected a leaf tensor (not the result of an op) for ${pname}, got one computed by ${p.gradFn!.name}`);
+      if (seen.has(p)) throw new RangeError(`${where}: expected each parameter once (in one group only), got ${pname} again`);
+      seen.add(p);
+    });
+    const overrides = Object.fromEntries(Object.entries(group).filter(([, v]) => v !== undefined));
+    const merged: Record<string, unknown> = { ...(this.defaults as object), ...overrides, params };
+    // Array options (betas) are copied so that groups never share them with the defaults.
+    for (const [key, v] of Object.entries(merged)) if (key !== 'params' && Array.isArray(v)) merged[key] = v.slice();
+    rejectUnsupported(where, merged, prefix);
+    const full = merged as unknown as ParamGroup<O>;
+    this.check(where, full, prefix, false);
+    this.paramGroups.push(full);
+  }
+
+  /**
+   * Performs one update of every parameter that has a gradient.
+   * @param closure [none] re-evaluates the model and returns the loss, which step returns
+   */
+  abstract step(closure?: () => unknown): unknown;
+
+  /** Validates a group's options as they are now (the user may have changed them); step calls it. */
+  checkGroup(group: ParamGroup<O>, index: number): void {
+    this.check(`${this.constructor.name}.step`, group, `paramGroups[${index}].`, false);
+  }
+
+  /**
+   * Clears the gradients of every parameter: sets them to null (the default, as PyTorch 2),
+   * or fills them with zeros with `{ setToNone: false }`.
+   */
+  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    const setToNone = opts.setToNone ?? true;
+    if (typeof setToNone !== 'boolean') throw typeError(`${this.constructor.name}.zeroGrad`, 'a boolean', 'setToNone', setToNone);
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (setToNone) p.grad = null;
+        else if (p.grad) p.grad.data.fill(0);
+      }
+    }
+  }
+
+  /**
+   * The state in PyTorch's layout: `{ state: { index: { step, exp_avg, ... } }, param_groups:
+   * [{ lr, ..., params: [indices] }] }`, with PyTorch's snake_case option names
+   * (`weight_decay`). Parameters are numbered across groups in order. Tensors are shared
+   * with the optimiser, as torch's state_dict shares them: clone to keep a snapshot.
+   */
+  stateDict(): OptimizerStateDict {
+    const index = new Map<Tensor, number>();
+    const param_groups = this.paramGroups.map((g) => {
+      const packed: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(g)) {
+        if (key === 'params') continue;
+        packed[stateName(key)] = Array.isArray(value) ? value.slice() : value;
+      }
+      packed['params'] = g.params.map((p) => {
+        if (!index.has(p)) index.set(p, index.size);
+        return index.get(p)!;
+      });
+      return packed;
+    });
+    const state: Record<number, ParamState> = {};
+    for (const [p, s] of this.state) {
+      const i = index.get(p);
+      if (i !== undefined) state[i] = { ...s };
+    }
+    return { state, param_groups };
+  }
+
+  /**
+   * Loads a state dict from `stateDict()` (or one with PyTorch's layout): copies the
+   * per-parameter state (tensors are cloned) and takes each group's options from it.
+   * @throws TypeError for a malformed state dict; RangeError when the group count or sizes differ, or a state tensor's shape does not match its parameter.
+   */
+  loadStateDict(sd: OptimizerStateDict): void {
+    const where = `${this.constructor.name}.loadStateDict`;
+    if (sd === null || typeof sd !== 'object' || !Array.isArray(sd.param_groups) || sd.state === null || typeof sd.state !== 'object') {
+      throw typeError(where, 'a state dict ({ state, param_groups })', 'stateDict', sd);
+    }
+    const saved = sd.param_groups;
+    if (saved.length !== this.paramGroups.length) {
+      throw new RangeError(`${where}: expected ${this.paramGroups.length} parameter groups (as this optimizer has), got ${saved.length}`);
+    }
+    const idMap = new Map<number, Tensor>();
+    saved.forEach((g, i) => {
+      const ids = g && Array.isArray(g['params']) ? (g['params'] as unknown[]) : null;
+      if (ids === null) throw typeError(where, 'an array of parameter indices', `param_groups[${i}].params`, g ? g['params'] : g);
+      const own = this.paramGroups[i].params;
+      if (ids.length !== own.length) {
+        throw new RangeError(`${where}: expected ${own.length} parameters in param_groups[${i}] (as this optimizer's group has), got ${ids.length}`);
+      }
+      ids.forEach((id, j) => idMap.set(Number(id), own[j]));
+    });
+    const state = new Map<Tensor, ParamState>();
+    for (const [key, entry] of Object.entries(sd.state)) {
+      const p = idMap.get(Number(key));
+      if (p === undefined) throw new RangeError(`${where}: expected state only for the parameters in param_groups, got state for parameter ${key}`);
+      if (entry === null || typeof entry !== 'object') throw typeError(where, 'an object of state tensors', `state[${key}]`, entry);
+      const s: ParamState = {};
+      for (const [name, v] of Object.entries(entry as Record<string, unknown>)) {
+        if (v === null || v === undefined) {
+          s[name] = null;
+        } else if (typeof v === 'number' && name === 'step') {
+          // Older PyTorch state dicts hold the step as a number.
+          s[name] = new Tensor(new Float32Array([v]), []);
+        } else if (v instanceof Tensor) {
+          if (name !== 'step' && !sameShape(v.shape, p.shape)) {
+            throw new RangeError(`${where}: expected state[${key}].${name} of its parameter's shape ${formatShape(p.shape)}, got ${formatShape(v.shape)}`);
+          }
+          s[name] = new Tensor(v.data.slice(), v.shape.slice());
+        } else {
+          throw typeError(where, 'a Tensor', `state[${key}].${name}`, v);
+        }
+      }
+      state.set(p, s);
+    }
+    const groups = saved.map((g, i) => {
+      const group: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(g)) {
+        if (key !== 'params') group[snakeToCamel(key)] = Array.isArray(value) ? value.slice() : value;
+      }
+      rejectUnsupported(where, group, `param_groups[${i}].`);
+      group['params'] = this.paramGroups[i].params;
+      const full = group as ParamGroup<O>;
+      this.check(where, full, `param_groups[${i}].`, false);
+      return full;
+    });
+    this.paramGroups = groups;
+    this.state = state;
+  }
+
+  /** `SGD (2 groups, 4 parameters)`-style summary; the options of each group follow. */
+  toString(): string {
+    const lines = this.paramGroups.map((g, i) => {
+      const opts = Object.entries(g)
+        .filter(([k]) => k !== 'params')
+        .map(([k, v]) => `    ${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : describe(v).replace(/^'(.*)'$/, '$1')}`);
+      return `Parameter Group ${i}\n${opts.join('\n')}`;
+    });
+    return `${this.constructor.name} (\n${lines.join('\n')}\n)`;
+  }
+}
+
+/** The gradient of a parameter, checked against its shape; null when it has none. */
+export function gradOf(where: string, p: Tensor): Float32Array | null {
+  if (p.grad === null || p.grad === undefined) return null;
+  if (p.grad.data.length !== p.data.length) {
+    throw new RangeError(`${where}: expected a gradient of its parameter's shape ${formatShape(p.shape)}, got ${formatShape(p.grad.shape)}`);
+  }
+  return p.grad.data;
+}
+
+/** Runs a step's closure with gradients on, as torch's step(closure). */
+export function runClosure(where: string, closure: (() => unknown) | undefined): unknown {
+  if (closure === undefined) return undefined;
+  if (typeof closure !== 'function') throw typeError(where, 'a function', 'closure', closure);
+  const prev = setGradEnabled(true);
+  try {
+    return closure();
+  } finally {
+    setGradEnabled(prev);
+  }
+}

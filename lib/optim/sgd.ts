@@ -1,0 +1,78 @@
+// torch.optim.SGD: stochastic gradient descent with momentum, dampening, Nesterov momentum
+// and L2 weight decay, one fused native update per parameter (native/kernels/optim.h).
+import { Tensor } from '../tensor';
+import { native } from '../native';
+import { checkBoolean, checkNumber, checkOptions, describe, typeError } from '../errors';
+import { Optimizer, Params, gradOf, runClosure } from './optimizer';
+import { checkNonNegative } from './checks';
+
+type SgdFn = {
+  sgdStep(param: Float32Array, momentumBuffer: Float32Array | null, grad: Float32Array, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, initBuffer: boolean): void;
+};
+const k = native as unknown as SgdFn;
+
+export interface SGDOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+}
+
+function checkSgd(where: string, o: SGDOptions, prefix: string, isDefaults: boolean): void {
+  // lr is required, as torch's `required`: in the options, or else in every group.
+  if (o.lr === undefined && !isDefaults) throw typeError(where, 'a number (SGD has no default learning rate)', `${prefix}lr`, o.lr);
+  if (o.lr !== undefined) checkNonNegative(where, `${prefix}lr`, o.lr);
+  checkNonNegative(where, `${prefix}momentum`, o.momentum);
+  checkNumber(where, `${prefix}dampening`, o.dampening);
+  checkNonNegative(where, `${prefix}weightDecay`, o.weightDecay);
+  checkBoolean(where, `${prefix}nesterov`, o.nesterov);
+  if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
+    // torch: "Nesterov momentum requires a momentum and zero dampening".
+    throw new RangeError(`${where}: expected momentum > 0 and dampening 0 for ${prefix}nesterov (Nesterov momentum requires a momentum and zero dampening), got momentum ${describe(o.momentum)} and dampening ${describe(o.dampening)}`);
+  }
+}
+
+/**
+ * Stochastic gradient descent with momentum (Polyak 1964) and Nesterov momentum
+ * (Sutskever et al. 2013), as torch.optim.SGD:
+ *   d = g + weightDecay * p;  b = d (first step) or momentum * b + (1 - dampening) * d;
+ *   d = nesterov ? d + momentum * b : b;  p -= lr * d.
+ * State per parameter: `momentum_buffer` (null when momentum is 0).
+ * @param params tensors (`model.parameters()`) or groups `{ params, ...overrides }`
+ * @param opts `{ lr, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 }`: lr is required, here or in every group
+ * @throws TypeError without lr; RangeError for a negative lr, momentum or weightDecay, or nesterov without momentum > 0 and dampening 0.
+ * @example const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: Params<SGDOptions>, opts: { lr?: number } & Partial<SGDOptions> = {}) {
+    const o = checkOptions('SGD', opts);
+    super(params, { lr: o.lr as number, momentum: o.momentum ?? 0, dampening: o.dampening ?? 0, nesterov: o.nesterov ?? false, weightDecay: o.weightDecay ?? 0 }, checkSgd);
+  }
+
+  /** One update of every parameter with a gradient (those without are skipped). */
+  override step(closure?: () => unknown): unknown {
+    const loss = runClosure('SGD.step', closure);
+    this.paramGroups.forEach((g, gi) => {
+      this.checkGroup(g, gi);
+      for (const p of g.params) {
+        const grad = gradOf('SGD.step', p);
+        if (grad === null) continue;
+        let st = this.state.get(p);
+        if (st === undefined) {
+          st = { momentum_buffer: null };
+          this.state.set(p, st);
+        }
+        let buf = g.momentum !== 0 ? st.momentum_buffer ?? null : null;
+        const init = g.momentum !== 0 && buf === null;
+        if (init) {
+          // The kernel copies the first step's direction into it: no need for zeros.
+          buf = new Tensor(new Float32Array(p.numel), p.shape.slice());
+          st.momentum_buffer = buf;
+        }
+        k.sgdStep(p.data, buf ? buf.data : null, grad, g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov, init);
+      }
+    });
+    return loss;
+  }
+}

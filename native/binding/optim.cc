@@ -1,0 +1,115 @@
+// Bindings for native/kernels/optim.h and native/kernels/clip.h.
+#include "../kernels/clip.h"
+#include "../kernels/optim.h"
+#include "args.h"
+#include "bindings.h"
+
+namespace kiln {
+namespace binding {
+namespace {
+
+// The element count of a parameter: kernels index with int.
+int elements(Napi::Env env, const FloatArray& a, const char* where, const char* name) {
+  if (a.length > 2147483647u)
+    throw_range(env, std::string(where) + ": expected at most 2147483647 elements for " + name + ", got " + std::to_string(a.length));
+  return static_cast<int>(a.length);
+}
+
+double non_negative(const Napi::CallbackInfo& info, std::size_t i, const char* where, const char* name) {
+  double v = number(info, i, where, name);
+  if (v < 0.0) throw_range(info.Env(), std::string(where) + ": expected a non-negative number for " + name + ", got " + describe(info[i]));
+  return v;
+}
+
+double unit_interval(const Napi::CallbackInfo& info, std::size_t i, const char* where, const char* name) {
+  double v = number(info, i, where, name);
+  if (v < 0.0 || v >= 1.0) throw_range(info.Env(), std::string(where) + ": expected a number in [0, 1) for " + name + ", got " + describe(info[i]));
+  return v;
+}
+
+// sgdStep(param, momentumBuffer | null, grad, lr, momentum, dampening, weightDecay, nesterov, initBuffer)
+Napi::Value SgdStep(const Napi::CallbackInfo& info) {
+  const char* where = "sgdStep";
+  expect_count(info, 9, where);
+  Napi::Env env = info.Env();
+  FloatArray param = float_array(info, 0, where, "param");
+  FloatArray buf = optional_float_array(info, 1, where, "momentumBuffer");
+  FloatArray grad = float_array(info, 2, where, "grad");
+  double lr = non_negative(info, 3, where, "lr");
+  double momentum = non_negative(info, 4, where, "momentum");
+  double dampening = number(info, 5, where, "dampening");
+  double wd = non_negative(info, 6, where, "weightDecay");
+  bool nesterov = boolean(info, 7, where, "nesterov");
+  bool init = boolean(info, 8, where, "initBuffer");
+  int n = elements(env, param, where, "param");
+  expect_length(env, grad, n, where, "grad");
+  if (buf.data) expect_length(env, buf, n, where, "momentumBuffer");
+  sgd_step(param.data, buf.data, grad.data, n, lr, momentum, dampening, wd, nesterov, init);
+  return env.Undefined();
+}
+
+// adamStep(param, expAvg, expAvgSq, maxExpAvgSq | null, grad, step, lr, beta1, beta2, eps, weightDecay, decoupled)
+Napi::Value AdamStep(const Napi::CallbackInfo& info) {
+  const char* where = "adamStep";
+  expect_count(info, 12, where);
+  Napi::Env env = info.Env();
+  FloatArray param = float_array(info, 0, where, "param");
+  FloatArray m = float_array(info, 1, where, "expAvg");
+  FloatArray v = float_array(info, 2, where, "expAvgSq");
+  FloatArray vmax = optional_float_array(info, 3, where, "maxExpAvgSq");
+  FloatArray grad = float_array(info, 4, where, "grad");
+  double step = static_cast<double>(integer(info, 5, where, "step", 1, 9007199254740991LL));
+  double lr = non_negative(info, 6, where, "lr");
+  double beta1 = unit_interval(info, 7, where, "beta1");
+  double beta2 = unit_interval(info, 8, where, "beta2");
+  double eps = non_negative(info, 9, where, "eps");
+  double wd = non_negative(info, 10, where, "weightDecay");
+  bool decoupled = boolean(info, 11, where, "decoupled");
+  int n = elements(env, param, where, "param");
+  expect_length(env, m, n, where, "expAvg");
+  expect_length(env, v, n, where, "expAvgSq");
+  if (vmax.data) expect_length(env, vmax, n, where, "maxExpAvgSq");
+  expect_length(env, grad, n, where, "grad");
+  adam_step(param.data, m.data, v.data, vmax.data, grad.data, n, step, lr, beta1, beta2, eps, wd, decoupled);
+  return env.Undefined();
+}
+
+// sumAbsPow(x, p) -> sum |x_i|^p
+Napi::Value SumAbsPow(const Napi::CallbackInfo& info) {
+  const char* where = "sumAbsPow";
+  expect_count(info, 2, where);
+  FloatArray x = float_array(info, 0, where, "x");
+  double p = non_negative(info, 1, where, "p");
+  return Napi::Number::New(info.Env(), sum_abs_pow(x.data, elements(info.Env(), x, where, "x"), p));
+}
+
+// maxAbs(x) -> max |x_i|
+Napi::Value MaxAbs(const Napi::CallbackInfo& info) {
+  const char* where = "maxAbs";
+  expect_count(info, 1, where);
+  FloatArray x = float_array(info, 0, where, "x");
+  return Napi::Number::New(info.Env(), max_abs(x.data, elements(info.Env(), x, where, "x")));
+}
+
+// scaleInPlace(x, c): x *= c
+Napi::Value ScaleInPlace(const Napi::CallbackInfo& info) {
+  const char* where = "scaleInPlace";
+  expect_count(info, 2, where);
+  FloatArray x = float_array(info, 0, where, "x");
+  double c = number(info, 1, where, "c");
+  scale_inplace(x.data, elements(info.Env(), x, where, "x"), static_cast<float>(c));
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void InitOptim(Napi::Env env, Napi::Object exports) {
+  exports.Set("sgdStep", Napi::Function::New(env, SgdStep));
+  exports.Set("adamStep", Napi::Function::New(env, AdamStep));
+  exports.Set("sumAbsPow", Napi::Function::New(env, SumAbsPow));
+  exports.Set("maxAbs", Napi::Function::New(env, MaxAbs));
+  exports.Set("scaleInPlace", Napi::Function::New(env, ScaleInPlace));
+}
+
+}  // namespace binding
+}  // namespace kiln
