@@ -8,6 +8,8 @@ namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   kiln::binding::InitCore(env, exports);
   kiln::binding::InitLinear(env, exports);
+  kiln::binding::InitWeightInit(env, exports);
+  kiln::binding::InitDropout(env, exports);
   return exports;
 }
 

@@ -7,6 +7,8 @@ namespace binding {
 
 void InitCore(Napi::Env env, Napi::Object exports);
 void InitLinear(Napi::Env env, Napi::Object exports);
+void InitWeightInit(Napi::Env env, Napi::Object exports);
+void InitDropout(Napi::Env env, Napi::Object exports);
 
 }  // namespace binding
 }  // namespace kiln
