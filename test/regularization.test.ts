@@ -53,7 +53,7 @@ describe('values and gradients', () => {
     const manual = lin.parameters().reduce((s, p) => s + p.data.reduce((t, v) => t + v * v, 0), 0);
     expect(l2(lin.parameters()).item()).toBeCloseTo(manual, 5);
     expect(l1(new Set([tensor([-2])])).item()).toBe(2);
-    function* gen(): Generator<Tensor> {
+    function* gen(): IterableIterator<Tensor> {
       yield tensor([3]);
       yield tensor([-4]);
     }
