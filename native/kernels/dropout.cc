@@ -7,6 +7,32 @@
 
 namespace kiln {
 
+namespace {
+
+// One chunk of the forward pass, with every value a local and the buffers __restrict: inside
+// parallel_for's lambda the captures are references the stores might alias, which kept GCC
+// from vectorising the loop (8.8 ns an element instead of 0.5).
+// Element i is dropped when the top 32 bits of random_bits(seed, offset + i) are below
+// ceil(p * 2^32), i.e. with probability p to within 2^-32. An integer compare, because
+// converting 64-bit integers to double does not vectorise before AVX-512.
+template <bool kMask>
+void forward_chunk(float* __restrict out, float* __restrict mask, const float* __restrict inp, std::size_t begin,
+                   std::size_t end, std::uint64_t threshold, float scale, std::uint64_t key, std::uint64_t offset) {
+  for (std::size_t i = begin; i < end; ++i) {
+    // splitmix64(key ^ counter) with key = splitmix64(seed) is random_bits(seed, counter).
+    const float m = (splitmix64(key ^ (offset + i)) >> 32) < threshold ? 0.0f : scale;
+    if (kMask) mask[i] = m;
+    out[i] = inp[i] * m;
+  }
+}
+
+void backward_chunk(float* __restrict dinp, const float* __restrict dout, const float* __restrict mask, std::size_t begin,
+                    std::size_t end) {
+  for (std::size_t i = begin; i < end; ++i) dinp[i] += dout[i] * mask[i];
+}
+
+}  // namespace
+
 void dropout_forward(float* out, float* mask, const float* inp, std::size_t n, double p, std::uint64_t seed,
                      std::uint64_t offset) {
   if (p >= 1.0) {
@@ -19,29 +45,19 @@ void dropout_forward(float* out, float* mask, const float* inp, std::size_t n, d
     });
     return;
   }
-  // Dropped when the top 32 random bits fall below p * 2^32: P(drop) is p to within 2^-32.
-  const double threshold = p * 4294967296.0;
+  const std::uint64_t threshold = static_cast<std::uint64_t>(std::ceil(p * 4294967296.0));
   const float scale = static_cast<float>(1.0 / (1.0 - p));
-  parallel_for(n, 1 << 14, [&](std::size_t b, std::size_t e) {
-    if (mask != nullptr) {
-      for (std::size_t i = b; i < e; ++i) {
-        const float m = static_cast<double>(random_bits(seed, offset + i) >> 32) < threshold ? 0.0f : scale;
-        mask[i] = m;
-        out[i] = inp[i] * m;
-      }
-    } else {
-      for (std::size_t i = b; i < e; ++i) {
-        const float m = static_cast<double>(random_bits(seed, offset + i) >> 32) < threshold ? 0.0f : scale;
-        out[i] = inp[i] * m;
-      }
-    }
+  const std::uint64_t key = splitmix64(seed);
+  parallel_for(n, 1 << 16, [=](std::size_t b, std::size_t e) {
+    if (mask != nullptr)
+      forward_chunk<true>(out, mask, inp, b, e, threshold, scale, key, offset);
+    else
+      forward_chunk<false>(out, mask, inp, b, e, threshold, scale, key, offset);
   });
 }
 
 void dropout_backward(float* dinp, const float* dout, const float* mask, std::size_t n) {
-  parallel_for(n, 1 << 16, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) dinp[i] += dout[i] * mask[i];
-  });
+  parallel_for(n, 1 << 16, [=](std::size_t b, std::size_t e) { backward_chunk(dinp, dout, mask, b, e); });
 }
 
 }  // namespace kiln
