@@ -10,6 +10,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   kiln::binding::InitLinear(env, exports);
   kiln::binding::InitCrossEntropy(env, exports);
   kiln::binding::InitOptim(env, exports);
+  kiln::binding::InitWeightInit(env, exports);
+  kiln::binding::InitDropout(env, exports);
   return exports;
 }
 

@@ -5,6 +5,9 @@ import { Parameter } from './parameter';
 import { linear } from './functional/linear';
 import { checkBoolean, checkInt, checkOptions } from '../errors';
 import { Generator, generatorFrom } from '../random';
+import { kaimingUniform } from './init/scaled';
+import { uniform } from './init/fill';
+import { fanInAndOut } from './init/fans';
 
 /**
  * y = x W^T + b over the last dimension. W: (outFeatures, inFeatures).
@@ -30,12 +33,18 @@ export class Linear extends Module {
     this.resetParameters(generatorFrom('Linear', o));
   }
 
-  /** PyTorch's default init (see the class comment). */
+  /**
+   * PyTorch's reset_parameters: kaimingUniform(weight, { a: sqrt(5) }) and the bias uniform in
+   * +-1/sqrt(fan_in). Both bounds come to 1/sqrt(inFeatures).
+   */
   resetParameters(generator?: Generator): void {
     const g = generator ?? generatorFrom('Linear');
-    const bound = this.inFeatures > 0 ? 1 / Math.sqrt(this.inFeatures) : 0;
-    g.fillUniform(this.weight.data, -bound, bound);
-    if (this.bias) g.fillUniform(this.bias.data, -bound, bound);
+    kaimingUniform(this.weight, { a: Math.sqrt(5), generator: g });
+    if (this.bias) {
+      const [fanIn] = fanInAndOut('Linear', this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      uniform(this.bias, -bound, bound, { generator: g });
+    }
   }
 
   override forward(x: Tensor): Tensor {

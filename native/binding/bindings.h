@@ -9,6 +9,8 @@ void InitCore(Napi::Env env, Napi::Object exports);
 void InitLinear(Napi::Env env, Napi::Object exports);
 void InitCrossEntropy(Napi::Env env, Napi::Object exports);
 void InitOptim(Napi::Env env, Napi::Object exports);
+void InitWeightInit(Napi::Env env, Napi::Object exports);
+void InitDropout(Napi::Env env, Napi::Object exports);
 
 }  // namespace binding
 }  // namespace kiln

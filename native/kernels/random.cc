@@ -1,5 +1,7 @@
 #include "random.h"
 
+#include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 
 #include "../parallel.h"
@@ -14,14 +16,29 @@ void random_uniform(float* out, std::size_t n, float low, float high, std::uint6
 }
 
 void random_normal(float* out, std::size_t n, float mean, float std, std::uint64_t seed, std::uint64_t offset) {
-  const double two_pi = 6.283185307179586;
+  // Box-Muller in blocks, so that Eigen's vectorised log, sqrt and cos do the work: a scalar
+  // double log and cos per value made this ~7x slower (~35 ns a value), which dominated
+  // orthogonal init. The radius stays in double (u1 near 1 needs the precision); the angle
+  // is computed in float, which moves values by a few float ulps at most.
+  constexpr std::size_t kBlock = 256;
   parallel_for(n, 1 << 15, [&](std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) {
-      const std::uint64_t bits = random_bits(seed, offset + i);
-      // Two 32-bit halves give the two uniforms; u1 in (0, 1] keeps log finite.
-      const double u1 = (static_cast<double>(bits >> 32) + 1.0) * (1.0 / 4294967296.0);
-      const double u2 = static_cast<double>(bits & 0xFFFFFFFFULL) * (1.0 / 4294967296.0);
-      out[i] = mean + std * static_cast<float>(std::sqrt(-2.0 * std::log(u1)) * std::cos(two_pi * u2));
+    alignas(64) double radius[kBlock];
+    alignas(64) float angle[kBlock];
+    alignas(64) float r32[kBlock];
+    for (std::size_t s = b; s < e; s += kBlock) {
+      const Eigen::Index m = static_cast<Eigen::Index>(std::min(kBlock, e - s));
+      for (Eigen::Index j = 0; j < m; ++j) {
+        const std::uint64_t bits = random_bits(seed, offset + s + j);
+        // Two 32-bit halves give the two uniforms; u1 in (0, 1] keeps log finite.
+        radius[j] = (static_cast<double>(bits >> 32) + 1.0) * (1.0 / 4294967296.0);
+        angle[j] = static_cast<float>(bits & 0xFFFFFFFFULL) * (1.0f / 4294967296.0f);
+      }
+      Eigen::Map<Eigen::ArrayXd> R(radius, m);
+      Eigen::Map<Eigen::ArrayXf> A(angle, m), R32(r32, m), O(out + s, m);
+      R = (-2.0 * R.log()).sqrt();
+      R32 = R.cast<float>();
+      A = (A * 6.2831853071795865f).cos();
+      O = mean + std * (R32 * A);
     }
   });
 }

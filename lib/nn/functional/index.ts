@@ -4,3 +4,5 @@ export { linear } from './linear';
 export { relu, leakyRelu, sigmoid, tanh, gelu, selu, softmax, logSoftmax } from './activation';
 export { crossEntropy, mseLoss, l1Loss, binaryCrossEntropyWithLogits } from './loss';
 export type { Reduction, Targets, CrossEntropyOptions, BCEWithLogitsOptions } from './loss';
+export { dropout } from './dropout';
+export type { DropoutOptions } from './dropout';

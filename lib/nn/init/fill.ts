@@ -1,0 +1,153 @@
+// The plain fills of torch.nn.init: uniform, normal, truncated normal, constants, identity.
+// Each writes the tensor's buffer in place (no op is recorded, as under torch.no_grad) and
+// returns the tensor.
+import { Tensor, checkTensor } from '../../tensor';
+import { Generator, generatorFrom } from '../../random';
+import { checkNumber, checkOptions, rangeError, typeError } from '../../errors';
+import { formatShape } from '../../shape';
+import { native } from '../../native';
+
+type TruncFn = {
+  truncNormal(out: Float32Array, mean: number, std: number, a: number, b: number, seed: number, offset: number): void;
+};
+const k = native as unknown as TruncFn;
+
+/** Options of the random initialisers. */
+export interface RandomInitOptions {
+  /** The stream to draw from [the default generator]. */
+  generator?: Generator;
+}
+
+/**
+ * Fills `t` with U(a, b), as torch.nn.init.uniform_.
+ * @param t the tensor to fill in place.
+ * @param a [0] the lower bound.
+ * @param b [1] the upper bound.
+ * @param opts `{ generator? }`
+ * @returns t
+ * @throws TypeError for a non-number bound; RangeError for a non-finite one or a > b.
+ * @example nn.init.uniform(w, -0.1, 0.1);
+ */
+export function uniform(t: Tensor, a = 0, b = 1, opts?: RandomInitOptions): Tensor {
+  const where = 'init.uniform';
+  checkTensor(where, 'tensor', t);
+  checkNumber(where, 'a', a);
+  checkNumber(where, 'b', b);
+  if (a > b) throw rangeError(where, `a <= b (b is ${b})`, 'a', a);
+  const g = generatorFrom(where, checkOptions(where, opts));
+  g.fillUniform(t.data, a, b);
+  return t;
+}
+
+/**
+ * Fills `t` with N(mean, std^2), as torch.nn.init.normal_.
+ * @param t the tensor to fill in place.
+ * @param mean [0]
+ * @param std [1] non-negative.
+ * @param opts `{ generator? }`
+ * @returns t
+ * @throws TypeError for a non-number; RangeError for a non-finite mean or std, or std < 0.
+ * @example nn.init.normal(w, 0, 0.02);
+ */
+export function normal(t: Tensor, mean = 0, std = 1, opts?: RandomInitOptions): Tensor {
+  const where = 'init.normal';
+  checkTensor(where, 'tensor', t);
+  checkNumber(where, 'mean', mean);
+  checkNumber(where, 'std', std);
+  if (std < 0) throw rangeError(where, 'a non-negative number', 'std', std);
+  const g = generatorFrom(where, checkOptions(where, opts));
+  g.fillNormal(t.data, mean, std);
+  return t;
+}
+
+/** Options of truncNormal. */
+export interface TruncNormalOptions extends RandomInitOptions {
+  /** [0] the mean of the normal before truncation. */
+  mean?: number;
+  /** [1] its standard deviation, positive. */
+  std?: number;
+  /** [-2] the lower cut-off, an absolute value (not in units of std), as PyTorch's. */
+  a?: number;
+  /** [2] the upper cut-off, absolute. */
+  b?: number;
+}
+
+/**
+ * Fills `t` with N(mean, std^2) conditioned on a <= x <= b, as torch.nn.init.trunc_normal_.
+ * a and b are absolute cut-offs, not multiples of std. Sampled by the inverse CDF (PyTorch's
+ * method), x = mean + std * Phi^-1(Phi(alpha) + u (Phi(beta) - Phi(alpha))) with
+ * alpha = (a - mean)/std, beta = (b - mean)/std, evaluated natively in double precision, so
+ * intervals far in a tail (which PyTorch warns about) are sampled accurately too.
+ * @param t the tensor to fill in place.
+ * @param opts `{ mean = 0, std = 1, a = -2, b = 2, generator? }`; a may be -Infinity and b
+ *   Infinity (one-sided truncation).
+ * @returns t
+ * @throws TypeError for a non-number option; RangeError for NaN, a non-finite mean or std,
+ *   std <= 0, or a >= b.
+ * @example nn.init.truncNormal(w, { std: 0.02, a: -0.04, b: 0.04 }); // ViT-style
+ */
+export function truncNormal(t: Tensor, opts?: TruncNormalOptions): Tensor {
+  const where = 'init.truncNormal';
+  checkTensor(where, 'tensor', t);
+  const o = checkOptions(where, opts);
+  const mean = checkNumber(where, 'mean', o.mean ?? 0);
+  const std = checkNumber(where, 'std', o.std ?? 1);
+  if (std <= 0) throw rangeError(where, 'a positive number', 'std', std);
+  const a = o.a ?? -2;
+  const b = o.b ?? 2;
+  for (const [name, v] of [['a', a], ['b', b]] as const) {
+    if (typeof v !== 'number') throw typeError(where, 'a number', name, v);
+    if (Number.isNaN(v)) throw rangeError(where, 'a number or +-Infinity', name, v);
+  }
+  if (!(a < b)) throw rangeError(where, `a < b (b is ${b})`, 'a', a);
+  const g = generatorFrom(where, o);
+  k.truncNormal(t.data, mean, std, a, b, g.seed, g.take(t.numel));
+  return t;
+}
+
+/**
+ * Fills `t` with `value`, as torch.nn.init.constant_. Any number is allowed, NaN and
+ * infinities included (as PyTorch's fill_).
+ * @returns t
+ * @throws TypeError when value is not a number.
+ * @example nn.init.constant(bias, 0.1);
+ */
+export function constant(t: Tensor, value: number): Tensor {
+  const where = 'init.constant';
+  checkTensor(where, 'tensor', t);
+  if (typeof value !== 'number') throw typeError(where, 'a number', 'value', value);
+  t.data.fill(value);
+  return t;
+}
+
+/** Fills `t` with 0, as torch.nn.init.zeros_. @returns t @example nn.init.zeros(bias); */
+export function zeros(t: Tensor): Tensor {
+  checkTensor('init.zeros', 'tensor', t);
+  t.data.fill(0);
+  return t;
+}
+
+/** Fills `t` with 1, as torch.nn.init.ones_. @returns t @example nn.init.ones(norm.weight); */
+export function ones(t: Tensor): Tensor {
+  checkTensor('init.ones', 'tensor', t);
+  t.data.fill(1);
+  return t;
+}
+
+/**
+ * Fills the 2-D `t` with the identity (ones on the main diagonal of a possibly rectangular
+ * matrix), as torch.nn.init.eye_: a Linear layer so initialised passes as many inputs through
+ * unchanged as it can.
+ * @returns t
+ * @throws RangeError when t is not 2-D.
+ * @example nn.init.eye(fc.weight);
+ */
+export function eye(t: Tensor): Tensor {
+  const where = 'init.eye';
+  checkTensor(where, 'tensor', t);
+  if (t.ndim !== 2) throw new RangeError(`${where}: expected a 2-D tensor for tensor, got shape ${formatShape(t.shape)}`);
+  const [rows, cols] = t.shape;
+  t.data.fill(0);
+  for (let i = 0; i < Math.min(rows, cols); i++) t.data[i * cols + i] = 1;
+  return t;
+}

@@ -1,0 +1,13 @@
+// kiln.nn.init: weight initialisation as torch.nn.init, plus an initialisation inspector.
+// Each initialiser fills its tensor in place without recording gradients and returns it.
+export { calculateGain } from './gain';
+export type { Nonlinearity } from './gain';
+export { uniform, normal, truncNormal, constant, zeros, ones, eye } from './fill';
+export type { RandomInitOptions, TruncNormalOptions } from './fill';
+export { xavierUniform, xavierNormal, kaimingUniform, kaimingNormal } from './scaled';
+export type { XavierOptions, KaimingOptions } from './scaled';
+export type { FanMode } from './fans';
+export { orthogonal } from './orthogonal';
+export type { OrthogonalOptions } from './orthogonal';
+export { inspect, InitReport, SIGMOID_SATURATION, TANH_SATURATION } from './inspect';
+export type { InspectOptions, LayerStats, ParamStats } from './inspect';

@@ -1,0 +1,271 @@
+// An initialisation inspector: one forward and one backward pass through a model, with the
+// statistics that show a bad initialisation at a glance (activations that saturate or die,
+// gradients that vanish or explode), per leaf module.
+//
+// It works on any model: each leaf module's forward (a module without children: Linear, an
+// activation, a convolution, a custom layer) is wrapped for the duration of the call, so its
+// outputs can be measured and their gradients tapped. Nothing about the model is left changed:
+// the wrappers are removed and parameters' .grad restored afterwards.
+import { Tensor, fromOp } from '../../tensor';
+import { Module } from '../module';
+import { ReLU, Sigmoid, Tanh } from '../activation';
+import { checkOptions, typeError } from '../../errors';
+import { formatShape } from '../../shape';
+
+/** Sigmoid outputs below this, or above 1 minus it, count as saturated (gradient < ~0.0099). */
+export const SIGMOID_SATURATION = 0.01;
+/** Tanh outputs with |y| above this count as saturated (gradient 1 - y^2 < ~0.02). */
+export const TANH_SATURATION = 0.99;
+
+/** A parameter of a layer: its spread and the norm of its gradient in the inspected pass. */
+export interface ParamStats {
+  /** Its name within the layer ('weight', 'bias'). */
+  name: string;
+  shape: number[];
+  /** Standard deviation of its values. */
+  std: number;
+  /** L2 norm of dLoss/dParam; null when it does not require grad or got no gradient. */
+  gradNorm: number | null;
+}
+
+/** What one call of one leaf module produced. All statistics are over the whole output. */
+export interface LayerStats {
+  /** The module's dotted name in the model ('0', 'encoder.fc1'); '#2' marks a second call. */
+  name: string;
+  /** Its class name ('Linear', 'Sigmoid'). */
+  type: string;
+  outputShape: number[];
+  /** Mean of the output. */
+  mean: number;
+  /** Standard deviation of the output (population, i.e. divided by the count). */
+  std: number;
+  min: number;
+  max: number;
+  /**
+   * Sigmoid and Tanh only (null otherwise): the fraction of outputs where the unit saturates,
+   * y < 0.01 or y > 0.99 for Sigmoid, |y| > 0.99 for Tanh.
+   */
+  saturated: number | null;
+  /** ReLU only (null otherwise): the fraction of outputs exactly 0. */
+  dead: number | null;
+  /**
+   * ReLU only (null otherwise): the fraction of units (positions past the batch dimension)
+   * that are 0 for every sample of the batch, i.e. that pass no gradient at all.
+   */
+  deadUnits: number | null;
+  /** L2 norm of dLoss/dOutput; null when the output took no part in the loss's gradient. */
+  outputGradNorm: number | null;
+  params: ParamStats[];
+}
+
+/** Options of inspect. */
+export interface InspectOptions {
+  /** Maps the model's output to the scalar to differentiate [output.pow(2).mean()]. */
+  loss?: (output: Tensor) => Tensor;
+}
+
+function fmt(x: number | null): string {
+  if (x === null) return '-';
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(2);
+  return String(Number(x.toPrecision(4)));
+}
+
+function pct(x: number | null): string {
+  return x === null ? '-' : `${(100 * x).toFixed(1)}%`;
+}
+
+/** The result of inspect: plain data in `layers`, and a table from toString()/print(). */
+export class InitReport {
+  constructor(
+    /** One entry per call of a leaf module, in the order they ran. */
+    readonly layers: LayerStats[],
+    /** The value of the loss that was differentiated. */
+    readonly loss: number,
+  ) {}
+
+  /** A fixed-width table, one row per layer. */
+  toString(): string {
+    const head = ['layer', 'type', 'output', 'mean', 'std', 'min', 'max', 'saturated', 'dead', 'dead units', '|dL/dout|', '|dL/dparam|'];
+    const rows = this.layers.map((l) => [
+      l.name,
+      l.type,
+      formatShape(l.outputShape),
+      fmt(l.mean),
+      fmt(l.std),
+      fmt(l.min),
+      fmt(l.max),
+      pct(l.saturated),
+      pct(l.dead),
+      pct(l.deadUnits),
+      fmt(l.outputGradNorm),
+      l.params.map((p) => `${p.name} ${fmt(p.gradNorm)}`).join(', ') || '-',
+    ]);
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+    return [`Initialisation report (loss ${fmt(this.loss)})`, line(head), ...rows.map(line)].join('\n');
+  }
+
+  /** Writes the table to the console. */
+  print(): void {
+    console.log(this.toString());
+  }
+
+  toJSON(): { layers: LayerStats[]; loss: number } {
+    return { layers: this.layers, loss: this.loss };
+  }
+}
+
+function moments(x: Float32Array): { mean: number; std: number; min: number; max: number } {
+  const n = x.length;
+  let s = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    s += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mean = s / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (x[i] - mean) * (x[i] - mean);
+  return { mean, std: Math.sqrt(ss / n), min, max };
+}
+
+function norm(x: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+  return Math.sqrt(s);
+}
+
+function fraction(x: Float32Array, pred: (v: number) => boolean): number {
+  let c = 0;
+  for (let i = 0; i < x.length; i++) if (pred(x[i])) c++;
+  return x.length ? c / x.length : 0;
+}
+
+function deadUnitFraction(y: Tensor): number {
+  const batch = y.ndim >= 2 ? y.shape[0] : 1;
+  const units = batch ? y.numel / batch : 0;
+  if (!units) return 0;
+  let dead = 0;
+  for (let u = 0; u < units; u++) {
+    let allZero = true;
+    for (let b = 0; b < batch && allZero; b++) if (y.data[b * units + u] !== 0) allZero = false;
+    if (allZero) dead++;
+  }
+  return dead / units;
+}
+
+function layerStats(name: string, m: Module, y: Tensor): LayerStats {
+  const x = y.data;
+  const { mean, std, min, max } = y.numel ? moments(x) : { mean: NaN, std: NaN, min: NaN, max: NaN };
+  let saturated: number | null = null;
+  if (m instanceof Sigmoid) saturated = fraction(x, (v) => v < SIGMOID_SATURATION || v > 1 - SIGMOID_SATURATION);
+  else if (m instanceof Tanh) saturated = fraction(x, (v) => Math.abs(v) > TANH_SATURATION);
+  const isRelu = m instanceof ReLU;
+  return {
+    name,
+    type: m.constructor.name,
+    outputShape: y.shape.slice(),
+    mean,
+    std,
+    min,
+    max,
+    saturated,
+    dead: isRelu ? fraction(x, (v) => v === 0) : null,
+    deadUnits: isRelu ? deadUnitFraction(y) : null,
+    outputGradNorm: null,
+    params: [],
+  };
+}
+
+/**
+ * Runs one forward and one backward pass of `model` on `sampleInput` and reports, per leaf
+ * module (and per call, if one runs twice): the output's mean, std, min and max; for Sigmoid
+ * and Tanh the fraction of saturated outputs (sigmoid y < 0.01 or y > 0.99, tanh |y| > 0.99);
+ * for ReLU the fraction of outputs exactly 0 and of units dead across the whole batch; the
+ * norm of the loss's gradient with respect to the output and to each parameter.
+ *
+ * The model runs in its current mode (call model.eval() first to switch dropout off). The
+ * model is left as it was: parameters' gradients are restored afterwards, and the sample is
+ * detached, so its .grad is untouched.
+ * @param model any Module; its leaf modules (those without children) are inspected.
+ * @param sampleInput a batch the model accepts (an array is spread as several inputs).
+ * @param opts `{ loss = (y) => y.pow(2).mean() }`: the scalar to differentiate.
+ * @returns an InitReport: `layers` (plain data), `loss`, and `toString()`/`print()` for a table.
+ * @throws TypeError when model is not a Module, the output is not a Tensor or loss is not a
+ *   function; RangeError when the loss is not a one-element tensor.
+ * @example
+ * const net = new nn.Sequential(new nn.Linear(784, 256), new nn.Sigmoid());
+ * nn.init.normal(net.get(0).weight as Tensor);
+ * nn.init.inspect(net, rand([64, 784])).print(); // the Sigmoid row shows ~all units saturated
+ */
+export function inspect(model: Module, sampleInput: Tensor | Tensor[], opts?: InspectOptions): InitReport {
+  const where = 'init.inspect';
+  if (!(model instanceof Module)) throw typeError(where, 'a Module', 'model', model);
+  const o = checkOptions(where, opts);
+  const lossFn = o.loss ?? ((y: Tensor) => y.pow(2).mean());
+  if (typeof lossFn !== 'function') throw typeError(where, 'a function', 'loss', lossFn);
+  const inputs = (Array.isArray(sampleInput) ? sampleInput : [sampleInput]).map((x) => (x instanceof Tensor ? x.detach() : x));
+
+  const leaves = model.namedModules().filter(([, m]) => m.children().length === 0);
+  const layers: LayerStats[] = [];
+  const owners = new Map<LayerStats, Module>();
+  const calls = new Map<Module, number>();
+  type Patched = { m: Module; own: boolean; prev: unknown };
+  const patched: Patched[] = [];
+  const params = model.parameters();
+  const savedGrads = params.map((p) => p.grad);
+
+  try {
+    for (const [name, m] of leaves) {
+      const slot = m as unknown as { forward: (...a: unknown[]) => unknown };
+      const own = Object.prototype.hasOwnProperty.call(m, 'forward');
+      const prev = slot.forward;
+      patched.push({ m, own, prev });
+      slot.forward = (...args: unknown[]) => {
+        const out = (prev as (...a: unknown[]) => unknown).apply(m, args);
+        if (!(out instanceof Tensor)) return out;
+        const k = (calls.get(m) ?? 0) + 1;
+        calls.set(m, k);
+        const label = `${name || m.constructor.name}${k > 1 ? `#${k}` : ''}`;
+        const stats = layerStats(label, m, out);
+        stats.params = m.namedParameters().map(([pn, p]) => ({ name: pn, shape: p.shape.slice(), std: moments(p.data).std, gradNorm: null }));
+        layers.push(stats);
+        owners.set(stats, m);
+        // An identity op whose backward sees dLoss/dOutput on its way through.
+        return fromOp(out.data, out.shape.slice(), [out], 'inspect', (g) => {
+          stats.outputGradNorm = norm(g);
+          return [g];
+        });
+      };
+    }
+    for (const p of params) p.grad = null;
+
+    const output = model.forward(...inputs);
+    if (!(output instanceof Tensor)) throw typeError(where, 'a model whose output is a Tensor', 'model', output);
+    const loss = lossFn(output);
+    if (!(loss instanceof Tensor) || loss.numel !== 1) {
+      throw new RangeError(`${where}: expected the loss to be a one-element Tensor, got ${loss instanceof Tensor ? `shape ${formatShape(loss.shape)}` : typeof loss}`);
+    }
+    if (loss.requiresGrad) loss.backward();
+    // Parameters' gradients, per layer (a parameter shared by two layers shows its total in both).
+    for (const [stats, m] of owners) {
+      const named = new Map(m.namedParameters());
+      for (const ps of stats.params) {
+        const g = named.get(ps.name)?.grad;
+        ps.gradNorm = g ? norm(g.data) : null;
+      }
+    }
+    return new InitReport(layers, loss.item());
+  } finally {
+    for (const { m, own, prev } of patched.reverse()) {
+      if (own) (m as unknown as { forward: unknown }).forward = prev;
+      else delete (m as unknown as { forward?: unknown }).forward;
+    }
+    params.forEach((p, i) => (p.grad = savedGrads[i]));
+  }
+}

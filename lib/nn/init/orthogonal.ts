@@ -1,0 +1,46 @@
+// torch.nn.init.orthogonal_, on the native Householder QR (native/kernels/init.cc).
+import { Tensor, checkTensor } from '../../tensor';
+import { generatorFrom } from '../../random';
+import { checkNumber, checkOptions } from '../../errors';
+import { formatShape } from '../../shape';
+import { native } from '../../native';
+import { RandomInitOptions } from './fill';
+
+type OrthogonalFn = {
+  orthogonal(out: Float32Array, rows: number, cols: number, gain: number, seed: number, offset: number): void;
+};
+const k = native as unknown as OrthogonalFn;
+
+/** Options of orthogonal. */
+export interface OrthogonalOptions extends RandomInitOptions {
+  /** [1] the scale of the result (Saxe et al. suggest the nonlinearity's gain). */
+  gain?: number;
+}
+
+/**
+ * Fills `t` with a (semi-)orthogonal matrix times `gain`, as torch.nn.init.orthogonal_
+ * (Saxe, McClelland & Ganguli 2013, "Exact solutions to the nonlinear dynamics of learning in
+ * deep linear neural networks"). Dimensions past the first are flattened to (rows, cols);
+ * a standard normal matrix is drawn, transposed when rows < cols, factorised by Householder
+ * QR (Eigen), and Q's columns multiplied by sign(diag(R)) so that the result is uniformly
+ * (Haar) distributed (Mezzadri 2007). Then W^T W = gain^2 I when rows >= cols, and
+ * W W^T = gain^2 I otherwise.
+ * @param t a tensor with at least 2 dimensions, filled in place.
+ * @param opts `{ gain = 1, generator? }`
+ * @returns t
+ * @throws RangeError for fewer than 2 dimensions or a non-finite gain; TypeError for a non-number gain.
+ * @example nn.init.orthogonal(rnn.weight, { gain: nn.init.calculateGain('tanh') });
+ */
+export function orthogonal(t: Tensor, opts?: OrthogonalOptions): Tensor {
+  const where = 'init.orthogonal';
+  checkTensor(where, 'tensor', t);
+  const o = checkOptions(where, opts);
+  const gain = checkNumber(where, 'gain', o.gain ?? 1);
+  const g = generatorFrom(where, o);
+  if (t.ndim < 2) throw new RangeError(`${where}: expected a tensor with at least 2 dimensions for tensor, got shape ${formatShape(t.shape)}`);
+  if (t.numel === 0) return t;
+  const rows = t.shape[0];
+  const cols = t.numel / rows;
+  k.orthogonal(t.data, rows, cols, gain, g.seed, g.take(t.numel));
+  return t;
+}
