@@ -3,8 +3,8 @@ import { Tensor, noGrad } from '../tensor';
 import { Module } from '../nn/module';
 import { checkChoice, checkInt, checkNumber, checkOptions, describe, rangeError, typeError } from '../errors';
 import { checkOptionNames } from '../options';
-import { l1, l2 } from './penalty';
-import { clipGradNorm } from './clip';
+import { l1, l2 } from '../nn/regularization';
+import { clipGradNorm } from '../nn/utils/clip_grad';
 import { Meter, countCorrect } from './metrics';
 import { Progress, makeProgress } from './progress';
 import {
