@@ -7,3 +7,6 @@ export { Sequential } from './sequential';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, GELU, SELU, Softmax } from './activation';
 export { Flatten } from './flatten';
 export * as functional from './functional';
+export { BatchNorm1d, BatchNorm2d } from './batchnorm';
+export type { BatchNormOptions } from './batchnorm';
+export { LayerNorm, RMSNorm } from './layernorm';
