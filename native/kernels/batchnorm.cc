@@ -18,9 +18,11 @@ using norm::ConstArrayMap;
 using norm::i64;
 using norm::kChunk;
 using norm::kGrainElems;
+using norm::lane_sum;
+using norm::lane_sum2;
 
 // A channel's data is N runs of L contiguous floats. Runs at least this long are processed
-// run by run with Eigen's vectorised reductions; shorter runs (L = 1 for (N, C) input) are
+// run by run with the lane sums of norm_common.h; shorter runs (L = 1 for (N, C) input) are
 // processed a whole sample row at a time across the task's channels, so the inner loop stays
 // long and contiguous either way.
 constexpr int kLongRun = 32;
@@ -30,13 +32,10 @@ std::size_t channel_grain(int N, int L) {
   return static_cast<std::size_t>(std::max<i64>(1, kGrainElems / per_channel));
 }
 
-// Calls f(offset, length) over chunks of channel c's elements, sample by sample.
+// Calls f(offset) for the start of each of channel c's N runs of L elements.
 template <typename F>
-void for_chunks(int N, int C, int L, int c, F f) {
-  for (int n = 0; n < N; ++n) {
-    const i64 base = (i64(n) * C + c) * L;
-    for (int l = 0; l < L; l += kChunk) f(base + l, std::min(kChunk, L - l));
-  }
+void for_runs(int N, int C, int L, int c, F f) {
+  for (int n = 0; n < N; ++n) f((i64(n) * C + c) * L);
 }
 
 // Mean and biased variance of channels [c0, c1) from one read of the data (mean and var are
@@ -49,13 +48,23 @@ void channel_moments(double* mean, double* var, const float* inp, int N, int C, 
   if (L >= kLongRun) {
     for (int c = c0; c < c1; ++c) {
       // Pivot: the mean of the channel's first chunk, which the sums then only correct.
+      const float* x0 = inp + i64(c) * L;
       const int first = std::min(kChunk, L);
-      const float pivot = ConstArrayMap(inp + i64(c) * L, first).sum() / float(first);
+      const float pivot = float(lane_sum(first, [&](int j) { return x0[j]; }) / first);
       double s = 0, q = 0;
-      for_chunks(N, C, L, c, [&](i64 at, int len) {
-        auto d = ConstArrayMap(inp + at, len) - pivot;
-        s += d.sum();
-        q += d.square().sum();
+      for_runs(N, C, L, c, [&](i64 at) {
+        const float* x = inp + at;
+        double s1, s2;
+        lane_sum2(
+            L,
+            [&](int j, float& u, float& v) {
+              const float d = x[j] - pivot;
+              u = d;
+              v = d * d;
+            },
+            s1, s2);
+        s += s1;
+        q += s2;
       });
       const double dm = s / double(n);
       mean[c] = pivot + dm;
@@ -105,8 +114,7 @@ void normalise(float* out, const float* inp, const float* mean, const float* sca
   if (L >= kLongRun) {
     for (int c = c0; c < c1; ++c) {
       const float m = mean[c], a = scale[c], b = shift[c];
-      for_chunks(N, C, L, c,
-                 [&](i64 at, int len) { ArrayMap(out + at, len) = (ConstArrayMap(inp + at, len) - m) * a + b; });
+      for_runs(N, C, L, c, [&](i64 at) { ArrayMap(out + at, L) = (ConstArrayMap(inp + at, L) - m) * a + b; });
     }
     return;
   }
@@ -135,10 +143,19 @@ void channel_grad_sums(double* sdy, double* sdyx, const float* dout, const float
     for (int c = c0; c < c1; ++c) {
       const float m = mean[c];
       double s = 0, q = 0;
-      for_chunks(N, C, L, c, [&](i64 at, int len) {
-        ConstArrayMap dy(dout + at, len), x(inp + at, len);
-        s += dy.sum();
-        q += (dy * (x - m)).sum();
+      for_runs(N, C, L, c, [&](i64 at) {
+        const float* dy = dout + at;
+        const float* x = inp + at;
+        double s1, s2;
+        lane_sum2(
+            L,
+            [&](int j, float& u, float& v) {
+              u = dy[j];
+              v = dy[j] * (x[j] - m);
+            },
+            s1, s2);
+        s += s1;
+        q += s2;
       });
       sdy[c] = s;
       sdyx[c] = q;
@@ -179,12 +196,12 @@ void grad_input(float* dinp, const float* dout, const float* inp, const float* m
   if (L >= kLongRun) {
     for (int c = c0; c < c1; ++c) {
       const float m = mean[c], ac = a[c], bc = b[c], kc = k[c];
-      for_chunks(N, C, L, c, [&](i64 at, int len) {
-        ArrayMap dx(dinp + at, len);
+      for_runs(N, C, L, c, [&](i64 at) {
+        ArrayMap dx(dinp + at, L);
         if (with_x)
-          dx += ConstArrayMap(dout + at, len) * ac + (ConstArrayMap(inp + at, len) - m) * bc + kc;
+          dx += ConstArrayMap(dout + at, L) * ac + (ConstArrayMap(inp + at, L) - m) * bc + kc;
         else
-          dx += ConstArrayMap(dout + at, len) * ac;
+          dx += ConstArrayMap(dout + at, L) * ac;
       });
     }
     return;

@@ -1,5 +1,6 @@
 #include "layernorm.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -8,33 +9,46 @@
 
 namespace kiln {
 
-using norm::ArrayMap;
-using norm::ConstArrayMap;
-using norm::chunked_sum;
 using norm::i64;
+using norm::lane_sum;
+using norm::lane_sum2;
 
 void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight, const float* bias,
                        int N, int D, float eps) {
   // A missing weight is ones and a missing bias zeros: one code path, and the extra reads
   // come from L1.
   std::vector<float> ones(weight ? 0 : D, 1.0f), zeros(bias ? 0 : D, 0.0f);
-  ConstArrayMap w(weight ? weight : ones.data(), D), b(bias ? bias : zeros.data(), D);
+  const float* __restrict w = weight ? weight : ones.data();
+  const float* __restrict b = bias ? bias : zeros.data();
   parallel_for(N, norm::row_grain(D), [&](std::size_t lo, std::size_t hi) {
     for (i64 i = i64(lo); i < i64(hi); ++i) {
-      const float* x = inp + i * D;
+      const float* __restrict x = inp + i * D;
+      float* __restrict y = out + i * D;
       if (D == 0) {
         mean[i] = 0.0f;
         rstd[i] = float(1.0 / std::sqrt(double(eps)));
         continue;
       }
-      // Mean first, then the centred sum of squares: the row is in cache for the second pass,
-      // and the centred form does not cancel when |mean| >> std, as sum(x^2) - n mean^2 would.
-      const float m = float(chunked_sum(D, [&](int j, int len) { return ConstArrayMap(x + j, len).sum(); }) / D);
-      const double ss = chunked_sum(D, [&](int j, int len) { return (ConstArrayMap(x + j, len) - m).square().sum(); });
-      const float r = float(1.0 / std::sqrt(ss / D + double(eps)));
+      // The corrected two-pass algorithm (Chan, Golub & LeVeque 1983): a first mean m0, then
+      // sums of d = x - m0 and d^2 in one pass over the cached row. sum(d) corrects m0 for its
+      // rounding, which matters when |mean| >> std, and the centred squares do not cancel as
+      // sum(x^2) - D mean^2 would.
+      const float m0 = float(lane_sum(D, [&](int j) { return x[j]; }) / D);
+      double s1, s2;
+      lane_sum2(
+          D,
+          [&](int j, float& u, float& v) {
+            const float d = x[j] - m0;
+            u = d;
+            v = d * d;
+          },
+          s1, s2);
+      const double dm = s1 / D;
+      const float m = float(m0 + dm);
+      const float r = float(1.0 / std::sqrt(std::max(0.0, s2 / D - dm * dm) + double(eps)));
       mean[i] = m;
       rstd[i] = r;
-      ArrayMap(out + i * D, D) = (ConstArrayMap(x, D) - m) * r * w + b;
+      for (int j = 0; j < D; ++j) y[j] = (x[j] - m) * r * w[j] + b[j];
     }
   });
 }
@@ -43,27 +57,33 @@ void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* 
                         const float* weight, const float* mean, const float* rstd, int N, int D) {
   if (D == 0) return;
   std::vector<float> ones(weight ? 0 : D, 1.0f);
-  const float* wp = weight ? weight : ones.data();
-  norm::rows_with_param_grads(N, D, dweight, dbias, [&](int r0, int r1, float* dw, float* db) {
-    ConstArrayMap w(wp, D);
+  const float* __restrict w = weight ? weight : ones.data();
+  norm::rows_with_param_grads(N, D, dweight, dbias, [&](int r0, int r1, float* dw_, float* db_) {
+    float* __restrict dw = dw_;
+    float* __restrict db = db_;
     for (i64 i = r0; i < r1; ++i) {
-      const float* x = inp + i * D;
-      const float* dy = dout + i * D;
+      const float* __restrict x = inp + i * D;
+      const float* __restrict dy = dout + i * D;
       const float m = mean[i], r = rstd[i];
-      ConstArrayMap X(x, D), DY(dy, D);
       if (dinp) {
-        // The two row means of llm.c's layernorm_backward: mean(g) and mean(g * xhat).
-        const float mg = float(chunked_sum(D, [&](int j, int len) {
-                                 return (ConstArrayMap(dy + j, len) * ConstArrayMap(wp + j, len)).sum();
-                               }) / D);
-        const float mgx = float(chunked_sum(D, [&](int j, int len) {
-                                  return (ConstArrayMap(dy + j, len) * ConstArrayMap(wp + j, len) *
-                                          (ConstArrayMap(x + j, len) - m)).sum();
-                                }) * r / D);
-        ArrayMap(dinp + i * D, D) += (DY * w - mg - (X - m) * (r * mgx)) * r;
+        // The two row means of llm.c's layernorm_backward, mean(g) and mean(g * xhat), in one pass.
+        double sg, sgx;
+        lane_sum2(
+            D,
+            [&](int j, float& u, float& v) {
+              const float g = dy[j] * w[j];
+              u = g;
+              v = g * (x[j] - m);
+            },
+            sg, sgx);
+        const float mg = float(sg / D), mgx = float(sgx * r / D);
+        float* __restrict dx = dinp + i * D;
+        for (int j = 0; j < D; ++j) dx[j] += (dy[j] * w[j] - mg - (x[j] - m) * r * mgx) * r;
       }
-      if (dw) ArrayMap(dw, D) += DY * (X - m) * r;
-      if (db) ArrayMap(db, D) += DY;
+      if (dw)
+        for (int j = 0; j < D; ++j) dw[j] += dy[j] * ((x[j] - m) * r);
+      if (db)
+        for (int j = 0; j < D; ++j) db[j] += dy[j];
     }
   });
 }

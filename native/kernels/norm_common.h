@@ -1,5 +1,6 @@
-// Helpers shared by the normalisation kernels (batchnorm, layernorm, rmsnorm): accurate sums
-// over long runs, and row-parallel loops whose tasks accumulate parameter gradients privately.
+// Helpers shared by the normalisation kernels (batchnorm, layernorm, rmsnorm): reproducible,
+// accurate sums over long runs, and row-parallel loops whose tasks accumulate parameter
+// gradients privately.
 #pragma once
 #include <Eigen/Core>
 #include <algorithm>
@@ -16,20 +17,69 @@ using ArrayMap = Eigen::Map<Eigen::ArrayXf>;
 using ConstArrayMap = Eigen::Map<const Eigen::ArrayXf>;
 using i64 = std::int64_t;
 
-// Float sums over at most this many elements stay accurate (each of Eigen's packet lanes adds
-// a few hundred terms) and the chunk fits in L1, so a second look at it is cheap; the chunks'
-// sums are then added in double.
+// Sums are accumulated in kLanes float lanes (lane j takes elements j, j + kLanes, ...) over
+// chunks of at most kChunk elements, and the chunks' totals are added in double. Why:
+// - Reproducibility: the order of additions depends only on n, not on the buffer's address
+//   (Eigen's reductions peel to alignment, so their rounding changed from run to run) nor on
+//   the SIMD width, so every prebuild variant gives the same bits.
+// - Accuracy: each lane adds at most kChunk / kLanes = 128 terms in float.
+// - Speed: the lane loop is plain independent adds, which the compiler turns into two
+//   AVX-512 (four AVX2) accumulators; a chunk (16 KB) stays in L1 for any second pass.
+constexpr int kLanes = 32;
 constexpr int kChunk = 4096;
 
 // Below this many elements per task, threads cost more than they save.
 constexpr i64 kGrainElems = i64(1) << 15;
 
-// sum over chunks [j, j + len) of [0, D) of f(j, len), in double.
+// sum of f(i) over i in [0, n), see above.
 template <typename F>
-double chunked_sum(int D, F f) {
-  double s = 0;
-  for (int j = 0; j < D; j += kChunk) s += f(j, std::min(kChunk, D - j));
-  return s;
+inline double lane_sum(int n, F f) {
+  double total = 0;
+  for (int c = 0; c < n; c += kChunk) {
+    const int e = std::min(n, c + kChunk);
+    float acc[kLanes] = {};
+    int i = c;
+    for (; i + kLanes <= e; i += kLanes)
+      for (int j = 0; j < kLanes; ++j) acc[j] += f(i + j);
+    float t = 0;
+    for (; i < e; ++i) t += f(i);
+    for (int j = 0; j < kLanes; ++j) t += acc[j];
+    total += t;
+  }
+  return total;
+}
+
+// Two sums in one pass: f(i, u, v) sets the i-th terms u and v.
+template <typename F>
+inline void lane_sum2(int n, F f, double& s1, double& s2) {
+  s1 = 0;
+  s2 = 0;
+  for (int c = 0; c < n; c += kChunk) {
+    const int e = std::min(n, c + kChunk);
+    float a[kLanes] = {}, b[kLanes] = {};
+    int i = c;
+    for (; i + kLanes <= e; i += kLanes) {
+      for (int j = 0; j < kLanes; ++j) {
+        float u, v;
+        f(i + j, u, v);
+        a[j] += u;
+        b[j] += v;
+      }
+    }
+    float ta = 0, tb = 0;
+    for (; i < e; ++i) {
+      float u, v;
+      f(i, u, v);
+      ta += u;
+      tb += v;
+    }
+    for (int j = 0; j < kLanes; ++j) {
+      ta += a[j];
+      tb += b[j];
+    }
+    s1 += ta;
+    s2 += tb;
+  }
 }
 
 // Rows per task for row-parallel forwards.
