@@ -20,6 +20,7 @@ using norm::kChunk;
 using norm::kGrainElems;
 using norm::lane_sum;
 using norm::lane_sum2;
+using norm::sq;
 
 // A channel's data is N runs of L contiguous floats. Runs at least this long are processed
 // run by run with the lane sums of norm_common.h; shorter runs (L = 1 for (N, C) input) are
@@ -50,19 +51,13 @@ void channel_moments(double* mean, double* var, const float* inp, int N, int C, 
       // Pivot: the mean of the channel's first chunk, which the sums then only correct.
       const float* x0 = inp + i64(c) * L;
       const int first = std::min(kChunk, L);
-      const float pivot = float(lane_sum(first, [&](int j) { return x0[j]; }) / first);
+      const float pivot = float(lane_sum(first, [&](auto ld) { return ld(x0); }) / first);
       double s = 0, q = 0;
       for_runs(N, C, L, c, [&](i64 at) {
         const float* x = inp + at;
         double s1, s2;
         lane_sum2(
-            L,
-            [&](int j, float& u, float& v) {
-              const float d = x[j] - pivot;
-              u = d;
-              v = d * d;
-            },
-            s1, s2);
+            L, [&](auto ld) { return ld(x) - pivot; }, [&](auto ld) { return sq(ld(x) - pivot); }, s1, s2);
         s += s1;
         q += s2;
       });
@@ -148,12 +143,7 @@ void channel_grad_sums(double* sdy, double* sdyx, const float* dout, const float
         const float* x = inp + at;
         double s1, s2;
         lane_sum2(
-            L,
-            [&](int j, float& u, float& v) {
-              u = dy[j];
-              v = dy[j] * (x[j] - m);
-            },
-            s1, s2);
+            L, [&](auto ld) { return ld(dy); }, [&](auto ld) { return ld(dy) * (ld(x) - m); }, s1, s2);
         s += s1;
         q += s2;
       });
@@ -189,7 +179,7 @@ void channel_grad_sums(double* sdy, double* sdyx, const float* dout, const float
   }
 }
 
-// dinp += a[c] * dout + b[c] * (inp - mean[c]) + k[c] over channels [c0, c1); with_x = false
+// dinp = a[c] * dout + b[c] * (inp - mean[c]) + k[c] over channels [c0, c1); with_x = false
 // skips the read of inp (b and k are zero in evaluation).
 void grad_input(float* dinp, const float* dout, const float* inp, const float* mean, const float* a, const float* b,
                 const float* k, bool with_x, int N, int C, int L, int c0, int c1) {
@@ -199,9 +189,9 @@ void grad_input(float* dinp, const float* dout, const float* inp, const float* m
       for_runs(N, C, L, c, [&](i64 at) {
         ArrayMap dx(dinp + at, L);
         if (with_x)
-          dx += ConstArrayMap(dout + at, L) * ac + (ConstArrayMap(inp + at, L) - m) * bc + kc;
+          dx = ConstArrayMap(dout + at, L) * ac + (ConstArrayMap(inp + at, L) - m) * bc + kc;
         else
-          dx += ConstArrayMap(dout + at, L) * ac;
+          dx = ConstArrayMap(dout + at, L) * ac;
       });
     }
     return;
@@ -224,9 +214,9 @@ void grad_input(float* dinp, const float* dout, const float* inp, const float* m
     const float* __restrict dy = dout + at;
     const float* __restrict x = inp + at;
     if (with_x)
-      for (int j = 0; j < W; ++j) dx[j] += dy[j] * pa[j] + (x[j] - pm[j]) * pb[j] + pk[j];
+      for (int j = 0; j < W; ++j) dx[j] = dy[j] * pa[j] + (x[j] - pm[j]) * pb[j] + pk[j];
     else
-      for (int j = 0; j < W; ++j) dx[j] += dy[j] * pa[j];
+      for (int j = 0; j < W; ++j) dx[j] = dy[j] * pa[j];
   }
 }
 

@@ -33,7 +33,9 @@ void batchnorm_forward_eval(float* out, float* mean, float* rstd, const float* i
                             int L, float eps);
 
 // Backward, fused: dinp, dweight and dbias from one read of (dout, inp) for the sums and one
-// for dinp. Gradients accumulate (+=). batch_stats says whether mean and rstd were computed
+// for dinp. dinp is written (=): each call gets a fresh buffer, and writing spares zeroing
+// 4 N C L bytes and reading them back. dweight and dbias accumulate (+=), as every parameter
+// gradient, so that shared parameters work. batch_stats says whether mean and rstd were computed
 // from this batch (training), in which case the gradient flows through them too:
 //   dx = weight * rstd * (dy - mean(dy) - xhat * mean(dy * xhat)),  xhat = (x - mean) * rstd
 // and otherwise (evaluation) dx = weight * rstd * dy.

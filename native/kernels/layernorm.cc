@@ -12,6 +12,7 @@ namespace kiln {
 using norm::i64;
 using norm::lane_sum;
 using norm::lane_sum2;
+using norm::sq;
 
 void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight, const float* bias,
                        int N, int D, float eps) {
@@ -33,16 +34,10 @@ void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, c
       // sums of d = x - m0 and d^2 in one pass over the cached row. sum(d) corrects m0 for its
       // rounding, which matters when |mean| >> std, and the centred squares do not cancel as
       // sum(x^2) - D mean^2 would.
-      const float m0 = float(lane_sum(D, [&](int j) { return x[j]; }) / D);
+      const float m0 = float(lane_sum(D, [&](auto ld) { return ld(x); }) / D);
       double s1, s2;
       lane_sum2(
-          D,
-          [&](int j, float& u, float& v) {
-            const float d = x[j] - m0;
-            u = d;
-            v = d * d;
-          },
-          s1, s2);
+          D, [&](auto ld) { return ld(x) - m0; }, [&](auto ld) { return sq(ld(x) - m0); }, s1, s2);
       const double dm = s1 / D;
       const float m = float(m0 + dm);
       const float r = float(1.0 / std::sqrt(std::max(0.0, s2 / D - dm * dm) + double(eps)));
@@ -69,16 +64,11 @@ void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* 
         // The two row means of llm.c's layernorm_backward, mean(g) and mean(g * xhat), in one pass.
         double sg, sgx;
         lane_sum2(
-            D,
-            [&](int j, float& u, float& v) {
-              const float g = dy[j] * w[j];
-              u = g;
-              v = g * (x[j] - m);
-            },
-            sg, sgx);
+            D, [&](auto ld) { return ld(dy) * ld(w); }, [&](auto ld) { return ld(dy) * ld(w) * (ld(x) - m); }, sg,
+            sgx);
         const float mg = float(sg / D), mgx = float(sgx * r / D);
         float* __restrict dx = dinp + i * D;
-        for (int j = 0; j < D; ++j) dx[j] += (dy[j] * w[j] - mg - (x[j] - m) * r * mgx) * r;
+        for (int j = 0; j < D; ++j) dx[j] = (dy[j] * w[j] - mg - (x[j] - m) * r * mgx) * r;
       }
       if (dw)
         for (int j = 0; j < D; ++j) dw[j] += dy[j] * ((x[j] - m) * r);

@@ -14,7 +14,9 @@ namespace kiln {
 void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight, const float* bias,
                        int N, int D, float eps);
 
-// Fused backward; gradients accumulate (+=). With xhat = (x - mean) * rstd, g = weight * dy:
+// Fused backward. dinp is written (=): each call gets a fresh buffer, and writing spares
+// zeroing it and reading it back. dweight and dbias accumulate (+=), as every parameter
+// gradient, so that shared parameters work. With xhat = (x - mean) * rstd, g = weight * dy:
 //   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)),  dweight += sum_rows(dy * xhat),
 //   dbias += sum_rows(dy).
 void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,

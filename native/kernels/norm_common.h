@@ -20,58 +20,57 @@ using i64 = std::int64_t;
 // Sums are accumulated in kLanes float lanes (lane j takes elements j, j + kLanes, ...) over
 // chunks of at most kChunk elements, and the chunks' totals are added in double. Why:
 // - Reproducibility: the order of additions depends only on n, not on the buffer's address
-//   (Eigen's reductions peel to alignment, so their rounding changed from run to run) nor on
-//   the SIMD width, so every prebuild variant gives the same bits.
+//   (Eigen's own reductions peel to alignment, so their rounding changed from run to run)
+//   nor on the SIMD width, so every prebuild variant gives the same bits.
 // - Accuracy: each lane adds at most kChunk / kLanes = 128 terms in float.
-// - Speed: the lane loop is plain independent adds, which the compiler turns into two
-//   AVX-512 (four AVX2) accumulators; a chunk (16 KB) stays in L1 for any second pass.
+// - Speed: a block of kLanes is a fixed-size Eigen array loaded unaligned, i.e. two AVX-512
+//   (four AVX2) accumulators; a chunk (16 KB) stays in L1 for any second pass.
+//
+// A term is a generic lambda of a loader: term(ld) reads its inputs as ld(pointer), which is
+// a kLanes block at i in the vector body and the float at i in the tail, so one lambda
+// serves both, e.g. [&](auto ld) { return sq(ld(x) - m); }.
 constexpr int kLanes = 32;
 constexpr int kChunk = 4096;
 
 // Below this many elements per task, threads cost more than they save.
 constexpr i64 kGrainElems = i64(1) << 15;
 
-// sum of f(i) over i in [0, n), see above.
-template <typename F>
-inline double lane_sum(int n, F f) {
-  double total = 0;
-  for (int c = 0; c < n; c += kChunk) {
-    const int e = std::min(n, c + kChunk);
-    float acc[kLanes] = {};
-    int i = c;
-    for (; i + kLanes <= e; i += kLanes)
-      for (int j = 0; j < kLanes; ++j) acc[j] += f(i + j);
-    float t = 0;
-    for (; i < e; ++i) t += f(i);
-    for (int j = 0; j < kLanes; ++j) t += acc[j];
-    total += t;
-  }
-  return total;
+using Lanes = Eigen::Array<float, kLanes, 1>;
+
+struct BlockLoad {
+  int i;
+  Eigen::Map<const Lanes> operator()(const float* p) const { return Eigen::Map<const Lanes>(p + i); }
+};
+
+struct ScalarLoad {
+  int i;
+  float operator()(const float* p) const { return p[i]; }
+};
+
+// x^2 for a float or an Eigen array expression.
+inline float sq(float v) { return v * v; }
+template <typename E>
+inline auto sq(const Eigen::ArrayBase<E>& v) {
+  return v.derived().square();
 }
 
-// Two sums in one pass: f(i, u, v) sets the i-th terms u and v.
-template <typename F>
-inline void lane_sum2(int n, F f, double& s1, double& s2) {
+// Sums of term1 and term2 over [0, n) in one pass, see above.
+template <typename T1, typename T2>
+inline void lane_sum2(int n, T1 term1, T2 term2, double& s1, double& s2) {
   s1 = 0;
   s2 = 0;
   for (int c = 0; c < n; c += kChunk) {
     const int e = std::min(n, c + kChunk);
-    float a[kLanes] = {}, b[kLanes] = {};
+    Lanes a = Lanes::Zero(), b = Lanes::Zero();
     int i = c;
     for (; i + kLanes <= e; i += kLanes) {
-      for (int j = 0; j < kLanes; ++j) {
-        float u, v;
-        f(i + j, u, v);
-        a[j] += u;
-        b[j] += v;
-      }
+      a += term1(BlockLoad{i});
+      b += term2(BlockLoad{i});
     }
     float ta = 0, tb = 0;
     for (; i < e; ++i) {
-      float u, v;
-      f(i, u, v);
-      ta += u;
-      tb += v;
+      ta += term1(ScalarLoad{i});
+      tb += term2(ScalarLoad{i});
     }
     for (int j = 0; j < kLanes; ++j) {
       ta += a[j];
@@ -80,6 +79,23 @@ inline void lane_sum2(int n, F f, double& s1, double& s2) {
     s1 += ta;
     s2 += tb;
   }
+}
+
+// The sum of term over [0, n), see above.
+template <typename T>
+inline double lane_sum(int n, T term) {
+  double total = 0;
+  for (int c = 0; c < n; c += kChunk) {
+    const int e = std::min(n, c + kChunk);
+    Lanes a = Lanes::Zero();
+    int i = c;
+    for (; i + kLanes <= e; i += kLanes) a += term(BlockLoad{i});
+    float t = 0;
+    for (; i < e; ++i) t += term(ScalarLoad{i});
+    for (int j = 0; j < kLanes; ++j) t += a[j];
+    total += t;
+  }
+  return total;
 }
 
 // Rows per task for row-parallel forwards.

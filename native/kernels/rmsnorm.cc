@@ -10,6 +10,7 @@ namespace kiln {
 
 using norm::i64;
 using norm::lane_sum;
+using norm::sq;
 
 void rmsnorm_forward(float* out, float* rstd, const float* inp, const float* weight, int N, int D, float eps) {
   // A missing weight is ones: one code path, and the extra read comes from L1.
@@ -19,7 +20,7 @@ void rmsnorm_forward(float* out, float* rstd, const float* inp, const float* wei
     for (i64 i = i64(lo); i < i64(hi); ++i) {
       const float* __restrict x = inp + i * D;
       float* __restrict y = out + i * D;
-      const double ss = lane_sum(D, [&](int j) { return x[j] * x[j]; });
+      const double ss = lane_sum(D, [&](auto ld) { return sq(ld(x)); });
       const float r = float(1.0 / std::sqrt((D > 0 ? ss / D : 0.0) + double(eps)));
       rstd[i] = r;
       for (int j = 0; j < D; ++j) y[j] = x[j] * r * w[j];
@@ -41,9 +42,9 @@ void rmsnorm_backward(float* dinp, float* dweight, const float* dout, const floa
       if (dinp) {
         // y depends on x directly and through rstd: d rstd / dx = -rstd^3 x / D, which gives
         // dx = rstd * (g - xhat * mean(g * xhat)) with mean(g * xhat) = rstd * mean(g * x).
-        const float mgx = float(lane_sum(D, [&](int j) { return dy[j] * w[j] * x[j]; }) * r / D);
+        const float mgx = float(lane_sum(D, [&](auto ld) { return ld(dy) * ld(w) * ld(x); }) * r / D);
         float* __restrict dx = dinp + i * D;
-        for (int j = 0; j < D; ++j) dx[j] += (dy[j] * w[j] - x[j] * r * mgx) * r;
+        for (int j = 0; j < D; ++j) dx[j] = (dy[j] * w[j] - x[j] * r * mgx) * r;
       }
       if (dw)
         for (int j = 0; j < D; ++j) dw[j] += dy[j] * (x[j] * r);

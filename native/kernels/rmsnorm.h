@@ -13,7 +13,7 @@ namespace kiln {
 
 void rmsnorm_forward(float* out, float* rstd, const float* inp, const float* weight, int N, int D, float eps);
 
-// Fused backward; gradients accumulate (+=). With xhat = x * rstd and g = weight * dy:
+// Fused backward. dinp is written (=), as in layernorm_backward; dweight accumulates (+=). With xhat = x * rstd and g = weight * dy:
 //   dx = rstd * (g - xhat * mean(g * xhat)),  dweight += sum_rows(dy * xhat).
 void rmsnorm_backward(float* dinp, float* dweight, const float* dout, const float* inp, const float* weight,
                       const float* rstd, int N, int D);

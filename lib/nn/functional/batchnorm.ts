@@ -2,6 +2,7 @@
 import { Tensor, fromOp, checkTensor } from '../../tensor';
 import { formatShape } from '../../shape';
 import { native } from '../../native';
+import { emptyFloat32 } from './buffers';
 import { checkBoolean, checkInRange, checkOptions } from '../../errors';
 import { checkEps } from './layernorm';
 
@@ -76,7 +77,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     throw new TypeError(`${where}: expected a Tensor for ${rm === null ? 'runningMean' : 'runningVar'} in evaluation (training: false), got null`);
   }
 
-  const out = new Float32Array(x.numel);
+  const out = emptyFloat32(x.numel);
   const mean = new Float32Array(C);
   const rstd = new Float32Array(C);
   const w = weight ? weight.data : null;
@@ -86,7 +87,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
 
   const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
   return fromOp(out, x.shape.slice(), inputs, 'batchNorm', (g) => {
-    const dx = x.requiresGrad ? new Float32Array(x.numel) : null;
+    const dx = x.requiresGrad ? emptyFloat32(x.numel) : null;
     const dw = weight && weight.requiresGrad ? new Float32Array(C) : null;
     const db = bias && bias.requiresGrad ? new Float32Array(C) : null;
     k.batchNormBackward(dx, dw, db, g, x.data, w, mean, rstd, N, C, L, training);

@@ -2,6 +2,7 @@
 import { Tensor, fromOp, checkTensor } from '../../tensor';
 import { checkShape, formatShape, sameShape } from '../../shape';
 import { native } from '../../native';
+import { emptyFloat32 } from './buffers';
 import { checkNumber, checkOptions, rangeError } from '../../errors';
 
 type F32 = Float32Array;
@@ -69,14 +70,14 @@ export function layerNorm(x: Tensor, normalizedShape: number | number[], opts: {
   const bias = checkParam(where, 'bias', o.bias, ns);
   const eps = checkEps(where, o.eps ?? 1e-5);
 
-  const out = new Float32Array(x.numel);
+  const out = emptyFloat32(x.numel);
   const mean = new Float32Array(N);
   const rstd = new Float32Array(N);
   const w = weight ? weight.data : null;
   k.layerNormForward(out, mean, rstd, x.data, w, bias ? bias.data : null, N, D, eps);
   const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
   return fromOp(out, x.shape.slice(), inputs, 'layerNorm', (g) => {
-    const dx = x.requiresGrad ? new Float32Array(x.numel) : null;
+    const dx = x.requiresGrad ? emptyFloat32(x.numel) : null;
     const dw = weight && weight.requiresGrad ? new Float32Array(D) : null;
     const db = bias && bias.requiresGrad ? new Float32Array(D) : null;
     k.layerNormBackward(dx, dw, db, g, x.data, w, mean, rstd, N, D);
@@ -105,13 +106,13 @@ export function rmsNorm(x: Tensor, normalizedShape: number | number[], opts: { w
   const weight = checkParam(where, 'weight', o.weight, ns);
   const eps = checkEps(where, o.eps ?? FLOAT32_EPS);
 
-  const out = new Float32Array(x.numel);
+  const out = emptyFloat32(x.numel);
   const rstd = new Float32Array(N);
   const w = weight ? weight.data : null;
   k.rmsNormForward(out, rstd, x.data, w, N, D, eps);
   const inputs = weight ? [x, weight] : [x];
   return fromOp(out, x.shape.slice(), inputs, 'rmsNorm', (g) => {
-    const dx = x.requiresGrad ? new Float32Array(x.numel) : null;
+    const dx = x.requiresGrad ? emptyFloat32(x.numel) : null;
     const dw = weight && weight.requiresGrad ? new Float32Array(D) : null;
     k.rmsNormBackward(dx, dw, g, x.data, w, rstd, N, D);
     return weight ? [dx, dw] : [dx];
