@@ -22,21 +22,21 @@ using norm::lane_sum;
 using norm::lane_sum2;
 using norm::sq;
 
-// A channel's data is N runs of L contiguous floats. Runs at least this long are processed
-// run by run with the lane sums of norm_common.h; shorter runs (L = 1 for (N, C) input) are
-// processed a whole sample row at a time across the task's channels, so the inner loop stays
-// long and contiguous either way.
+// Memory order. A channel's data is N runs of L floats, C * L apart. Every pass walks the data
+// sample by sample, covering the task's channels within each sample: that reads one
+// contiguous block per sample, where channel by channel would jump C * L floats after every
+// run. With L = H * W <= 1024 each run is a page or less, and hardware prefetchers stop at
+// page boundaries: channel by channel, the (256, 64, 32, 32) forward took 20 ms against
+// 10 ms sample by sample, although it had the channel in L2 for its second pass.
+//
+// Runs at least kLongRun long are summed run by run with the lane sums of norm_common.h;
+// shorter runs (L = 1 for (N, C) input) are summed position by position across the task's
+// channels, so the inner loop stays long and contiguous either way.
 constexpr int kLongRun = 32;
 
 std::size_t channel_grain(int N, int L) {
   const i64 per_channel = std::max<i64>(1, i64(N) * L);
   return static_cast<std::size_t>(std::max<i64>(1, kGrainElems / per_channel));
-}
-
-// Calls f(offset) for the start of each of channel c's N runs of L elements.
-template <typename F>
-void for_runs(int N, int C, int L, int c, F f) {
-  for (int n = 0; n < N; ++n) f((i64(n) * C + c) * L);
 }
 
 // Mean and biased variance of channels [c0, c1) from one read of the data (mean and var are
@@ -47,23 +47,29 @@ void for_runs(int N, int C, int L, int c, F f) {
 void channel_moments(double* mean, double* var, const float* inp, int N, int C, int L, int c0, int c1) {
   const i64 n = i64(N) * L;
   if (L >= kLongRun) {
+    std::vector<float> pivot(c1 - c0);
+    std::vector<double> s(c1 - c0, 0.0), q(c1 - c0, 0.0);
     for (int c = c0; c < c1; ++c) {
       // Pivot: the mean of the channel's first chunk, which the sums then only correct.
       const float* x0 = inp + i64(c) * L;
       const int first = std::min(kChunk, L);
-      const float pivot = float(lane_sum(first, [&](auto ld) { return ld(x0); }) / first);
-      double s = 0, q = 0;
-      for_runs(N, C, L, c, [&](i64 at) {
-        const float* x = inp + at;
+      pivot[c - c0] = float(lane_sum(first, [&](auto ld) { return ld(x0); }) / first);
+    }
+    for (int b = 0; b < N; ++b) {
+      for (int c = c0; c < c1; ++c) {
+        const float* x = inp + (i64(b) * C + c) * L;
+        const float p = pivot[c - c0];
         double s1, s2;
         lane_sum2(
-            L, [&](auto ld) { return ld(x) - pivot; }, [&](auto ld) { return sq(ld(x) - pivot); }, s1, s2);
-        s += s1;
-        q += s2;
-      });
-      const double dm = s / double(n);
-      mean[c] = pivot + dm;
-      var[c] = std::max(0.0, q / double(n) - dm * dm);
+            L, [&](auto ld) { return ld(x) - p; }, [&](auto ld) { return sq(ld(x) - p); }, s1, s2);
+        s[c - c0] += s1;
+        q[c - c0] += s2;
+      }
+    }
+    for (int c = c0; c < c1; ++c) {
+      const double dm = s[c - c0] / double(n);
+      mean[c] = pivot[c - c0] + dm;
+      var[c] = std::max(0.0, q[c - c0] / double(n) - dm * dm);
     }
     return;
   }
@@ -107,10 +113,11 @@ void channel_moments(double* mean, double* var, const float* inp, int N, int C, 
 void normalise(float* out, const float* inp, const float* mean, const float* scale, const float* shift, int N, int C,
                int L, int c0, int c1) {
   if (L >= kLongRun) {
-    for (int c = c0; c < c1; ++c) {
-      const float m = mean[c], a = scale[c], b = shift[c];
-      for_runs(N, C, L, c, [&](i64 at) { ArrayMap(out + at, L) = (ConstArrayMap(inp + at, L) - m) * a + b; });
-    }
+    for (int n = 0; n < N; ++n)
+      for (int c = c0; c < c1; ++c) {
+        const i64 at = (i64(n) * C + c) * L;
+        ArrayMap(out + at, L) = (ConstArrayMap(inp + at, L) - mean[c]) * scale[c] + shift[c];
+      }
     return;
   }
   const int W = (c1 - c0) * L;
@@ -135,20 +142,20 @@ void normalise(float* out, const float* inp, const float* mean, const float* sca
 void channel_grad_sums(double* sdy, double* sdyx, const float* dout, const float* inp, const float* mean, int N, int C,
                        int L, int c0, int c1) {
   if (L >= kLongRun) {
-    for (int c = c0; c < c1; ++c) {
-      const float m = mean[c];
-      double s = 0, q = 0;
-      for_runs(N, C, L, c, [&](i64 at) {
+    std::fill(sdy + c0, sdy + c1, 0.0);
+    std::fill(sdyx + c0, sdyx + c1, 0.0);
+    for (int n = 0; n < N; ++n) {
+      for (int c = c0; c < c1; ++c) {
+        const i64 at = (i64(n) * C + c) * L;
         const float* dy = dout + at;
         const float* x = inp + at;
+        const float m = mean[c];
         double s1, s2;
         lane_sum2(
             L, [&](auto ld) { return ld(dy); }, [&](auto ld) { return ld(dy) * (ld(x) - m); }, s1, s2);
-        s += s1;
-        q += s2;
-      });
-      sdy[c] = s;
-      sdyx[c] = q;
+        sdy[c] += s1;
+        sdyx[c] += s2;
+      }
     }
     return;
   }
@@ -184,15 +191,15 @@ void channel_grad_sums(double* sdy, double* sdyx, const float* dout, const float
 void grad_input(float* dinp, const float* dout, const float* inp, const float* mean, const float* a, const float* b,
                 const float* k, bool with_x, int N, int C, int L, int c0, int c1) {
   if (L >= kLongRun) {
-    for (int c = c0; c < c1; ++c) {
-      const float m = mean[c], ac = a[c], bc = b[c], kc = k[c];
-      for_runs(N, C, L, c, [&](i64 at) {
+    for (int n = 0; n < N; ++n) {
+      for (int c = c0; c < c1; ++c) {
+        const i64 at = (i64(n) * C + c) * L;
         ArrayMap dx(dinp + at, L);
         if (with_x)
-          dx = ConstArrayMap(dout + at, L) * ac + (ConstArrayMap(inp + at, L) - m) * bc + kc;
+          dx = ConstArrayMap(dout + at, L) * a[c] + (ConstArrayMap(inp + at, L) - mean[c]) * b[c] + k[c];
         else
-          dx = ConstArrayMap(dout + at, L) * ac;
-      });
+          dx = ConstArrayMap(dout + at, L) * a[c];
+      }
     }
     return;
   }
@@ -236,8 +243,7 @@ void batchnorm_forward_train(float* out, float* mean, float* rstd, float* runnin
   }
   std::vector<double> m(C), v(C);
   std::vector<float> scale(C), shift(C);
-  // Each task owns whole channels: statistics, running update and normalisation of a channel
-  // happen back to back, while its data may still be in cache.
+  // Each task owns a range of channels: their statistics, running update and normalisation.
   parallel_for(C, channel_grain(N, L), [&](std::size_t b, std::size_t e) {
     const int c0 = int(b), c1 = int(e);
     channel_moments(m.data(), v.data(), inp, N, C, L, c0, c1);
