@@ -1,5 +1,5 @@
 // F.batchNorm: batch normalisation (Ioffe & Szegedy 2015) on the native fused kernels.
-import { Tensor, fromOp, checkTensor } from '../../tensor';
+import { Tensor, fromOp, checkTensor, freshGrad } from '../../tensor';
 import { formatShape } from '../../shape';
 import { native } from '../../native';
 import { emptyFloat32 } from './buffers';
@@ -94,6 +94,6 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     const grads: (Float32Array | null)[] = [dx];
     if (weight) grads.push(dw);
     if (bias) grads.push(db);
-    return grads;
+    return grads.map((a) => a && freshGrad(a));
   });
 }

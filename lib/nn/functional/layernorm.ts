@@ -1,5 +1,5 @@
 // F.layerNorm and F.rmsNorm: normalisation over the last dimensions, on the native fused kernels.
-import { Tensor, fromOp, checkTensor } from '../../tensor';
+import { Tensor, fromOp, checkTensor, freshGrad } from '../../tensor';
 import { checkShape, formatShape, sameShape } from '../../shape';
 import { native } from '../../native';
 import { emptyFloat32 } from './buffers';
@@ -84,7 +84,7 @@ export function layerNorm(x: Tensor, normalizedShape: number | number[], opts: {
     const grads: (Float32Array | null)[] = [dx];
     if (weight) grads.push(dw);
     if (bias) grads.push(db);
-    return grads;
+    return grads.map((a) => a && freshGrad(a));
   });
 }
 
@@ -115,6 +115,6 @@ export function rmsNorm(x: Tensor, normalizedShape: number | number[], opts: { w
     const dx = x.requiresGrad ? emptyFloat32(x.numel) : null;
     const dw = weight && weight.requiresGrad ? new Float32Array(D) : null;
     k.rmsNormBackward(dx, dw, g, x.data, w, rstd, N, D);
-    return weight ? [dx, dw] : [dx];
+    return (weight ? [dx, dw] : [dx]).map((a) => a && freshGrad(a));
   });
 }
