@@ -7,8 +7,9 @@
 // time covers the forward, the fused backward and the gradient allocations of both libraries.
 // 'kiln op' is the forward plus the op's own backward (y.gradFn.backward), without the
 // autograd engine's copies of the seed and of the leaf's gradient: the layer's own cost.
-// Times are medians of CPU time (user + system, which includes page faults) and of wall time:
-// on a shared machine CPU time is the steadier of the two.
+// Times are medians of CPU time (user + system, so page faults count; kiln's includes V8's
+// background GC threads, hence CPU above wall) and of wall time. On a shared machine neither
+// is steady: run it more than once.
 // PyTorch 1.13 has no RMSNorm: its time is torch.nn.RMSNorm's formula composed of ops,
 // x * rsqrt(x.pow(2).mean(-1, keepdim=True) + eps) * w, which is what a 1.13 user runs.
 const { spawnSync } = require('child_process');
@@ -100,14 +101,14 @@ console.log(`kiln ${info.variant} (${info.simd}), 1 thread, medians of ${iters} 
 const ours = CASES.map((c) => [c.name, benchKiln(c)]);
 const torch = withTorch ? benchTorch() : null;
 console.log(torch ? `PyTorch ${torch.version}, torch.set_num_threads(1)` : 'PyTorch: not run');
-const col = (s) => String(s).padStart(12);
-console.log('ms, cpu / wall'.padEnd(31) + col('kiln step') + col('kiln op') + (torch ? col('torch step') + col('step speedup') : ''));
+const col = (s) => String(s).padStart(13);
+console.log('ms, cpu/wall'.padEnd(31) + col('kiln step') + col('kiln op') + (torch ? col('torch step') + col('speedup c/w') : ''));
 for (const [name, k] of ours) {
   const fmt = (t) => `${t.cpu.toFixed(1)}/${t.wall.toFixed(1)}`;
   let line = name.padEnd(31) + col(fmt(k.step)) + col(fmt(k.op));
   if (torch) {
     const t = torch.times[name];
-    line += col(fmt(t)) + col(`${(t.cpu / k.step.cpu).toFixed(2)}x`);
+    line += col(fmt(t)) + col(`${(t.cpu / k.step.cpu).toFixed(2)}/${(t.wall / k.step.wall).toFixed(2)}x`);
   }
   console.log(line);
 }
