@@ -20,8 +20,9 @@ using i64 = std::int64_t;
 // Sums are accumulated in kLanes float lanes (lane j takes elements j, j + kLanes, ...) over
 // chunks of at most kChunk elements, and the chunks' totals are added in double. Why:
 // - Reproducibility: the order of additions depends only on n, not on the buffer's address
-//   (Eigen's own reductions peel to alignment, so their rounding changed from run to run)
-//   nor on the SIMD width, so every prebuild variant gives the same bits.
+//   (Eigen's own reductions peel to alignment, so their rounding changed from run to run
+//   with where V8 put the arrays). Different instruction sets (prebuild variants) may still
+//   round differently elsewhere, e.g. by fusing multiply-adds.
 // - Accuracy: each lane adds at most kChunk / kLanes = 128 terms in float.
 // - Speed: a block of kLanes is a fixed-size Eigen array loaded unaligned, i.e. two AVX-512
 //   (four AVX2) accumulators; a chunk (16 KB) stays in L1 for any second pass.
