@@ -118,7 +118,8 @@ export class Tensor {
       if (g.numel !== this.numel) {
         throw new RangeError(`Tensor.backward: expected grad of shape ${formatShape(this.shape)}, got ${formatShape(g.shape)}`);
       }
-      seed = g.data.slice();
+      // Not copied: the engine copies the caller's array only if it must write into it.
+      seed = g.data;
     }
     runBackward(this, seed);
   }
@@ -213,6 +214,20 @@ export function fromOp(data: Float32Array, shape: number[], inputs: Tensor[], na
   return out;
 }
 
+const freshGrads = new WeakSet<Float32Array>();
+
+/**
+ * Marks a gradient that a backward function allocated and keeps no other reference to, and
+ * returns it: the engine may then keep it as a leaf's `.grad` or add into it in place, where
+ * it otherwise copies (an unmarked array may alias the output's gradient or another input's).
+ * Worth it for large gradients: the copy is a full read, write and allocation.
+ * @example return [freshGrad(dx), freshGrad(dw)];
+ */
+export function freshGrad(a: Float32Array): Float32Array {
+  freshGrads.add(a);
+  return a;
+}
+
 function topoSort(root: Tensor): Tensor[] {
   const order: Tensor[] = [];
   const visited = new Set<Tensor>();
@@ -239,7 +254,7 @@ function runBackward(root: Tensor, seed: Float32Array): void {
   const order = topoSort(root);
   // Gradient per tensor; `owned` says whether the engine may add into the array in place.
   const grads = new Map<Tensor, { g: Float32Array; owned: boolean }>();
-  grads.set(root, { g: seed, owned: true });
+  grads.set(root, { g: seed, owned: false });
   for (let k = order.length - 1; k >= 0; k--) {
     const t = order[k];
     const entry = grads.get(t);
@@ -263,7 +278,9 @@ function runBackward(root: Tensor, seed: Float32Array): void {
       if (!gi || !inp.requiresGrad) continue;
       const prev = grads.get(inp);
       if (!prev) {
-        grads.set(inp, { g: gi, owned: false });
+        // delete() claims a fresh array once: should an op return it for two inputs, the
+        // second is copied before anything is added into it.
+        grads.set(inp, { g: gi, owned: freshGrads.delete(gi) });
       } else {
         if (!prev.owned) {
           prev.g = prev.g.slice();

@@ -12,6 +12,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   kiln::binding::InitOptim(env, exports);
   kiln::binding::InitWeightInit(env, exports);
   kiln::binding::InitDropout(env, exports);
+  kiln::binding::InitNorm(env, exports);
   return exports;
 }
 

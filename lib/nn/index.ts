@@ -12,3 +12,6 @@ export * as regularization from './regularization';
 export * as functional from './functional';
 export { CrossEntropyLoss, MSELoss, L1Loss, BCEWithLogitsLoss } from './loss';
 export * as utils from './utils';
+export { BatchNorm1d, BatchNorm2d } from './batchnorm';
+export type { BatchNormOptions } from './batchnorm';
+export { LayerNorm, RMSNorm } from './layernorm';

@@ -11,6 +11,7 @@ void InitCrossEntropy(Napi::Env env, Napi::Object exports);
 void InitOptim(Napi::Env env, Napi::Object exports);
 void InitWeightInit(Napi::Env env, Napi::Object exports);
 void InitDropout(Napi::Env env, Napi::Object exports);
+void InitNorm(Napi::Env env, Napi::Object exports);
 
 }  // namespace binding
 }  // namespace kiln

@@ -6,3 +6,5 @@ export { crossEntropy, mseLoss, l1Loss, binaryCrossEntropyWithLogits } from './l
 export type { Reduction, Targets, CrossEntropyOptions, BCEWithLogitsOptions } from './loss';
 export { dropout } from './dropout';
 export type { DropoutOptions } from './dropout';
+export { batchNorm } from './batchnorm';
+export { layerNorm, rmsNorm } from './layernorm';

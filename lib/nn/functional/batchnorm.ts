@@ -1,0 +1,99 @@
+// F.batchNorm: batch normalisation (Ioffe & Szegedy 2015) on the native fused kernels.
+import { Tensor, fromOp, checkTensor, freshGrad } from '../../tensor';
+import { formatShape } from '../../shape';
+import { native } from '../../native';
+import { emptyFloat32 } from './buffers';
+import { checkBoolean, checkInRange, checkOptions } from '../../errors';
+import { checkEps } from './layernorm';
+
+type F32 = Float32Array;
+type BatchNormFn = {
+  batchNormForwardTrain(out: F32, mean: F32, rstd: F32, runningMean: F32 | null, runningVar: F32 | null, inp: F32, weight: F32 | null, bias: F32 | null, N: number, C: number, L: number, momentum: number, eps: number): void;
+  batchNormForwardEval(out: F32, mean: F32, rstd: F32, inp: F32, weight: F32 | null, bias: F32 | null, runningMean: F32, runningVar: F32, N: number, C: number, L: number, eps: number): void;
+  batchNormBackward(dinp: F32 | null, dweight: F32 | null, dbias: F32 | null, dout: F32, inp: F32, weight: F32 | null, mean: F32, rstd: F32, N: number, C: number, L: number, batchStats: boolean): void;
+};
+const k = native as unknown as BatchNormFn;
+
+export interface BatchNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  training?: boolean;
+  momentum?: number;
+  eps?: number;
+}
+
+/** Input (N, C, ...) viewed as (N, C, L), L the product of the dimensions past C. */
+export function batchNormDims(x: Tensor): [number, number, number] {
+  let L = 1;
+  for (let i = 2; i < x.ndim; i++) L *= x.shape[i];
+  return [x.shape[0], x.shape[1], L];
+}
+
+/**
+ * Training needs more than one value per channel: one value has no variance, and PyTorch
+ * refuses it ("Expected more than 1 value per channel when training").
+ */
+export function checkBatchSize(where: string, x: Tensor): void {
+  const [N, , L] = batchNormDims(x);
+  if (N * L === 1) throw new RangeError(`${where}: expected more than 1 value per channel when training, got input of shape ${formatShape(x.shape)}`);
+}
+
+function checkChannelVector(where: string, name: string, t: Tensor | null | undefined, C: number): Tensor | null {
+  if (t === undefined || t === null) return null;
+  checkTensor(where, name, t);
+  if (t.numel !== C) throw new RangeError(`${where}: expected ${name} of shape [${C}], got ${formatShape(t.shape)}`);
+  return t;
+}
+
+/**
+ * Batch normalisation over the channel dimension (dim 1), as torch.nn.functional.batch_norm
+ * (Ioffe & Szegedy 2015): y = (x - mean) / sqrt(var + eps) * weight + bias.
+ * In training the mean and biased variance are taken over every dimension but 1, and the
+ * running statistics, when given, are updated in place:
+ * running = (1 - momentum) * running + momentum * batch, with the unbiased variance.
+ * Otherwise the running statistics normalise.
+ * @param x (N, C, ...) input, at least 2-D
+ * @param runningMean (C) or null; updated in place in training
+ * @param runningVar (C) or null; updated in place in training
+ * @param opts `{ weight?: (C), bias?: (C), training = false, momentum = 0.1, eps = 1e-5 }`
+ * @throws TypeError for non-tensors or wrong option types; RangeError for shapes that do not fit,
+ *   missing running statistics in evaluation, or one value per channel in training.
+ * @example F.batchNorm(x, runningMean, runningVar, { weight, bias, training: true })
+ */
+export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}, where = 'batchNorm'): Tensor {
+  checkTensor(where, 'input', x);
+  const o = checkOptions(where, opts);
+  if (x.ndim < 2) throw new RangeError(`${where}: expected input with at least 2 dimensions (N, C, ...), got ${formatShape(x.shape)}`);
+  const [N, C, L] = batchNormDims(x);
+  const rm = checkChannelVector(where, 'runningMean', runningMean, C);
+  const rv = checkChannelVector(where, 'runningVar', runningVar, C);
+  const weight = checkChannelVector(where, 'weight', o.weight, C);
+  const bias = checkChannelVector(where, 'bias', o.bias, C);
+  const training = checkBoolean(where, 'training', o.training ?? false);
+  const momentum = checkInRange(where, 'momentum', o.momentum ?? 0.1, 0, 1);
+  const eps = checkEps(where, o.eps ?? 1e-5);
+  if (training) checkBatchSize(where, x);
+  else if (rm === null || rv === null) {
+    throw new TypeError(`${where}: expected a Tensor for ${rm === null ? 'runningMean' : 'runningVar'} in evaluation (training: false), got null`);
+  }
+
+  const out = emptyFloat32(x.numel);
+  const mean = new Float32Array(C);
+  const rstd = new Float32Array(C);
+  const w = weight ? weight.data : null;
+  const b = bias ? bias.data : null;
+  if (training) k.batchNormForwardTrain(out, mean, rstd, rm ? rm.data : null, rv ? rv.data : null, x.data, w, b, N, C, L, momentum, eps);
+  else k.batchNormForwardEval(out, mean, rstd, x.data, w, b, rm!.data, rv!.data, N, C, L, eps);
+
+  const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
+  return fromOp(out, x.shape.slice(), inputs, 'batchNorm', (g) => {
+    const dx = x.requiresGrad ? emptyFloat32(x.numel) : null;
+    const dw = weight && weight.requiresGrad ? new Float32Array(C) : null;
+    const db = bias && bias.requiresGrad ? new Float32Array(C) : null;
+    k.batchNormBackward(dx, dw, db, g, x.data, w, mean, rstd, N, C, L, training);
+    const grads: (Float32Array | null)[] = [dx];
+    if (weight) grads.push(dw);
+    if (bias) grads.push(db);
+    return grads.map((a) => a && freshGrad(a));
+  });
+}

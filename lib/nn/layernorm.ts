@@ -1,0 +1,95 @@
+// torch.nn.LayerNorm (Ba, Kiros & Hinton 2016) and torch.nn.RMSNorm (Zhang & Sennrich 2019).
+import { Tensor } from '../tensor';
+import { Module } from './module';
+import { Parameter } from './parameter';
+import { checkEps, checkNormalizedShape, layerNorm, rmsNorm } from './functional/layernorm';
+import { numelOf } from '../shape';
+import { checkBoolean, checkOptions } from '../errors';
+import { pyBool, pyFloat, pyTuple } from './pyrepr';
+
+/**
+ * Layer normalisation over the last dimensions, as torch.nn.LayerNorm (Ba, Kiros & Hinton 2016):
+ * y = (x - mean) / sqrt(var + eps) * weight + bias, mean and biased variance over each row of
+ * prod(normalizedShape) elements. weight starts at 1 and bias at 0.
+ * @param normalizedShape the trailing shape (a number or an array): `LayerNorm(10)` = `LayerNorm([10])`
+ * @param opts `{ eps = 1e-5, elementwiseAffine = true, bias = true }`: without elementwiseAffine
+ *   there is neither weight nor bias; bias false keeps the weight only.
+ * @throws TypeError/RangeError for bad arguments; forward throws RangeError when the input's
+ *   trailing shape is not normalizedShape.
+ * @example const ln = new nn.LayerNorm(768); const y = ln.forward(x); // x: (B, T, 768)
+ */
+export class LayerNorm extends Module {
+  readonly normalizedShape: number[];
+  readonly eps: number;
+  readonly elementwiseAffine: boolean;
+  weight: Parameter | null;
+  bias: Parameter | null;
+
+  constructor(normalizedShape: number | number[], opts: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } = {}) {
+    super();
+    const o = checkOptions('LayerNorm', opts);
+    this.normalizedShape = checkNormalizedShape('LayerNorm', normalizedShape);
+    this.eps = checkEps('LayerNorm', o.eps ?? 1e-5);
+    this.elementwiseAffine = checkBoolean('LayerNorm', 'elementwiseAffine', o.elementwiseAffine ?? true);
+    const useBias = checkBoolean('LayerNorm', 'bias', o.bias ?? true);
+    const D = numelOf(this.normalizedShape);
+    this.weight = this.elementwiseAffine ? new Parameter(new Float32Array(D), this.normalizedShape) : null;
+    this.bias = this.elementwiseAffine && useBias ? new Parameter(new Float32Array(D), this.normalizedShape) : null;
+    this.resetParameters();
+  }
+
+  /** PyTorch's default: weight 1, bias 0. */
+  resetParameters(): void {
+    if (this.weight) this.weight.data.fill(1);
+    if (this.bias) this.bias.data.fill(0);
+  }
+
+  override forward(x: Tensor): Tensor {
+    return layerNorm(x, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps }, 'LayerNorm.forward');
+  }
+
+  override extraRepr(): string {
+    return `${pyTuple(this.normalizedShape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
+  }
+}
+
+/**
+ * Root-mean-square normalisation over the last dimensions, as torch.nn.RMSNorm
+ * (Zhang & Sennrich 2019): y = x / sqrt(mean(x^2) + eps) * weight. weight starts at 1.
+ * @param normalizedShape the trailing shape (a number or an array)
+ * @param opts `{ eps?, elementwiseAffine = true }`: eps omitted or null is float32's machine
+ *   epsilon (2^-23), as PyTorch.
+ * @throws TypeError/RangeError for bad arguments; forward throws RangeError when the input's
+ *   trailing shape is not normalizedShape.
+ * @example const norm = new nn.RMSNorm(4096); const y = norm.forward(x);
+ */
+export class RMSNorm extends Module {
+  readonly normalizedShape: number[];
+  /** null: float32's machine epsilon at forward time, as PyTorch's eps=None. */
+  readonly eps: number | null;
+  readonly elementwiseAffine: boolean;
+  weight: Parameter | null;
+
+  constructor(normalizedShape: number | number[], opts: { eps?: number | null; elementwiseAffine?: boolean } = {}) {
+    super();
+    const o = checkOptions('RMSNorm', opts);
+    this.normalizedShape = checkNormalizedShape('RMSNorm', normalizedShape);
+    this.eps = o.eps === undefined || o.eps === null ? null : checkEps('RMSNorm', o.eps);
+    this.elementwiseAffine = checkBoolean('RMSNorm', 'elementwiseAffine', o.elementwiseAffine ?? true);
+    this.weight = this.elementwiseAffine ? new Parameter(new Float32Array(numelOf(this.normalizedShape)), this.normalizedShape) : null;
+    this.resetParameters();
+  }
+
+  /** PyTorch's default: weight 1. */
+  resetParameters(): void {
+    if (this.weight) this.weight.data.fill(1);
+  }
+
+  override forward(x: Tensor): Tensor {
+    return rmsNorm(x, this.normalizedShape, { weight: this.weight, eps: this.eps }, 'RMSNorm.forward');
+  }
+
+  override extraRepr(): string {
+    return `${pyTuple(this.normalizedShape)}, eps=${this.eps === null ? 'None' : pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
+  }
+}
