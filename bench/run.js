@@ -25,7 +25,7 @@ const threadCounts = opts.threads.split(',').map(Number);
 
 const workloads = fs
   .readdirSync(path.join(__dirname, 'workloads'))
-  .filter((f) => f.endsWith('.js'))
+  .filter((f) => /^w\d.*\.js$/.test(f))
   .map((f) => require(path.join(__dirname, 'workloads', f)))
   .filter((w) => !opts.only || opts.only.split(',').includes(w.id))
   .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
