@@ -2,10 +2,12 @@
 #include <napi.h>
 
 #include "binding/bindings.h"
+#include "memory.h"
 
 namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("mallocTuned", Napi::Boolean::New(env, kiln::tune_malloc()));
   kiln::binding::InitCore(env, exports);
   kiln::binding::InitLinear(env, exports);
   kiln::binding::InitCrossEntropy(env, exports);
