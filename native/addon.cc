@@ -8,6 +8,7 @@ namespace {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   kiln::binding::InitCore(env, exports);
   kiln::binding::InitLinear(env, exports);
+  kiln::binding::InitConv(env, exports);
   return exports;
 }
 
