@@ -7,3 +7,5 @@ export { Sequential } from './sequential';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, GELU, SELU, Softmax } from './activation';
 export { Flatten } from './flatten';
 export * as functional from './functional';
+export { Conv2d } from './conv';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pooling';

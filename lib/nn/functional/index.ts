@@ -2,3 +2,5 @@
 // trailing options object with PyTorch's defaults.
 export { linear } from './linear';
 export { relu, leakyRelu, sigmoid, tanh, gelu, selu, softmax, logSoftmax } from './activation';
+export { conv2d } from './conv';
+export { maxPool2d, avgPool2d, adaptiveAvgPool2d } from './pooling';
