@@ -31,7 +31,7 @@ for (const name of Object.keys(fixtures)) {
 
 describe('pooling matches PyTorch', () => {
   test('every pooling fixture is covered', () => {
-    expect(Object.keys(calls).length).toBe(20);
+    expect(Object.keys(calls).length).toBe(22);
   });
   for (const [name, call] of Object.entries(calls)) {
     test(name, () => {
@@ -56,9 +56,18 @@ describe('pooling matches PyTorch', () => {
     expectClose(new nn.AdaptiveAvgPool2d([3, 2]).forward(leaf(d.inputs[0])), d.out.data);
   });
 
-  test('NaN propagates through max pooling, as PyTorch', () => {
-    const x = tensor([1, NaN, 3, 4, 5, 6, 7, 8], { shape: [1, 1, 2, 4] });
-    expect(Array.from(F.maxPool2d(x, 2).data).map(String)).toEqual(['NaN', '8']);
+  test('NaN and -inf as PyTorch: NaN wins (the last one in scan order), ties go to the first', () => {
+    // x = torch.tensor([[[[1, nan, 5, -inf, 2, 2, 0], [nan, 3, -inf, -inf, 2, 2, 0]]]])
+    // F.max_pool2d(x, 2) -> [nan, 5, 2], indices [7, 2, 4]; the same for kernel (2, 3), stride (1, 2).
+    const rows = [1, NaN, 5, -Infinity, 2, 2, 0, NaN, 3, -Infinity, -Infinity, 2, 2, 0];
+    const grad = [0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+    for (const [kernel, stride] of [[2, 2], [[2, 3], [1, 2]]] as [Pair, Pair][]) {
+      const x = tensor(rows, { shape: [1, 1, 2, 7], requiresGrad: true });
+      const y = F.maxPool2d(x, kernel, { stride });
+      expect(Array.from(y.data).map(String)).toEqual(['NaN', '5', '2']);
+      y.sum().backward();
+      expect(Array.from(x.grad!.data)).toEqual(grad);
+    }
   });
 });
 
