@@ -25,6 +25,8 @@ const convCases = [
   'conv_1x1_s2_p1',
   'conv_big_pad_stride3',
   'conv_5x5_many_channels',
+  'conv_same_width_valid_height',
+  'conv_same_width_1x5',
   'conv_unbatched',
 ];
 
@@ -74,6 +76,12 @@ describe('conv2d finite-difference gradient checks', () => {
   });
   test('1x1 kernel (the path without im2col)', () => {
     gradCheck((x, w, b) => F.conv2d(x, w, { bias: b }), [r([2, 4, 3, 3]), r([3, 4, 1, 1], 2), r([3], 3)]);
+  });
+  test('3x3, padding 1, stride 1 (the flat im2col path)', () => {
+    gradCheck((x, w) => F.conv2d(x, w, { padding: 1 }), [r([2, 2, 4, 5]), r([3, 2, 3, 3], 2)]);
+  });
+  test('1x5 kernel with padding (1, 2) (flat path, padded rows only)', () => {
+    gradCheck((x, w) => F.conv2d(x, w, { padding: [1, 2] }), [r([1, 2, 3, 6]), r([2, 2, 1, 5], 2)]);
   });
   test('padding larger than the kernel reach, stride 3', () => {
     gradCheck((x, w) => F.conv2d(x, w, { stride: 3, padding: 2 }), [r([1, 2, 4, 5]), r([2, 2, 2, 3], 2)]);
