@@ -5,7 +5,8 @@
 //   -> MaxPool 2 -> Flatten -> Linear(64*7*7 -> 10), cross-entropy, plain SGD, batch 64.
 // Usage: node bench/cnn.js [--threads 1,2] [--steps 30] [--no-torch]
 // Prints samples/s per thread count (best of 5 rounds of steps/5 steps, after 5 warm-up
-// steps). The PyTorch side is bench/cnn_torch.py, run with OpenBLAS (OpenMP) and glibc malloc
+// steps), and the CPU time per step of the whole process (all threads), which on a shared
+// machine is the steadier figure to compare at one thread. The PyTorch side is bench/cnn_torch.py, run with OpenBLAS (OpenMP) and glibc malloc
 // settings that keep its buffers from being returned to the OS between steps (its fair best).
 const path = require('path');
 const { spawnSync } = require('child_process');
@@ -59,12 +60,16 @@ function benchKiln(threads) {
   for (let i = 0; i < 5; i++) step();
   const per = Math.max(1, Math.floor(steps / 5));
   let best = Infinity;
+  let bestCpu = Infinity;
   for (let r = 0; r < 5; r++) {
     const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     for (let i = 0; i < per; i++) step();
+    const c = process.cpuUsage(c0);
     best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9 / per);
+    bestCpu = Math.min(bestCpu, (c.user + c.system) / 1e6 / per);
   }
-  return { threads, samples_per_s: Math.round(B / best), ms_per_step: +(best * 1e3).toFixed(2) };
+  return { threads, samples_per_s: Math.round(B / best), ms_per_step: +(best * 1e3).toFixed(2), cpu_ms_per_step: +(bestCpu * 1e3).toFixed(2) };
 }
 
 function benchTorch(threads) {
@@ -83,10 +88,10 @@ function benchTorch(threads) {
 
 for (const t of threadCounts) {
   const k = benchKiln(t);
-  const line = { net: 'cnn', batch: B, threads: t, kiln: k.samples_per_s, kiln_ms: k.ms_per_step };
+  const line = { net: 'cnn', batch: B, threads: t, kiln: k.samples_per_s, kiln_ms: k.ms_per_step, kiln_cpu_ms: k.cpu_ms_per_step };
   if (withTorch) {
     const p = benchTorch(t);
-    Object.assign(line, p.error ? { torch_error: p.error } : { torch: p.samples_per_s, torch_ms: p.ms_per_step, ratio: +(k.samples_per_s / p.samples_per_s).toFixed(2) });
+    Object.assign(line, p.error ? { torch_error: p.error } : { torch: p.samples_per_s, torch_ms: p.ms_per_step, torch_cpu_ms: p.cpu_ms_per_step, ratio: +(k.samples_per_s / p.samples_per_s).toFixed(2) });
   }
   console.log(JSON.stringify(line));
 }

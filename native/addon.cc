@@ -9,6 +9,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   kiln::binding::InitCore(env, exports);
   kiln::binding::InitLinear(env, exports);
   kiln::binding::InitConv(env, exports);
+  kiln::binding::InitActivation(env, exports);
   return exports;
 }
 

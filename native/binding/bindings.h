@@ -8,6 +8,7 @@ namespace binding {
 void InitCore(Napi::Env env, Napi::Object exports);
 void InitLinear(Napi::Env env, Napi::Object exports);
 void InitConv(Napi::Env env, Napi::Object exports);
+void InitActivation(Napi::Env env, Napi::Object exports);
 
 }  // namespace binding
 }  // namespace kiln
