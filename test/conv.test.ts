@@ -27,6 +27,11 @@ const convCases = [
   'conv_5x5_many_channels',
   'conv_same_width_valid_height',
   'conv_same_width_1x5',
+  'wino_p1_odd',
+  'wino_p0',
+  'wino_p2_c17',
+  'wino_pad_3_1',
+  'wino_one_sample',
   'conv_unbatched',
 ];
 
@@ -82,6 +87,12 @@ describe('conv2d finite-difference gradient checks', () => {
   });
   test('1x5 kernel with padding (1, 2) (flat path, padded rows only)', () => {
     gradCheck((x, w) => F.conv2d(x, w, { padding: [1, 2] }), [r([1, 2, 3, 6]), r([2, 2, 1, 5], 2)]);
+  });
+  test('Winograd F(2x2, 3x3): 8 channels, odd output size, padding 1', () => {
+    gradCheck((x, w, b) => F.conv2d(x, w, { bias: b, padding: 1 }), [r([2, 8, 3, 5]), r([8, 8, 3, 3], 2), r([8], 3)]);
+  });
+  test('Winograd with padding 3 (cropping in the input gradient)', () => {
+    gradCheck((x, w) => F.conv2d(x, w, { padding: [3, 0] }), [r([1, 8, 2, 4]), r([9, 8, 3, 3], 2)]);
   });
   test('padding larger than the kernel reach, stride 3', () => {
     gradCheck((x, w) => F.conv2d(x, w, { stride: 3, padding: 2 }), [r([1, 2, 4, 5]), r([2, 2, 2, 3], 2)]);

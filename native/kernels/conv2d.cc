@@ -18,6 +18,8 @@
 // another and the GEMM itself is threaded instead.
 //
 // 1x1 convolutions with stride 1 and no padding skip im2col: the input plane already is cols.
+// 3x3 stride-1 convolutions with enough channels go to Winograd F(2x2, 3x3) (winograd.cc),
+// which needs 2.25x fewer multiplies.
 //
 // Backward (per sample, dout_n: (OC, OH*OW)):
 //   dweight += dout_n @ cols^T                 (cols recomputed by im2col: cheaper than keeping
@@ -33,6 +35,7 @@
 
 #include "../parallel.h"
 #include "gemm.h"
+#include "winograd.h"
 
 namespace kiln {
 namespace {
@@ -182,6 +185,8 @@ void conv2d_forward(float* out, const float* inp, const float* weight, const flo
                    static_cast<int>(conv_out_size(W, KW, SW, PW))};
   const int OHW = g.OH * g.OW, CKK = C * KH * KW;
   if (N == 0 || OC == 0 || OHW == 0) return;
+  if (winograd_applies(N, C, OC, KH, KW, SH, SW, g.OH, g.OW))
+    return winograd_forward(out, inp, weight, bias, N, C, H, W, OC, PH, PW);
   const bool pointwise = KH == 1 && KW == 1 && SH == 1 && SW == 1 && PH == 0 && PW == 0;
   const std::size_t in_size = static_cast<std::size_t>(C) * H * W, out_size = static_cast<std::size_t>(OC) * OHW;
 
@@ -223,6 +228,24 @@ void conv2d_backward(float* dinp, float* dweight, float* dbias, const float* dou
   const bool pointwise = KH == 1 && KW == 1 && SH == 1 && SW == 1 && PH == 0 && PW == 0;
   const std::size_t in_size = static_cast<std::size_t>(C) * H * W, out_size = static_cast<std::size_t>(OC) * OHW;
   const std::size_t w_size = static_cast<std::size_t>(OC) * CKK;
+  if (winograd_applies(N, C, OC, KH, KW, SH, SW, g.OH, g.OW)) {
+    if (dinp != nullptr) winograd_backward_input(dinp, dout, weight, N, C, H, W, OC, PH, PW);
+    if (dweight != nullptr) winograd_backward_weight(dweight, dout, inp, N, C, H, W, OC, PH, PW);
+    if (dbias != nullptr) {
+      // Each task owns whole output channels, so no partial sums are needed.
+      parallel_for(static_cast<std::size_t>(OC), 8, [&](std::size_t o0, std::size_t o1) {
+        for (std::size_t oc = o0; oc < o1; ++oc) {
+          float s = 0.0f;
+          for (int n = 0; n < N; ++n) {
+            const float* row = dout + n * out_size + oc * OHW;
+            for (int i = 0; i < OHW; ++i) s += row[i];
+          }
+          dbias[oc] += s;
+        }
+      });
+    }
+    return;
+  }
 
   // dw and db are this run's accumulators: the caller's buffers, or a thread's partial sums.
   auto run = [&](int n0, int n1, float* dw, float* db, Gemm gemm) {
