@@ -32,6 +32,8 @@ const convCases = [
   'wino_p2_c17',
   'wino_pad_3_1',
   'wino_one_sample',
+  'wino_bands',
+  'wino_wide_rows',
   'conv_unbatched',
 ];
 

@@ -35,18 +35,11 @@
 
 #include "../parallel.h"
 #include "gemm.h"
+#include "scratch.h"
 #include "winograd.h"
 
 namespace kiln {
 namespace {
-
-// Per-thread scratch that grows to the largest request and is then reused: the pool's threads
-// live as long as the process, so a training loop allocates cols once, not once per step.
-float* scratch(std::size_t n) {
-  thread_local std::vector<float> buf;
-  if (buf.size() < n) buf.resize(n);
-  return buf.data();
-}
 
 struct Geometry {
   int C, H, W, KH, KW, SH, SW, PH, PW, OH, OW;
@@ -205,6 +198,7 @@ void conv2d_forward(float* out, const float* inp, const float* weight, const flo
         }
       }
     }
+    trim_scratch();
   };
 
   const int T = std::min(get_num_threads(), N);
@@ -276,6 +270,7 @@ void conv2d_backward(float* dinp, float* dweight, float* dbias, const float* dou
         }
       }
     }
+    trim_scratch();
   };
 
   const int T = std::min(get_num_threads(), N);

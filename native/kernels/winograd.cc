@@ -29,6 +29,7 @@
 
 #include "../parallel.h"
 #include "gemm.h"
+#include "scratch.h"
 
 namespace kiln {
 namespace {
@@ -40,48 +41,63 @@ constexpr int kTilesPerBlock = 96;
 // Channels per vector step of the transforms: one AVX-512 register, two AVX ones.
 constexpr int kLanes = 16;
 
-float* scratch(std::size_t n) {
-  thread_local std::vector<float> buf;
-  if (buf.size() < n) buf.resize(n);
-  return buf.data();
-}
-
 // A convolution Cin -> Cout run by Winograd: dims of its input and output, padding (negative
-// padding crops, which the input-gradient convolution needs when PH > 2), and its tiling.
+// padding crops, which the input-gradient convolution needs when PH > 2), and its tiling. Work
+// goes in blocks of about kTilesPerBlock tiles: several whole samples when they are small, or
+// bands of tile rows of one sample when it is large, so that scratch stays bounded.
 struct Plan {
   int N, Cin, H, W, Cout, pad_t, pad_l, OH, OW;
-  int TH, TW, Hp, Wp, nb;
+  int TH, TW, Wp;  // tiles down and across; padded input width (2 TW + 2)
+  int nb, rb;      // samples per block, tile rows per block
   Plan(int N_, int Cin_, int H_, int W_, int Cout_, int pad_t_, int pad_l_, int OH_, int OW_)
       : N(N_), Cin(Cin_), H(H_), W(W_), Cout(Cout_), pad_t(pad_t_), pad_l(pad_l_), OH(OH_), OW(OW_) {
     TH = (OH + 1) / 2;
     TW = (OW + 1) / 2;
-    Hp = 2 * TH + 2;
     Wp = 2 * TW + 2;
-    nb = std::max(1, kTilesPerBlock / (TH * TW));
+    if (TH * TW <= kTilesPerBlock) {
+      nb = kTilesPerBlock / (TH * TW);
+      rb = TH;
+    } else {
+      nb = 1;
+      rb = std::max(1, kTilesPerBlock / TW);
+    }
   }
-  int tiles() const { return TH * TW; }
+  std::size_t max_tiles() const { return static_cast<std::size_t>(nb) * rb * TW; }
 };
 
-// P[s][hp][wp][c] = x[s][c][hp - pad_t][wp - pad_l], zero outside the plane: channels last, so
-// that the transforms below are vector loops over channels.
-void pack_channels_last(float* P, const float* x, int S, int C, int H, int W, int Hp, int Wp, int pad_t, int pad_l) {
+// Samples [s0, s0 + S), tile rows [th0, th0 + R) of each.
+struct Block {
+  int s0, S, th0, R;
+  std::size_t tiles(const Plan& p) const { return static_cast<std::size_t>(S) * R * p.TW; }
+};
+
+// Calls fn(block) for every block of samples [n0, n1).
+template <typename Fn>
+void for_blocks(const Plan& p, int n0, int n1, Fn fn) {
+  for (int s0 = n0; s0 < n1; s0 += p.nb)
+    for (int th0 = 0; th0 < p.TH; th0 += p.rb) fn(Block{s0, std::min(p.nb, n1 - s0), th0, std::min(p.rb, p.TH - th0)});
+}
+
+// P[s][r][wp][c] = x[s][c][row0 + r][wp - pad_l] for r in [0, rows), wp in [0, Wp), zero outside
+// the plane: channels last, so that the transforms below are vector loops over channels.
+void pack_channels_last(float* P, const float* x, int S, int C, int H, int W, int row0, int rows, int Wp, int pad_l) {
   const std::ptrdiff_t plane = static_cast<std::ptrdiff_t>(H) * W;
   const int wp0 = std::min(Wp, std::max(0, pad_l));
   const int wp1 = std::max(wp0, std::min(Wp, W + pad_l));
   for (int s = 0; s < S; ++s) {
-    float* Ps = P + static_cast<std::size_t>(s) * Hp * Wp * C;
+    float* Ps = P + static_cast<std::size_t>(s) * rows * Wp * C;
     const float* xs = x + static_cast<std::size_t>(s) * C * plane;
-    for (int hp = 0; hp < Hp; ++hp) {
-      float* row = Ps + static_cast<std::size_t>(hp) * Wp * C;
-      const int h = hp - pad_t;
+    for (int r = 0; r < rows; ++r) {
+      float* row = Ps + static_cast<std::size_t>(r) * Wp * C;
+      const int h = row0 + r;
       if (h < 0 || h >= H || wp1 == wp0) {
         std::memset(row, 0, sizeof(float) * Wp * C);
         continue;
       }
       std::memset(row, 0, sizeof(float) * wp0 * C);
       std::memset(row + static_cast<std::size_t>(wp1) * C, 0, sizeof(float) * (Wp - wp1) * C);
-      Eigen::Map<const RowMat, 0, Eigen::OuterStride<>> src(xs + h * W + (wp0 - pad_l), C, wp1 - wp0,
-                                                             Eigen::OuterStride<>(plane));
+      Eigen::Map<const RowMat, 0, Eigen::OuterStride<>> src(xs + static_cast<std::ptrdiff_t>(h) * W + (wp0 - pad_l), C,
+                                                             wp1 - wp0, Eigen::OuterStride<>(plane));
       Eigen::Map<RowMat>(row + static_cast<std::size_t>(wp0) * C, wp1 - wp0, C) = src.transpose();
     }
   }
@@ -116,16 +132,17 @@ inline void input_tile(float* const out[16], const float* d, std::ptrdiff_t di, 
   }
 }
 
-// V[k][t][c] = (B^T d_t B)[k] for every tile t of S samples packed in P.
-void input_transform(float* V, const float* P, int S, const Plan& p, int C) {
-  const std::size_t Tb = static_cast<std::size_t>(S) * p.tiles();
+// V[k][t][c] = (B^T d_t B)[k] for every tile t of a block packed in P (2 R + 2 rows a sample).
+void input_transform(float* V, const float* P, const Block& b, const Plan& p, int C) {
+  const std::size_t Tb = b.tiles(p);
+  const int rows = 2 * b.R + 2;
   const std::ptrdiff_t di = static_cast<std::ptrdiff_t>(p.Wp) * C, dj = C;
   float* out[16];
-  for (int s = 0; s < S; ++s) {
-    for (int th = 0; th < p.TH; ++th) {
+  for (int s = 0; s < b.S; ++s) {
+    for (int th = 0; th < b.R; ++th) {
       for (int tw = 0; tw < p.TW; ++tw) {
-        const std::size_t t = (static_cast<std::size_t>(s) * p.TH + th) * p.TW + tw;
-        const float* d = P + ((static_cast<std::size_t>(s) * p.Hp + 2 * th) * p.Wp + 2 * tw) * C;
+        const std::size_t t = (static_cast<std::size_t>(s) * b.R + th) * p.TW + tw;
+        const float* d = P + ((static_cast<std::size_t>(s) * rows + 2 * th) * p.Wp + 2 * tw) * C;
         int c = 0;
         for (; c + kLanes <= C; c += kLanes) {
           for (int k = 0; k < 16; ++k) out[k] = V + (k * Tb + t) * C + c;
@@ -160,19 +177,23 @@ inline void output_tile(float* y, std::ptrdiff_t ya, std::ptrdiff_t yb, bool two
   }
 }
 
-// Y[s][oh][ow][oc] = (A^T M_t A) for every tile, cropped to OH x OW.
-void output_transform(float* Y, const float* M, int S, const Plan& p) {
+// Output rows of a block: 2 R, cropped at OH.
+inline int block_out_rows(const Block& b, const Plan& p) { return std::min(p.OH - 2 * b.th0, 2 * b.R); }
+
+// Y[s][oh - 2 th0][ow][oc] = (A^T M_t A) for every tile of a block, cropped to OH x OW.
+void output_transform(float* Y, const float* M, const Block& b, const Plan& p) {
   const int C = p.Cout;
-  const std::size_t Tb = static_cast<std::size_t>(S) * p.tiles();
+  const std::size_t Tb = b.tiles(p);
+  const int rows = block_out_rows(b, p);
   const std::ptrdiff_t ya = static_cast<std::ptrdiff_t>(p.OW) * C, yb = C;
   const float* m[16];
-  for (int s = 0; s < S; ++s) {
-    for (int th = 0; th < p.TH; ++th) {
-      const bool two_rows = 2 * th + 1 < p.OH;
+  for (int s = 0; s < b.S; ++s) {
+    for (int th = 0; th < b.R; ++th) {
+      const bool two_rows = 2 * th + 1 < rows;
       for (int tw = 0; tw < p.TW; ++tw) {
         const bool two_cols = 2 * tw + 1 < p.OW;
-        const std::size_t t = (static_cast<std::size_t>(s) * p.TH + th) * p.TW + tw;
-        float* y = Y + ((static_cast<std::size_t>(s) * p.OH + 2 * th) * p.OW + 2 * tw) * C;
+        const std::size_t t = (static_cast<std::size_t>(s) * b.R + th) * p.TW + tw;
+        float* y = Y + ((static_cast<std::size_t>(s) * rows + 2 * th) * p.OW + 2 * tw) * C;
         int c = 0;
         for (; c + kLanes <= C; c += kLanes) {
           for (int k = 0; k < 16; ++k) m[k] = M + (k * Tb + t) * C + c;
@@ -203,17 +224,18 @@ inline void grad_output_tile(float* const out[16], const float* d, std::ptrdiff_
   }
 }
 
-// dM[k][t][oc] = (A dY_t A^T)[k], with dY packed as Q[s][2 TH][2 TW][oc] (zero past OH, OW).
-void grad_output_transform(float* dM, const float* Q, int S, const Plan& p) {
+// dM[k][t][oc] = (A dY_t A^T)[k], with a block of dY packed as Q[s][2 R][2 TW][oc] (zero past
+// OH, OW).
+void grad_output_transform(float* dM, const float* Q, const Block& b, const Plan& p) {
   const int C = p.Cout;
-  const std::size_t Tb = static_cast<std::size_t>(S) * p.tiles();
+  const std::size_t Tb = b.tiles(p);
   const std::ptrdiff_t da = static_cast<std::ptrdiff_t>(2 * p.TW) * C, db = C;
   float* out[16];
-  for (int s = 0; s < S; ++s) {
-    for (int th = 0; th < p.TH; ++th) {
+  for (int s = 0; s < b.S; ++s) {
+    for (int th = 0; th < b.R; ++th) {
       for (int tw = 0; tw < p.TW; ++tw) {
-        const std::size_t t = (static_cast<std::size_t>(s) * p.TH + th) * p.TW + tw;
-        const float* d = Q + ((static_cast<std::size_t>(s) * 2 * p.TH + 2 * th) * 2 * p.TW + 2 * tw) * C;
+        const std::size_t t = (static_cast<std::size_t>(s) * b.R + th) * p.TW + tw;
+        const float* d = Q + ((static_cast<std::size_t>(s) * 2 * b.R + 2 * th) * 2 * p.TW + 2 * tw) * C;
         int c = 0;
         for (; c + kLanes <= C; c += kLanes) {
           for (int k = 0; k < 16; ++k) out[k] = dM + (k * Tb + t) * C + c;
@@ -274,34 +296,38 @@ void over_samples(int N, Fn fn) {
 void run_conv(float* out, const float* inp, const float* U, const float* bias, const Plan& p, bool accumulate) {
   const std::size_t in_size = static_cast<std::size_t>(p.Cin) * p.H * p.W;
   const std::size_t out_plane = static_cast<std::size_t>(p.OH) * p.OW;
-  const std::size_t Tmax = static_cast<std::size_t>(p.nb) * p.tiles();
-  const std::size_t P_len = static_cast<std::size_t>(p.nb) * p.Hp * p.Wp * p.Cin;
+  const std::size_t Tmax = p.max_tiles();
+  const std::size_t P_len = static_cast<std::size_t>(p.nb) * (2 * p.rb + 2) * p.Wp * p.Cin;
   const std::size_t V_len = 16 * Tmax * p.Cin, M_len = 16 * Tmax * p.Cout;
-  const std::size_t Y_len = static_cast<std::size_t>(p.nb) * out_plane * p.Cout;
+  const std::size_t Y_len = static_cast<std::size_t>(p.nb) * 2 * p.rb * p.OW * p.Cout;
   over_samples(p.N, [&](int n0, int n1, int) {
     float* P = scratch(P_len + V_len + M_len + Y_len);
     float* V = P + P_len;
     float* M = V + V_len;
     float* Y = M + M_len;
-    for (int s0 = n0; s0 < n1; s0 += p.nb) {
-      const int S = std::min(p.nb, n1 - s0);
-      const int Tb = S * p.tiles();
-      pack_channels_last(P, inp + s0 * in_size, S, p.Cin, p.H, p.W, p.Hp, p.Wp, p.pad_t, p.pad_l);
-      input_transform(V, P, S, p, p.Cin);
+    for_blocks(p, n0, n1, [&](const Block& b) {
+      const std::size_t Tb = b.tiles(p);
+      pack_channels_last(P, inp + b.s0 * in_size, b.S, p.Cin, p.H, p.W, 2 * b.th0 - p.pad_t, 2 * b.R + 2, p.Wp, p.pad_l);
+      input_transform(V, P, b, p, p.Cin);
       for (int k = 0; k < 16; ++k)
-        sgemm_serial(M + static_cast<std::size_t>(k) * Tb * p.Cout, V + static_cast<std::size_t>(k) * Tb * p.Cin,
-                     U + static_cast<std::size_t>(k) * p.Cin * p.Cout, Tb, p.Cout, p.Cin, false, false, 0.0f);
-      output_transform(Y, M, S, p);
-      for (int s = 0; s < S; ++s) {
-        Eigen::Map<RowMat> O(out + (s0 + s) * p.Cout * out_plane, p.Cout, out_plane);
-        Eigen::Map<const RowMat> Ys(Y + s * out_plane * p.Cout, out_plane, p.Cout);
+        sgemm_serial(M + k * Tb * p.Cout, V + k * Tb * p.Cin, U + static_cast<std::size_t>(k) * p.Cin * p.Cout,
+                     static_cast<int>(Tb), p.Cout, p.Cin, false, false, 0.0f);
+      output_transform(Y, M, b, p);
+      const int rows = block_out_rows(b, p);
+      const std::size_t cols = static_cast<std::size_t>(rows) * p.OW;
+      for (int s = 0; s < b.S; ++s) {
+        // This block's output rows are one column band of the sample's (Cout x OH*OW) matrix.
+        Eigen::Map<RowMat> O(out + (b.s0 + s) * p.Cout * out_plane, p.Cout, out_plane);
+        auto band = O.middleCols(static_cast<std::size_t>(2 * b.th0) * p.OW, cols);
+        Eigen::Map<const RowMat> Ys(Y + s * cols * p.Cout, cols, p.Cout);
         if (accumulate)
-          O += Ys.transpose();
+          band += Ys.transpose();
         else
-          O = Ys.transpose();
-        if (bias != nullptr) O.colwise() += Eigen::Map<const Eigen::VectorXf>(bias, p.Cout);
+          band = Ys.transpose();
+        if (bias != nullptr) band.colwise() += Eigen::Map<const Eigen::VectorXf>(bias, p.Cout);
       }
-    }
+    });
+    trim_scratch();
   });
 }
 
@@ -337,9 +363,9 @@ void winograd_backward_weight(float* dweight, const float* dout, const float* in
   const Plan p(N, C, H, W, OC, PH, PW, H + 2 * PH - 2, W + 2 * PW - 2);
   const std::size_t in_size = static_cast<std::size_t>(C) * H * W;
   const std::size_t out_size = static_cast<std::size_t>(OC) * p.OH * p.OW;
-  const std::size_t Tmax = static_cast<std::size_t>(p.nb) * p.tiles();
-  const std::size_t P_len = static_cast<std::size_t>(p.nb) * p.Hp * p.Wp * C;
-  const std::size_t Q_len = static_cast<std::size_t>(p.nb) * 4 * p.tiles() * OC;
+  const std::size_t Tmax = p.max_tiles();
+  const std::size_t P_len = static_cast<std::size_t>(p.nb) * (2 * p.rb + 2) * p.Wp * C;
+  const std::size_t Q_len = static_cast<std::size_t>(p.nb) * 2 * p.rb * 2 * p.TW * OC;
   const std::size_t V_len = 16 * Tmax * C, M_len = 16 * Tmax * OC;
   const std::size_t U_len = 16 * static_cast<std::size_t>(C) * OC;
   const int T = std::max(1, std::min(get_num_threads(), N));
@@ -350,18 +376,18 @@ void winograd_backward_weight(float* dweight, const float* dout, const float* in
     float* V = Q + Q_len;
     float* dM = V + V_len;
     float* dUt = dU.data() + static_cast<std::size_t>(t) * U_len;
-    for (int s0 = n0; s0 < n1; s0 += p.nb) {
-      const int S = std::min(p.nb, n1 - s0);
-      const int Tb = S * p.tiles();
-      pack_channels_last(P, inp + s0 * in_size, S, C, H, W, p.Hp, p.Wp, PH, PW);
-      input_transform(V, P, S, p, C);
-      pack_channels_last(Q, dout + s0 * out_size, S, OC, p.OH, p.OW, 2 * p.TH, 2 * p.TW, 0, 0);
-      grad_output_transform(dM, Q, S, p);
+    for_blocks(p, n0, n1, [&](const Block& b) {
+      const std::size_t Tb = b.tiles(p);
+      pack_channels_last(P, inp + b.s0 * in_size, b.S, C, H, W, 2 * b.th0 - PH, 2 * b.R + 2, p.Wp, PW);
+      input_transform(V, P, b, p, C);
+      pack_channels_last(Q, dout + b.s0 * out_size, b.S, OC, p.OH, p.OW, 2 * b.th0, 2 * b.R, 2 * p.TW, 0);
+      grad_output_transform(dM, Q, b, p);
       // dU[k] (C x OC) += V[k]^T (C x tiles) @ dM[k] (tiles x OC)
       for (int k = 0; k < 16; ++k)
-        sgemm_serial(dUt + k * static_cast<std::size_t>(C) * OC, V + static_cast<std::size_t>(k) * Tb * C,
-                     dM + static_cast<std::size_t>(k) * Tb * OC, C, OC, Tb, true, false, 1.0f);
-    }
+        sgemm_serial(dUt + k * static_cast<std::size_t>(C) * OC, V + k * Tb * C, dM + k * Tb * OC, C, OC,
+                     static_cast<int>(Tb), true, false, 1.0f);
+    });
+    trim_scratch();
   });
   for (int t = 1; t < T; ++t) {
     const float* src = dU.data() + static_cast<std::size_t>(t) * U_len;
