@@ -148,25 +148,34 @@ describe('conv2d with 1 and 2 threads', () => {
   const saved = getNumThreads();
   afterEach(() => setNumThreads(saved));
 
-  const run = (threads: number, N: number) => {
+  const run = (threads: number, N: number, k: number, stride: number, padding: number) => {
     setNumThreads(threads);
     const g = new Generator(7);
     const x = randn([N, 16, 16, 15], { generator: g, requiresGrad: true });
-    const w = randn([24, 16, 3, 3], { generator: g, requiresGrad: true });
+    const w = randn([24, 16, k, k], { generator: g, requiresGrad: true });
     const b = randn([24], { generator: g, requiresGrad: true });
-    const y = F.conv2d(x, w, { bias: b, stride: 1, padding: 1 });
+    const y = F.conv2d(x, w, { bias: b, stride, padding });
     y.mul(randn(y.shape, { generator: g })).sum().backward();
     return [y.data, x.grad!.data, w.grad!.data, b.grad!.data];
   };
-  // N = 5 splits the batch unevenly over 2 threads; N = 1 threads the GEMM instead (each
-  // GEMM here is above sgemm's 1 MFLOP threading threshold).
-  for (const N of [5, 1]) {
-    test(`batch ${N}`, () => {
-      const one = run(1, N);
-      const two = run(2, N);
-      const names = ['out', 'dinput', 'dweight', 'dbias'];
-      one.forEach((a, i) => expectClose(two[i], a, { rtol: 1e-5, atol: 1e-4, label: names[i] }));
-    });
+  // Batch 5 splits unevenly over 2 threads, each with its own partial weight gradient; batch 1
+  // runs on the im2col path with the GEMMs threaded where they are large enough (the 3x3
+  // stride-1 one is). 3x3 stride 1 runs Winograd at batch 5, stride 2 im2col, 1x1 the GEMM on
+  // the input itself.
+  const configs: [string, number, number, number][] = [
+    ['3x3 stride 1 (Winograd)', 3, 1, 1],
+    ['3x3 stride 2 (im2col)', 3, 2, 1],
+    ['1x1 (no im2col)', 1, 1, 0],
+  ];
+  for (const [name, k, stride, padding] of configs) {
+    for (const N of [5, 1]) {
+      test(`${name}, batch ${N}`, () => {
+        const one = run(1, N, k, stride, padding);
+        const two = run(2, N, k, stride, padding);
+        const names = ['out', 'dinput', 'dweight', 'dbias'];
+        one.forEach((a, i) => expectClose(two[i], a, { rtol: 1e-5, atol: 1e-4, label: names[i] }));
+      });
+    }
   }
 });
 
