@@ -14,7 +14,7 @@
 // Layout: the transforms run as vector loops over channels, so activations are repacked
 // channels-last (P[s][hp][wp][c], zero-padded) per block of samples; the 16 transformed
 // matrices V[16][tiles][C] and products M[16][tiles][OC] of one block stay in L2; results are
-// written back to NCHW by a transpose. Each thread takes whole samples (no synchronisation);
+// written back to NCHW by a transpose (16x16 register blocks, transpose.h). Each thread takes whole samples (no synchronisation);
 // the weight gradient is summed per thread in the transformed domain and folded back once.
 //
 // Exactness: the transforms are exact in real arithmetic (the result is the convolution, not an
@@ -30,6 +30,7 @@
 #include "../parallel.h"
 #include "gemm.h"
 #include "scratch.h"
+#include "transpose.h"
 
 namespace kiln {
 namespace {
@@ -96,9 +97,9 @@ void pack_channels_last(float* P, const float* x, int S, int C, int H, int W, in
       }
       std::memset(row, 0, sizeof(float) * wp0 * C);
       std::memset(row + static_cast<std::size_t>(wp1) * C, 0, sizeof(float) * (Wp - wp1) * C);
-      Eigen::Map<const RowMat, 0, Eigen::OuterStride<>> src(xs + static_cast<std::ptrdiff_t>(h) * W + (wp0 - pad_l), C,
-                                                             wp1 - wp0, Eigen::OuterStride<>(plane));
-      Eigen::Map<RowMat>(row + static_cast<std::size_t>(wp0) * C, wp1 - wp0, C) = src.transpose();
+      // row[wp][c] = x[c][h][wp - pad_l]: a (C x n) block of the plane, transposed.
+      transpose(row + static_cast<std::size_t>(wp0) * C, C, xs + static_cast<std::ptrdiff_t>(h) * W + (wp0 - pad_l), plane, C,
+                wp1 - wp0, false);
     }
   }
 }
@@ -317,14 +318,12 @@ void run_conv(float* out, const float* inp, const float* U, const float* bias, c
       const std::size_t cols = static_cast<std::size_t>(rows) * p.OW;
       for (int s = 0; s < b.S; ++s) {
         // This block's output rows are one column band of the sample's (Cout x OH*OW) matrix.
-        Eigen::Map<RowMat> O(out + (b.s0 + s) * p.Cout * out_plane, p.Cout, out_plane);
-        auto band = O.middleCols(static_cast<std::size_t>(2 * b.th0) * p.OW, cols);
-        Eigen::Map<const RowMat> Ys(Y + s * cols * p.Cout, cols, p.Cout);
-        if (accumulate)
-          band += Ys.transpose();
-        else
-          band = Ys.transpose();
-        if (bias != nullptr) band.colwise() += Eigen::Map<const Eigen::VectorXf>(bias, p.Cout);
+        float* band = out + (b.s0 + s) * p.Cout * out_plane + static_cast<std::size_t>(2 * b.th0) * p.OW;
+        transpose(band, out_plane, Y + s * cols * p.Cout, p.Cout, static_cast<int>(cols), p.Cout, accumulate);
+        if (bias != nullptr) {
+          Eigen::Map<RowMat, 0, Eigen::OuterStride<>> B(band, p.Cout, cols, Eigen::OuterStride<>(out_plane));
+          B.colwise() += Eigen::Map<const Eigen::VectorXf>(bias, p.Cout);
+        }
       }
     });
     trim_scratch();
