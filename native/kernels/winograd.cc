@@ -333,8 +333,10 @@ void run_conv(float* out, const float* inp, const float* U, const float* bias, c
 }  // namespace
 
 bool winograd_applies(int N, int C, int OC, int KH, int KW, int SH, int SW, int OH, int OW) {
+  // One sample on several threads stays on im2col, whose GEMMs thread; Winograd threads over
+  // samples only.
   return KH == 3 && KW == 3 && SH == 1 && SW == 1 && C >= 8 && OC >= 8 && OH >= 1 && OW >= 1 &&
-         N >= get_num_threads();
+         (N > 1 || get_num_threads() == 1);
 }
 
 void winograd_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C, int H, int W,

@@ -8,8 +8,8 @@
 namespace kiln {
 
 // Whether the Winograd path is used: a 3x3 kernel with stride 1, enough channels on both sides
-// for the transforms' channel-vector loops and the 16 GEMMs to pay off, and at least one sample
-// per thread (the path parallelises over the batch).
+// for the transforms' channel-vector loops and the 16 GEMMs to pay off, and more than one
+// sample unless single-threaded (the path parallelises over the batch).
 bool winograd_applies(int N, int C, int OC, int KH, int KW, int SH, int SW, int OH, int OW);
 
 void winograd_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C, int H, int W,
