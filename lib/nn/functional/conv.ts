@@ -1,4 +1,5 @@
-// F.conv2d on the native im2col + GEMM kernel (native/kernels/conv2d.cc).
+// F.conv2d on the native kernels: Winograd F(2x2, 3x3) for 3x3 stride-1 convolutions with 8+
+// channels, im2col + GEMM otherwise (native/kernels/conv2d.cc, winograd.cc).
 import { Tensor, fromOp, checkTensor } from '../../tensor';
 import { formatShape } from '../../shape';
 import { checkOptions } from '../../errors';
