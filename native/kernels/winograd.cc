@@ -8,14 +8,17 @@
 //         [0  1  0 -1]        [ 0    0    1 ]
 // The channel sum at each of the 16 transform positions is a matrix product, so a layer becomes
 // 16 GEMMs of (tiles x C) @ (C x OC): 16 multiplies per 2x2 outputs and channel pair instead of
-// 4 * 9 = 36 for im2col + GEMM, 2.25x fewer. The GEMMs run at the same rate as im2col's and the
-// transforms are cheap vector loops, so each direction takes about half the time.
+// 4 * 9 = 36 for im2col + GEMM, 2.25x fewer. The GEMMs run at about the same rate as im2col's,
+// and the transforms and repacking cost back part of the saving: on a 32->64 channel layer on
+// 14x14 maps, batch 64, one thread, forward 6.5 -> 4.2 ms, weight gradient 6.7 -> 4.1 ms,
+// input gradient 6.9 -> 4.7 ms.
 //
 // Layout: the transforms run as vector loops over channels, so activations are repacked
 // channels-last (P[s][hp][wp][c], zero-padded) per block of samples; the 16 transformed
 // matrices V[16][tiles][C] and products M[16][tiles][OC] of one block stay in L2; results are
-// written back to NCHW by a transpose (16x16 register blocks, transpose.h). Each thread takes whole samples (no synchronisation);
-// the weight gradient is summed per thread in the transformed domain and folded back once.
+// written back to NCHW by a transpose (16x16 register blocks, transpose.h). Each thread takes
+// whole samples (no synchronisation); the weight gradient is summed per thread in the
+// transformed domain and folded back once.
 //
 // Exactness: the transforms are exact in real arithmetic (the result is the convolution, not an
 // approximation); in float32 their 1/2 and +-1 coefficients cost a few ulps, well inside the
