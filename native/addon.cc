@@ -15,6 +15,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   kiln::binding::InitWeightInit(env, exports);
   kiln::binding::InitDropout(env, exports);
   kiln::binding::InitNorm(env, exports);
+  kiln::binding::InitConv(env, exports);
+  kiln::binding::InitActivation(env, exports);
   return exports;
 }
 

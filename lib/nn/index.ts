@@ -15,3 +15,5 @@ export * as utils from './utils';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm';
 export type { BatchNormOptions } from './batchnorm';
 export { LayerNorm, RMSNorm } from './layernorm';
+export { Conv2d } from './conv';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pooling';

@@ -12,6 +12,8 @@ void InitOptim(Napi::Env env, Napi::Object exports);
 void InitWeightInit(Napi::Env env, Napi::Object exports);
 void InitDropout(Napi::Env env, Napi::Object exports);
 void InitNorm(Napi::Env env, Napi::Object exports);
+void InitConv(Napi::Env env, Napi::Object exports);
+void InitActivation(Napi::Env env, Napi::Object exports);
 
 }  // namespace binding
 }  // namespace kiln

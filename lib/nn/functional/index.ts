@@ -8,3 +8,5 @@ export { dropout } from './dropout';
 export type { DropoutOptions } from './dropout';
 export { batchNorm } from './batchnorm';
 export { layerNorm, rmsNorm } from './layernorm';
+export { conv2d } from './conv';
+export { maxPool2d, avgPool2d, adaptiveAvgPool2d } from './pooling';

@@ -1,0 +1,64 @@
+// F.conv2d on the native kernels: Winograd F(2x2, 3x3) for 3x3 stride-1 convolutions with 8+
+// channels, im2col + GEMM otherwise (native/kernels/conv2d.cc, winograd.cc).
+import { Tensor, fromOp, checkTensor } from '../../tensor';
+import { formatShape } from '../../shape';
+import { checkOptions } from '../../errors';
+import { native } from '../../native';
+import { PairLike, spatialInput, spatialShape, toPair, windowOutput } from './window';
+
+type ConvFn = {
+  conv2dForward(out: Float32Array, inp: Float32Array, w: Float32Array, b: Float32Array | null, N: number, C: number, H: number, W: number, OC: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number): void;
+  conv2dBackward(dinp: Float32Array | null, dw: Float32Array | null, db: Float32Array | null, dout: Float32Array, inp: Float32Array, w: Float32Array, N: number, C: number, H: number, W: number, OC: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number): void;
+};
+const k = native as unknown as ConvFn;
+
+export interface Conv2dOptions {
+  bias?: Tensor | null;
+  stride?: PairLike;
+  padding?: PairLike;
+}
+
+/**
+ * 2-D convolution (cross-correlation) over an (N, C, H, W) input, as torch.nn.functional.conv2d:
+ * out[n, o, i, j] = bias[o] + sum_{c, p, q} weight[o, c, p, q] * x[n, c, i*sH - pH + p, j*sW - pW + q],
+ * with zeros outside the input. Output size per dimension: floor((in + 2 padding - kernel) / stride) + 1.
+ * @param x (N, C, H, W), or (C, H, W) for one unbatched sample
+ * @param weight (outChannels, C, kH, kW)
+ * @param opts `{ bias = null, stride = 1, padding = 0 }`: bias (outChannels); stride and padding
+ *   a number or a [height, width] pair. A Tensor in third place is read as the bias.
+ * @throws TypeError for a non-Tensor or a non-numeric option; RangeError for mismatched shapes,
+ *   a negative or non-integer stride/padding, or a kernel larger than the padded input.
+ * @example const y = F.conv2d(x, w, { stride: 2, padding: 1 });
+ */
+export function conv2d(x: Tensor, weight: Tensor, opts: Conv2dOptions | Tensor | null = {}, where = 'conv2d'): Tensor {
+  checkTensor(where, 'input', x);
+  checkTensor(where, 'weight', weight);
+  const o = opts instanceof Tensor ? { bias: opts } : opts === null ? {} : checkOptions(where, opts);
+  const bias = o.bias ?? null;
+  if (bias !== null) checkTensor(where, 'bias', bias);
+  const stride = toPair(where, 'stride', o.stride ?? 1, 1);
+  const padding = toPair(where, 'padding', o.padding ?? 0, 0);
+  if (weight.ndim !== 4) {
+    throw new RangeError(`${where}: expected a 4-D weight (outChannels, inChannels, kH, kW), got ${formatShape(weight.shape)}`);
+  }
+  const [OC, C, KH, KW] = weight.shape;
+  const s = spatialInput(where, x);
+  if (s.C !== C) throw new RangeError(`${where}: expected input with ${C} channels, got ${formatShape(x.shape)}`);
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== OC)) {
+    throw new RangeError(`${where}: expected bias of shape [${OC}], got ${formatShape(bias.shape)}`);
+  }
+  if (KH < 1 || KW < 1) throw new RangeError(`${where}: expected a weight with a non-empty kernel, got ${formatShape(weight.shape)}`);
+  const [OH, OW] = windowOutput(where, s, [KH, KW], stride, padding);
+  const { N, H, W } = s;
+  const out = new Float32Array(N * OC * OH * OW);
+  const win = [KH, KW, stride[0], stride[1], padding[0], padding[1]] as const;
+  k.conv2dForward(out, x.data, weight.data, bias ? bias.data : null, N, C, H, W, OC, ...win);
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  return fromOp(out, spatialShape(s, OC, OH, OW), inputs, 'conv2d', (g) => {
+    const dx = x.requiresGrad ? new Float32Array(x.numel) : null;
+    const dw = weight.requiresGrad ? new Float32Array(weight.numel) : null;
+    const db = bias && bias.requiresGrad ? new Float32Array(OC) : null;
+    k.conv2dBackward(dx, dw, db, g, x.data, weight.data, N, C, H, W, OC, ...win);
+    return [dx, dw, db];
+  });
+}

@@ -1,0 +1,117 @@
+// F.maxPool2d, F.avgPool2d, F.adaptiveAvgPool2d on the native kernels (native/kernels/pool2d.cc).
+import { Tensor, fromOp, checkTensor } from '../../tensor';
+import { checkBoolean, checkOptions } from '../../errors';
+import { native } from '../../native';
+import { Pair, PairLike, checkHalfPadding, spatialInput, spatialShape, toPair, windowOutput } from './window';
+
+type PoolFn = {
+  maxPool2dForward(out: Float32Array, argmax: Int32Array, inp: Float32Array, P: number, H: number, W: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number): void;
+  maxPool2dBackward(dinp: Float32Array, dout: Float32Array, argmax: Int32Array, P: number, H: number, W: number, OH: number, OW: number): void;
+  avgPool2dForward(out: Float32Array, inp: Float32Array, P: number, H: number, W: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number, countIncludePad: boolean): void;
+  avgPool2dBackward(dinp: Float32Array, dout: Float32Array, P: number, H: number, W: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number, countIncludePad: boolean): void;
+  adaptiveAvgPool2dForward(out: Float32Array, inp: Float32Array, P: number, H: number, W: number, OH: number, OW: number): void;
+  adaptiveAvgPool2dBackward(dinp: Float32Array, dout: Float32Array, P: number, H: number, W: number, OH: number, OW: number): void;
+};
+const k = native as unknown as PoolFn;
+
+export interface Pool2dOptions {
+  /** [kernelSize] a number or a [height, width] pair. */
+  stride?: PairLike | null;
+  /** [0] implicit padding on each side, at most half the kernel. */
+  padding?: PairLike;
+}
+
+export interface AvgPool2dOptions extends Pool2dOptions {
+  /** [true] whether padded zeros count in the divisor. */
+  countIncludePad?: boolean;
+}
+
+/** Kernel, stride (defaulting to the kernel, as PyTorch's) and padding of a pooling call. */
+export function poolWindow(where: string, kernelSize: unknown, opts: Pool2dOptions): { kernel: Pair; stride: Pair; padding: Pair } {
+  const kernel = toPair(where, 'kernelSize', kernelSize, 1);
+  const stride = opts.stride === undefined || opts.stride === null ? kernel : toPair(where, 'stride', opts.stride, 1);
+  const padding = toPair(where, 'padding', opts.padding ?? 0, 0);
+  checkHalfPadding(where, kernel, padding);
+  return { kernel, stride, padding };
+}
+
+/**
+ * 2-D max pooling, as torch.nn.functional.max_pool2d: each output is the maximum of its
+ * kH x kW window (padding counts as -inf). The gradient flows to the maximum only; with ties,
+ * to the first one in row-major window order, as PyTorch's. NaN propagates.
+ * @param x (N, C, H, W) or (C, H, W)
+ * @param kernelSize a number or a [height, width] pair
+ * @param opts `{ stride = kernelSize, padding = 0 }`
+ * @throws RangeError for a kernel larger than the padded input or padding over half the kernel.
+ * @example F.maxPool2d(x, 2)  // halves H and W
+ */
+export function maxPool2d(x: Tensor, kernelSize: PairLike, opts: Pool2dOptions = {}, where = 'maxPool2d'): Tensor {
+  checkTensor(where, 'input', x);
+  const { kernel, stride, padding } = poolWindow(where, kernelSize, checkOptions(where, opts));
+  const s = spatialInput(where, x);
+  const [OH, OW] = windowOutput(where, s, kernel, stride, padding);
+  const { H, W } = s;
+  const P = s.N * s.C;
+  const out = new Float32Array(P * OH * OW);
+  const argmax = new Int32Array(P * OH * OW);
+  k.maxPool2dForward(out, argmax, x.data, P, H, W, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1]);
+  return fromOp(out, spatialShape(s, s.C, OH, OW), [x], 'maxPool2d', (g) => {
+    const dx = new Float32Array(x.numel);
+    k.maxPool2dBackward(dx, g, argmax, P, H, W, OH, OW);
+    return [dx];
+  });
+}
+
+/**
+ * 2-D average pooling, as torch.nn.functional.avg_pool2d (ceil_mode off): each output is the
+ * sum of its window divided by kH * kW (with countIncludePad) or by the number of real pixels
+ * in it (without).
+ * @param x (N, C, H, W) or (C, H, W)
+ * @param kernelSize a number or a [height, width] pair
+ * @param opts `{ stride = kernelSize, padding = 0, countIncludePad = true }`
+ * @throws RangeError for a kernel larger than the padded input or padding over half the kernel.
+ * @example F.avgPool2d(x, 2)
+ */
+export function avgPool2d(x: Tensor, kernelSize: PairLike, opts: AvgPool2dOptions = {}, where = 'avgPool2d'): Tensor {
+  checkTensor(where, 'input', x);
+  const o = checkOptions(where, opts);
+  const { kernel, stride, padding } = poolWindow(where, kernelSize, o);
+  const includePad = checkBoolean(where, 'countIncludePad', o.countIncludePad ?? true);
+  const s = spatialInput(where, x);
+  const [OH, OW] = windowOutput(where, s, kernel, stride, padding);
+  const { H, W } = s;
+  const P = s.N * s.C;
+  const win = [kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1]] as const;
+  const out = new Float32Array(P * OH * OW);
+  k.avgPool2dForward(out, x.data, P, H, W, ...win, includePad);
+  return fromOp(out, spatialShape(s, s.C, OH, OW), [x], 'avgPool2d', (g) => {
+    const dx = new Float32Array(x.numel);
+    k.avgPool2dBackward(dx, g, P, H, W, ...win, includePad);
+    return [dx];
+  });
+}
+
+/**
+ * Adaptive 2-D average pooling, as torch.nn.functional.adaptive_avg_pool2d: output cell (i, j)
+ * averages input rows floor(i*H/OH) .. ceil((i+1)*H/OH) - 1 and the columns likewise, so any
+ * input size maps to outputSize (windows overlap when the sizes do not divide).
+ * @param x (N, C, H, W) or (C, H, W), with H, W >= 1
+ * @param outputSize a number or an [OH, OW] pair, each at least 1
+ * @throws RangeError for an output size below 1 or an empty input plane.
+ * @example F.adaptiveAvgPool2d(x, 1)  // global average pooling: (N, C, 1, 1)
+ */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: PairLike, where = 'adaptiveAvgPool2d'): Tensor {
+  checkTensor(where, 'input', x);
+  const [OH, OW] = toPair(where, 'outputSize', outputSize, 1);
+  const s = spatialInput(where, x);
+  const { H, W } = s;
+  if (H < 1 || W < 1) throw new RangeError(`${where}: expected an input with non-empty H and W, got [${x.shape.join(', ')}]`);
+  const P = s.N * s.C;
+  const out = new Float32Array(P * OH * OW);
+  k.adaptiveAvgPool2dForward(out, x.data, P, H, W, OH, OW);
+  return fromOp(out, spatialShape(s, s.C, OH, OW), [x], 'adaptiveAvgPool2d', (g) => {
+    const dx = new Float32Array(x.numel);
+    k.adaptiveAvgPool2dBackward(dx, g, P, H, W, OH, OW);
+    return [dx];
+  });
+}

@@ -1,0 +1,73 @@
+// Shared by convolution and pooling: (height, width) pair arguments, (N, C, H, W) or unbatched
+// (C, H, W) inputs, and the sliding-window output size.
+import { Tensor } from '../../tensor';
+import { formatShape } from '../../shape';
+import { checkInt, describe, typeError } from '../../errors';
+
+/** A (height, width) pair. */
+export type Pair = [number, number];
+
+/** A size given as one number for both dimensions or as a [height, width] pair. */
+export type PairLike = number | [number, number] | readonly number[];
+
+/** Reads a number or a [h, w] pair of integers >= min, as PyTorch's _pair. */
+export function toPair(where: string, name: string, v: unknown, min: number): Pair {
+  if (typeof v === 'number') {
+    checkInt(where, name, v, min);
+    return [v, v];
+  }
+  if (!Array.isArray(v)) throw typeError(where, 'a number or a pair of numbers', name, v);
+  if (v.length !== 2) throw new RangeError(`${where}: expected a number or a pair of numbers for ${name}, got ${describe(v)}`);
+  checkInt(where, name, v[0], min);
+  checkInt(where, name, v[1], min);
+  return [v[0], v[1]];
+}
+
+/** Renders a pair as PyTorch prints tuples: (3, 3). */
+export function formatPair(p: readonly number[]): string {
+  return `(${p.join(', ')})`;
+}
+
+/** The (N, C, H, W) view of a 4-D input, or of a 3-D one as a batch of one. */
+export interface SpatialInput {
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  batched: boolean;
+}
+
+export function spatialInput(where: string, x: Tensor): SpatialInput {
+  if (x.ndim === 4) return { N: x.shape[0], C: x.shape[1], H: x.shape[2], W: x.shape[3], batched: true };
+  if (x.ndim === 3) return { N: 1, C: x.shape[0], H: x.shape[1], W: x.shape[2], batched: false };
+  throw new RangeError(`${where}: expected a 4-D input (N, C, H, W) or a 3-D input (C, H, W), got ${formatShape(x.shape)}`);
+}
+
+/** The output shape for an input read by spatialInput: unbatched in, unbatched out. */
+export function spatialShape(s: SpatialInput, C: number, OH: number, OW: number): number[] {
+  return s.batched ? [s.N, C, OH, OW] : [C, OH, OW];
+}
+
+/**
+ * The sliding-window output size, floor((in + 2 p - k) / s) + 1 per dimension (PyTorch's,
+ * ceil_mode off). Below 1 the kernel does not fit the padded input: a RangeError that names
+ * every number that went into it.
+ */
+export function windowOutput(where: string, s: SpatialInput, kernel: Pair, stride: Pair, padding: Pair): Pair {
+  const oh = Math.floor((s.H + 2 * padding[0] - kernel[0]) / stride[0]) + 1;
+  const ow = Math.floor((s.W + 2 * padding[1] - kernel[1]) / stride[1]) + 1;
+  if (oh < 1 || ow < 1) {
+    throw new RangeError(
+      `${where}: expected the kernel to fit the padded input, got input size ${formatPair([s.H, s.W])}, kernel ${formatPair(kernel)}, ` +
+        `stride ${formatPair(stride)}, padding ${formatPair(padding)} (output size ${formatPair([oh, ow])})`,
+    );
+  }
+  return [oh, ow];
+}
+
+/** Pooling padding must leave a real pixel in every window: at most half the kernel (PyTorch's rule). */
+export function checkHalfPadding(where: string, kernel: Pair, padding: Pair): void {
+  if (2 * padding[0] > kernel[0] || 2 * padding[1] > kernel[1]) {
+    throw new RangeError(`${where}: expected padding at most half the kernel size ${formatPair(kernel)} for padding, got ${formatPair(padding)}`);
+  }
+}
