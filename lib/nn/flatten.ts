@@ -1,7 +1,8 @@
 // torch.nn.Flatten.
 import { Tensor, checkTensor } from '../tensor';
 import { Module } from './module';
-import { checkInt } from '../errors';
+import { checkInt, typeError } from '../errors';
+import { formatShape, normalizeDim } from '../shape';
 
 /** Flattens dimensions startDim..endDim (by default all but the batch). */
 export class Flatten extends Module {
@@ -16,5 +17,30 @@ export class Flatten extends Module {
   }
   override extraRepr(): string {
     return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
+  }
+}
+
+/** Splits dimension `dim` into `sizes`, as torch.nn.Unflatten (the inverse of Flatten). */
+export class Unflatten extends Module {
+  readonly sizes: number[];
+  constructor(readonly dim: number, sizes: number[]) {
+    super();
+    checkInt('Unflatten', 'dim', dim, -64, 64);
+    if (!Array.isArray(sizes) || sizes.length === 0) throw typeError('Unflatten', 'a non-empty array of sizes', 'sizes', sizes);
+    sizes.forEach((s, i) => checkInt('Unflatten', `sizes[${i}]`, s, 1, 2 ** 31 - 1));
+    this.sizes = sizes.slice();
+  }
+  override forward(x: Tensor): Tensor {
+    const where = 'Unflatten.forward';
+    checkTensor(where, 'input', x);
+    const d = normalizeDim(where, this.dim, x.ndim);
+    const n = this.sizes.reduce((a, b) => a * b, 1);
+    if (x.shape[d] !== n) {
+      throw new RangeError(`${where}: expected dimension ${d} of size ${n} (${formatShape(this.sizes)}), got ${formatShape(x.shape)}`);
+    }
+    return x.reshape([...x.shape.slice(0, d), ...this.sizes, ...x.shape.slice(d + 1)]);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}, unflattened_size=(${this.sizes.join(', ')})`;
   }
 }

@@ -5,7 +5,7 @@ export { Parameter, Buffer } from './parameter';
 export { Linear } from './linear';
 export { Sequential } from './sequential';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, GELU, SELU, Softmax } from './activation';
-export { Flatten } from './flatten';
+export { Flatten, Unflatten } from './flatten';
 export { Dropout } from './dropout';
 export * as init from './init';
 export * as regularization from './regularization';
