@@ -8,6 +8,7 @@ import { clipGradNorm } from '../nn/utils/clip_grad';
 import { Meter, countCorrect } from './metrics';
 import { Progress, makeProgress } from './progress';
 import {
+  AbortSignalLike,
   Batches,
   BatchLogs,
   CALLBACK_HOOKS,
@@ -262,7 +263,7 @@ export class Trainer {
   }
 
   /** Validation inside fit: like evaluate, but yielding between batches; null when aborted. */
-  private async evaluateAsync(where: string, loader: Batches, signal: AbortSignal | undefined): Promise<Meter | null> {
+  private async evaluateAsync(where: string, loader: Batches, signal: AbortSignalLike | undefined): Promise<Meter | null> {
     const meter = new Meter(this.metrics);
     this.model.eval();
     let index = 0;

@@ -45,6 +45,14 @@ export interface TrainerOptions {
 /** Anything that yields [input, target] batches: a DataLoader, an array of pairs, a generator. */
 export type Batches = Iterable<[Tensor, Tensor]> & { length?: number };
 
+/**
+ * What fit reads of an AbortSignal. Declared here so kiln's types need no DOM or Node
+ * typings; a real AbortSignal fits it.
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+}
+
 export interface FitOptions {
   epochs: number;
   validation?: Batches;
@@ -52,7 +60,7 @@ export interface FitOptions {
   /** true: a bar on a terminal, lines per epoch otherwise (to stderr); false: silent; or a stream. */
   progress?: boolean | ProgressStream;
   /** Stops training between batches; fit then resolves with the epochs that finished. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 /** What one epoch reports; keys follow Keras (val_ prefix for the validation loader). */
