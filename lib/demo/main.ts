@@ -12,6 +12,7 @@ import * as data from '../data';
 import { Trainer } from '../trainer';
 import { save } from '../io';
 import { buildCnn, buildMlp, initKaiming } from './models';
+import { shifted } from './augment';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -29,10 +30,11 @@ function positiveNumber(name: string) {
   };
 }
 
-// Chosen on the 8,000/2,000 split over seeds 0-3: the MLP reached 0.962-0.965 (mean 0.963).
+// Chosen on the 8,000/2,000 split over seeds 0-3: the MLP reached 0.962-0.965 (mean 0.963);
+// the CNN without shifts reached 0.9775-0.983 over seeds 0-2, so it trains on shifted digits.
 const DEFAULTS = {
-  mlp: { epochs: 15, batchSize: 64, lr: 4e-3, dropout: 0.2 },
-  cnn: { epochs: 6, batchSize: 64, lr: 2e-3, dropout: 0.25 },
+  mlp: { epochs: 15, batchSize: 64, lr: 4e-3, dropout: 0.2, augment: 0 },
+  cnn: { epochs: 8, batchSize: 64, lr: 2e-3, dropout: 0.25, augment: 2 },
 };
 
 const program = new Command()
@@ -44,6 +46,7 @@ const program = new Command()
   .option('--lr <x>', `peak AdamW learning rate, cosine-annealed to 0 (default: ${DEFAULTS.mlp.lr} for mlp, ${DEFAULTS.cnn.lr} for cnn)`, positiveNumber('--lr'))
   .option('--weight-decay <x>', 'AdamW weight decay for weight matrices and kernels', Number, 0.01)
   .option('--dropout <p>', `dropout probability (default: ${DEFAULTS.mlp.dropout} for mlp, ${DEFAULTS.cnn.dropout} for cnn)`, Number)
+  .option('--augment <pixels>', `random shifts of up to this many pixels (default: ${DEFAULTS.mlp.augment} for mlp, ${DEFAULTS.cnn.augment} for cnn)`, (v) => positiveInt('--augment')(String(Number(v) + 1)) - 1)
   .option('--seed <n>', 'random seed (weights, dropout, shuffling)', (v) => positiveInt('--seed')(String(Number(v) + 1)) - 1, 0)
   .option('--threads <n>', 'kernel threads (default: all cores)', positiveInt('--threads'))
   .option('--out <path>', 'where to save the trained weights', 'kiln-mnist.safetensors')
@@ -80,7 +83,9 @@ async function main(): Promise<void> {
   console.log(String(model));
 
   const started = Date.now();
-  await trainer.fit(trainLoader, { epochs, validation: testLoader, progress: o.progress });
+  const augment: number = o.augment ?? d.augment;
+  const batches = augment > 0 ? shifted(trainLoader, augment, new Generator(o.seed + 2)) : trainLoader;
+  await trainer.fit(batches, { epochs, validation: testLoader, progress: o.progress });
   const seconds = (Date.now() - started) / 1000;
   const result = trainer.evaluate(testLoader);
   console.log(`trained in ${seconds.toFixed(1)} s`);
