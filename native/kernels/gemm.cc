@@ -1,6 +1,39 @@
+// sgemm: a packed, cache-blocked GEMM with an intrinsics micro-kernel.
+//
+// The blocking is Goto's (Goto & van de Geijn, "Anatomy of High-Performance Matrix
+// Multiplication", ACM TOMS 34(3), 2008) in the five-loop form of BLIS (Van Zee & van de Geijn,
+// "BLIS: A Framework for Rapidly Instantiating BLAS Functionality", ACM TOMS 41(3), 2015).
+// Because c is row-major, our micro-kernel vectorises along the columns of c (N) and
+// broadcasts elements of a: b plays the part BLIS gives to A, and a the part of B. Hence the
+// loop order below is BLIS's with the roles of the operands swapped.
+//
+// Sizes (see gemm.h for M, N, K):
+//   MR     rows of c in one micro-tile: elements of a broadcast per k
+//   NR     columns of c in one micro-tile: NV vectors of W floats loaded from packed b per k
+//   KC     depth of one packed block (the k-slice every micro-kernel call runs over)
+//   NC     columns of the packed b block, sized so KC x NC stays in L2
+//   MC     rows of the packed a block, sized for L3 (and large, so b is packed once per KC-slice)
+// Packed layouts:
+//   a micro-panel: MR x kc, stored k-major: ap[k * MR + i]   (rows past M are zero)
+//   b micro-panel: kc x NR, stored k-major: bp[k * NR + j]   (columns past N are zero)
+// Loops (inner to outer): micro-kernel over kc; jr over the b micro-panels of the b block
+// (streamed from L2); ir over the a micro-panels (each stays in L1 through the jr loop);
+// jc over NC-wide b blocks; pc over KC-slices of K; ic over MC-tall a blocks.
+//
+// Transposes are handled while packing, so every combination costs the same. Builds without
+// AVX2+FMA (the x86-64 baseline prebuild, other CPUs) use Eigen's GEMM instead.
 #include "gemm.h"
 
 #include <Eigen/Core>
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
+#include <immintrin.h>
+#define KILN_GEMM_PACKED 1
+#endif
 
 #include "../parallel.h"
 
@@ -11,10 +44,10 @@ using RowMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMa
 using Map = Eigen::Map<RowMat>;
 using ConstMap = Eigen::Map<const RowMat>;
 
-// Computes rows [r0, r1) and columns [c0, c1) of the result. Eigen's GEMM packs the blocks
-// itself, so a transposed operand costs nothing extra.
-void gemm_block(float* c, const float* a, const float* b, int M, int N, int K, bool trans_a, bool trans_b,
-                float beta, int r0, int r1, int c0, int c1) {
+// Computes rows [r0, r1) and columns [c0, c1) of c with Eigen, which packs the blocks itself.
+// The fallback for builds without AVX2+FMA.
+void eigen_block(float* c, const float* a, const float* b, int M, int N, int K, bool trans_a, bool trans_b,
+                 float beta, int r0, int r1, int c0, int c1) {
   Map C(c, M, N);
   auto out = C.block(r0, c0, r1 - r0, c1 - c0);
   auto assign = [&](const auto& lhs, const auto& rhs) {
@@ -41,9 +74,229 @@ void gemm_block(float* c, const float* a, const float* b, int M, int N, int K, b
   }
 }
 
+#ifdef KILN_GEMM_PACKED
+
+#if defined(__AVX512F__)
+// 32 zmm registers: 12 x 2 accumulators, 2 for the b row, 1 for the broadcast.
+using Vec = __m512;
+constexpr int W = 16;
+constexpr int MR = 12;
+constexpr int NV = 2;
+inline Vec vload(const float* p) { return _mm512_loadu_ps(p); }
+inline Vec vload_aligned(const float* p) { return _mm512_load_ps(p); }
+inline void vstore(float* p, Vec v) { _mm512_storeu_ps(p, v); }
+inline Vec vzero() { return _mm512_setzero_ps(); }
+inline Vec vbroadcast(const float* p) { return _mm512_set1_ps(*p); }
+inline Vec vfma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
+inline Vec vadd(Vec a, Vec b) { return _mm512_add_ps(a, b); }
+#else
+// 16 ymm registers: 6 x 2 accumulators, 2 for the b row, 1 for the broadcast.
+using Vec = __m256;
+constexpr int W = 8;
+constexpr int MR = 6;
+constexpr int NV = 2;
+inline Vec vload(const float* p) { return _mm256_loadu_ps(p); }
+inline Vec vload_aligned(const float* p) { return _mm256_load_ps(p); }
+inline void vstore(float* p, Vec v) { _mm256_storeu_ps(p, v); }
+inline Vec vzero() { return _mm256_setzero_ps(); }
+inline Vec vbroadcast(const float* p) { return _mm256_broadcast_ss(p); }
+inline Vec vfma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
+inline Vec vadd(Vec a, Vec b) { return _mm256_add_ps(a, b); }
+#endif
+
+constexpr int NR = NV * W;
+constexpr int KC = 256;
+constexpr int NC = 512;   // KC x NC x 4 bytes = 512 KiB of b: half of a 1 MiB L2
+constexpr int MC = 1200;  // a multiple of MR; KC x MC x 4 bytes ~ 1.2 MiB of a, in L3
+
+// c[0:MR, 0:NR] (row stride ldc) = (add ? c : 0) + ap^T bp over kc. ap and bp are packed
+// micro-panels; bp is 64-byte aligned, NR floats per k.
+void micro_kernel(int kc, const float* __restrict ap, const float* __restrict bp, float* __restrict c, int ldc,
+                  bool add) {
+  Vec acc[MR][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[i][v] = vzero();
+  for (int k = 0; k < kc; ++k) {
+    Vec bv[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) bv[v] = vload_aligned(bp + v * W);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      const Vec ai = vbroadcast(ap + i);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[i][v] = vfma(ai, bv[v], acc[i][v]);
+    }
+    ap += MR;
+    bp += NR;
+  }
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      float* p = c + i * ldc + v * W;
+      vstore(p, add ? vadd(vload(p), acc[i][v]) : acc[i][v]);
+    }
+}
+
+// A micro-tile that sticks out of c: computed into a scratch tile, then the m x n part that
+// exists is written (or added) to c.
+void micro_kernel_edge(int kc, const float* ap, const float* bp, float* c, int ldc, bool add, int m, int n) {
+  alignas(64) float tile[MR * NR];
+  micro_kernel(kc, ap, bp, tile, NR, false);
+  for (int i = 0; i < m; ++i) {
+    float* row = c + i * ldc;
+    const float* t = tile + i * NR;
+    if (add)
+      for (int j = 0; j < n; ++j) row[j] += t[j];
+    else
+      for (int j = 0; j < n; ++j) row[j] = t[j];
+  }
+}
+
+// Packs rows [0, m) x depth [0, kc) of a, where a(i, k) = a[i * rs + k * cs], into MR-row
+// micro-panels, zero-padding the last one to MR rows.
+void pack_a(float* __restrict ap, const float* a, int rs, int cs, int m, int kc) {
+  for (int i0 = 0; i0 < m; i0 += MR) {
+    const int mr = std::min(MR, m - i0);
+    const float* src = a + static_cast<std::ptrdiff_t>(i0) * rs;
+    if (rs == 1) {
+      // trans_a: the MR values of one k are contiguous.
+      for (int k = 0; k < kc; ++k) {
+        const float* s = src + static_cast<std::ptrdiff_t>(k) * cs;
+        int i = 0;
+        for (; i < mr; ++i) ap[i] = s[i];
+        for (; i < MR; ++i) ap[i] = 0.0f;
+        ap += MR;
+      }
+    } else {
+      // Row-major a: read MR rows side by side, each sequentially in k.
+      for (int k = 0; k < kc; ++k) {
+        int i = 0;
+        for (; i < mr; ++i) ap[i] = src[static_cast<std::ptrdiff_t>(i) * rs + k];
+        for (; i < MR; ++i) ap[i] = 0.0f;
+        ap += MR;
+      }
+    }
+  }
+}
+
+// Packs depth [0, kc) x columns [0, n) of b, where b(k, j) = b[k * rs + j * cs], into NR-column
+// micro-panels, zero-padding the last one to NR columns.
+void pack_b(float* __restrict bp, const float* b, int rs, int cs, int kc, int n) {
+  for (int j0 = 0; j0 < n; j0 += NR) {
+    const int nr = std::min(NR, n - j0);
+    const float* src = b + static_cast<std::ptrdiff_t>(j0) * cs;
+    if (cs == 1) {
+      // Row-major b: each k is a contiguous run of NR floats.
+      for (int k = 0; k < kc; ++k) {
+        const float* s = src + static_cast<std::ptrdiff_t>(k) * rs;
+        if (nr == NR) {
+#pragma GCC unroll 4
+          for (int v = 0; v < NV; ++v) _mm_prefetch(reinterpret_cast<const char*>(s + 8 * rs + v * W), _MM_HINT_T0);
+          for (int v = 0; v < NV; ++v) vstore(bp + v * W, vload(s + v * W));
+        } else {
+          int j = 0;
+          for (; j < nr; ++j) bp[j] = s[j];
+          for (; j < NR; ++j) bp[j] = 0.0f;
+        }
+        bp += NR;
+      }
+    } else {
+      // trans_b: column j of op(b) is row j of b, contiguous in k. Walk NR rows side by side.
+      int j = 0;
+      for (; j < nr; ++j) {
+        const float* s = src + static_cast<std::ptrdiff_t>(j) * cs;
+        for (int k = 0; k < kc; ++k) bp[k * NR + j] = s[k];
+      }
+      for (; j < NR; ++j)
+        for (int k = 0; k < kc; ++k) bp[k * NR + j] = 0.0f;
+      bp += kc * NR;
+    }
+  }
+}
+
+// A 64-byte aligned scratch buffer per thread, grown on demand and kept: the pool's threads
+// live as long as the process, so steady-state calls allocate nothing.
+struct Scratch {
+  float* data = nullptr;
+  std::size_t size = 0;
+  ~Scratch() { std::free(data); }
+  float* get(std::size_t n) {
+    if (n > size) {
+      std::free(data);
+      data = static_cast<float*>(std::aligned_alloc(64, ((n * sizeof(float) + 63) / 64) * 64));
+      size = n;
+    }
+    return data;
+  }
+};
+
+// Rows [r0, r1) and columns [c0, c1) of c on the calling thread.
+void packed_block(float* c, const float* a, const float* b, int M, int N, int K, bool trans_a, bool trans_b,
+                  float beta, int r0, int r1, int c0, int c1) {
+  thread_local Scratch a_buf, b_buf;
+  // a(i, k) = a[i * ars + k * acs]; b(k, j) = b[k * brs + j * bcs].
+  const int ars = trans_a ? 1 : K, acs = trans_a ? M : 1;
+  const int brs = trans_b ? 1 : N, bcs = trans_b ? K : 1;
+  const int m_all = r1 - r0, n_all = c1 - c0;
+  const int mc_max = std::min(MC, (m_all + MR - 1) / MR * MR);
+  const int nc_max = std::min(NC, (n_all + NR - 1) / NR * NR);
+  const int kc_max = std::min(KC, K);
+  float* ap = a_buf.get(static_cast<std::size_t>(mc_max) * kc_max);
+  float* bp = b_buf.get(static_cast<std::size_t>(nc_max) * kc_max);
+
+  for (int ic = r0; ic < r1; ic += MC) {
+    const int mc = std::min(MC, r1 - ic);
+    for (int pc = 0; pc < K; pc += KC) {
+      const int kc = std::min(KC, K - pc);
+      // The first KC-slice applies beta; later ones accumulate onto it.
+      const bool add = pc > 0 || beta != 0.0f;
+      pack_a(ap, a + static_cast<std::ptrdiff_t>(ic) * ars + static_cast<std::ptrdiff_t>(pc) * acs, ars, acs, mc,
+             kc);
+      for (int jc = c0; jc < c1; jc += NC) {
+        const int nc = std::min(NC, c1 - jc);
+        pack_b(bp, b + static_cast<std::ptrdiff_t>(pc) * brs + static_cast<std::ptrdiff_t>(jc) * bcs, brs, bcs, kc,
+               nc);
+        for (int ir = 0; ir < mc; ir += MR) {
+          const int mr = std::min(MR, mc - ir);
+          const float* a_panel = ap + static_cast<std::ptrdiff_t>(ir) * kc;
+          float* c_row = c + static_cast<std::ptrdiff_t>(ic + ir) * N + jc;
+          for (int jr = 0; jr < nc; jr += NR) {
+            const int nr = std::min(NR, nc - jr);
+            const float* b_panel = bp + static_cast<std::ptrdiff_t>(jr) * kc;
+            if (mr == MR && nr == NR)
+              micro_kernel(kc, a_panel, b_panel, c_row + jr, N, add);
+            else
+              micro_kernel_edge(kc, a_panel, b_panel, c_row + jr, N, add, mr, nr);
+          }
+        }
+      }
+    }
+  }
+}
+
+#endif  // KILN_GEMM_PACKED
+
+void gemm_block(float* c, const float* a, const float* b, int M, int N, int K, bool trans_a, bool trans_b,
+                float beta, int r0, int r1, int c0, int c1) {
+#ifdef KILN_GEMM_PACKED
+  packed_block(c, a, b, M, N, K, trans_a, trans_b, beta, r0, r1, c0, c1);
+#else
+  eigen_block(c, a, b, M, N, K, trans_a, trans_b, beta, r0, r1, c0, c1);
+#endif
+}
+
 void zero_if_empty_k(float* c, int M, int N, int K, float beta) {
   if (K == 0 && beta == 0.0f) Map(c, M, N).setZero();
 }
+
+#ifdef KILN_GEMM_PACKED
+constexpr int kRowUnit = MR, kColUnit = NR;
+#else
+constexpr int kRowUnit = 16, kColUnit = 16;
+#endif
 
 }  // namespace
 
@@ -59,16 +312,21 @@ void sgemm(float* c, const float* a, const float* b, int M, int N, int K, bool t
   if (K == 0) return zero_if_empty_k(c, M, N, K, beta);
   // Below ~1 MFLOP a thread hand-off costs more than it saves.
   const double flops = 2.0 * M * N * K;
-  if (get_num_threads() == 1 || flops < 1e6) return gemm_block(c, a, b, M, N, K, trans_a, trans_b, beta, 0, M, 0, N);
   const int threads = get_num_threads();
-  if (M >= N || M >= 16 * threads) {
-    // Row bands keep each thread's slice of c contiguous; 16-row multiples match Eigen's micro-kernel.
-    parallel_for(static_cast<std::size_t>(M), 16, [&](std::size_t r0, std::size_t r1) {
-      gemm_block(c, a, b, M, N, K, trans_a, trans_b, beta, static_cast<int>(r0), static_cast<int>(r1), 0, N);
+  if (threads == 1 || flops < 1e6) return gemm_block(c, a, b, M, N, K, trans_a, trans_b, beta, 0, M, 0, N);
+  // Each thread packs its own blocks of a and b: packing is O(MK + KN) against O(MNK) work,
+  // and private buffers need no synchronisation. Split along the longer side of c, in whole
+  // micro-tiles, so each thread's share of the shorter side's packing is small.
+  const int row_tiles = (M + kRowUnit - 1) / kRowUnit, col_tiles = (N + kColUnit - 1) / kColUnit;
+  if (M >= N || row_tiles >= 4 * threads) {
+    parallel_for(static_cast<std::size_t>(row_tiles), 1, [&](std::size_t t0, std::size_t t1) {
+      const int r0 = static_cast<int>(t0) * kRowUnit, r1 = std::min(M, static_cast<int>(t1) * kRowUnit);
+      gemm_block(c, a, b, M, N, K, trans_a, trans_b, beta, r0, r1, 0, N);
     });
   } else {
-    parallel_for(static_cast<std::size_t>(N), 16, [&](std::size_t c0, std::size_t c1) {
-      gemm_block(c, a, b, M, N, K, trans_a, trans_b, beta, 0, M, static_cast<int>(c0), static_cast<int>(c1));
+    parallel_for(static_cast<std::size_t>(col_tiles), 1, [&](std::size_t t0, std::size_t t1) {
+      const int c0 = static_cast<int>(t0) * kColUnit, c1 = std::min(N, static_cast<int>(t1) * kColUnit);
+      gemm_block(c, a, b, M, N, K, trans_a, trans_b, beta, 0, M, c0, c1);
     });
   }
 }
