@@ -26,9 +26,11 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <utility>
 
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>
@@ -109,42 +111,61 @@ constexpr int KC = 256;
 constexpr int NC = 512;   // KC x NC x 4 bytes = 512 KiB of b: half of a 1 MiB L2
 constexpr int MC = 1200;  // a multiple of MR; KC x MC x 4 bytes ~ 1.2 MiB of a, in L3
 
-// c[0:MR, 0:NR] (row stride ldc) = (add ? c : 0) + ap^T bp over kc. ap and bp are packed
-// micro-panels; bp is 64-byte aligned, NR floats per k.
+// c[0:R, 0:V*W] (row stride ldc) = (add ? c : 0) + ap^T bp over kc, for R <= MR rows and
+// V <= NV vectors: the full tile is <MR, NV>; smaller ones serve the bottom and right edges of c,
+// so a 32-row c costs 12 + 12 + 8 rows of work, not 36. ap and bp are packed micro-panels (MR
+// floats of a and NR floats of b per k, whatever R and V are); bp is 64-byte aligned.
+template <int R, int V>
 void micro_kernel(int kc, const float* __restrict ap, const float* __restrict bp, float* __restrict c, int ldc,
                   bool add) {
-  Vec acc[MR][NV];
+  Vec acc[R][V];
 #pragma GCC unroll 16
-  for (int i = 0; i < MR; ++i)
+  for (int i = 0; i < R; ++i)
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[i][v] = vzero();
+    for (int v = 0; v < V; ++v) acc[i][v] = vzero();
   for (int k = 0; k < kc; ++k) {
-    Vec bv[NV];
+    Vec bv[V];
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) bv[v] = vload_aligned(bp + v * W);
+    for (int v = 0; v < V; ++v) bv[v] = vload_aligned(bp + v * W);
 #pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
+    for (int i = 0; i < R; ++i) {
       const Vec ai = vbroadcast(ap + i);
 #pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[i][v] = vfma(ai, bv[v], acc[i][v]);
+      for (int v = 0; v < V; ++v) acc[i][v] = vfma(ai, bv[v], acc[i][v]);
     }
     ap += MR;
     bp += NR;
   }
 #pragma GCC unroll 16
-  for (int i = 0; i < MR; ++i)
+  for (int i = 0; i < R; ++i)
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) {
+    for (int v = 0; v < V; ++v) {
       float* p = c + i * ldc + v * W;
       vstore(p, add ? vadd(vload(p), acc[i][v]) : acc[i][v]);
     }
 }
 
-// A micro-tile that sticks out of c: computed into a scratch tile, then the m x n part that
-// exists is written (or added) to c.
-void micro_kernel_edge(int kc, const float* ap, const float* bp, float* c, int ldc, bool add, int m, int n) {
+using Kernel = void (*)(int, const float*, const float*, float*, int, bool);
+
+template <int V, int... Rs>
+constexpr std::array<Kernel, MR> kernels_for(std::integer_sequence<int, Rs...>) {
+  return {&micro_kernel<Rs + 1, V>...};
+}
+
+// kTable[v - 1][r - 1]: the kernel for r rows and v vectors.
+template <int... Vs>
+constexpr std::array<std::array<Kernel, MR>, NV> kernel_table(std::integer_sequence<int, Vs...>) {
+  return {kernels_for<Vs + 1>(std::make_integer_sequence<int, MR>{})...};
+}
+constexpr auto kTable = kernel_table(std::make_integer_sequence<int, NV>{});
+
+// The m x n micro-tile at c (m <= MR, n <= NR). A tile whose width is not whole vectors is
+// computed into a scratch tile, and the part of it that exists is written (or added) to c.
+inline void run_tile(int kc, const float* ap, const float* bp, float* c, int ldc, bool add, int m, int n) {
+  const int v = (n + W - 1) / W;
+  if (v * W == n) return kTable[v - 1][m - 1](kc, ap, bp, c, ldc, add);
   alignas(64) float tile[MR * NR];
-  micro_kernel(kc, ap, bp, tile, NR, false);
+  kTable[v - 1][m - 1](kc, ap, bp, tile, NR, false);
   for (int i = 0; i < m; ++i) {
     float* row = c + i * ldc;
     const float* t = tile + i * NR;
@@ -153,6 +174,45 @@ void micro_kernel_edge(int kc, const float* ap, const float* bp, float* c, int l
     else
       for (int j = 0; j < n; ++j) row[j] = t[j];
   }
+}
+
+// dst[k * P + i] = src[i * ss + k] for i < n (n <= P), k < kc, and 0 for n <= i < P: packs n
+// rows that are contiguous in k into k-major order, for row-major a and transposed b. Whole
+// 8 x 8 blocks go through registers (the classic unpack/shuffle/permute transpose) so that
+// both the reads and the writes are full vectors; the rest is scalar.
+void pack_rows_transposed(float* __restrict dst, int P, const float* src, std::ptrdiff_t ss, int n, int kc) {
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const float* s = src + i * ss;
+    int k = 0;
+    for (; k + 8 <= kc; k += 8) {
+      __m256 r[8];
+      for (int t = 0; t < 8; ++t) r[t] = _mm256_loadu_ps(s + t * ss + k);
+      __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+      __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+      __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+      __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+      __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+      __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+      __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+      __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+      float* d = dst + static_cast<std::ptrdiff_t>(k) * P + i;
+      _mm256_storeu_ps(d + 0 * P, _mm256_permute2f128_ps(u0, u4, 0x20));
+      _mm256_storeu_ps(d + 1 * P, _mm256_permute2f128_ps(u1, u5, 0x20));
+      _mm256_storeu_ps(d + 2 * P, _mm256_permute2f128_ps(u2, u6, 0x20));
+      _mm256_storeu_ps(d + 3 * P, _mm256_permute2f128_ps(u3, u7, 0x20));
+      _mm256_storeu_ps(d + 4 * P, _mm256_permute2f128_ps(u0, u4, 0x31));
+      _mm256_storeu_ps(d + 5 * P, _mm256_permute2f128_ps(u1, u5, 0x31));
+      _mm256_storeu_ps(d + 6 * P, _mm256_permute2f128_ps(u2, u6, 0x31));
+      _mm256_storeu_ps(d + 7 * P, _mm256_permute2f128_ps(u3, u7, 0x31));
+    }
+    for (; k < kc; ++k)
+      for (int t = 0; t < 8; ++t) dst[static_cast<std::ptrdiff_t>(k) * P + i + t] = s[t * ss + k];
+  }
+  for (; i < n; ++i)
+    for (int k = 0; k < kc; ++k) dst[static_cast<std::ptrdiff_t>(k) * P + i] = src[i * ss + k];
+  for (; i < P; ++i)
+    for (int k = 0; k < kc; ++k) dst[static_cast<std::ptrdiff_t>(k) * P + i] = 0.0f;
 }
 
 // Packs rows [0, m) x depth [0, kc) of a, where a(i, k) = a[i * rs + k * cs], into MR-row
@@ -171,13 +231,9 @@ void pack_a(float* __restrict ap, const float* a, int rs, int cs, int m, int kc)
         ap += MR;
       }
     } else {
-      // Row-major a: read MR rows side by side, each sequentially in k.
-      for (int k = 0; k < kc; ++k) {
-        int i = 0;
-        for (; i < mr; ++i) ap[i] = src[static_cast<std::ptrdiff_t>(i) * rs + k];
-        for (; i < MR; ++i) ap[i] = 0.0f;
-        ap += MR;
-      }
+      // Row-major a: MR rows, each contiguous in k.
+      pack_rows_transposed(ap, MR, src, rs, mr, kc);
+      ap += static_cast<std::ptrdiff_t>(kc) * MR;
     }
   }
 }
@@ -204,14 +260,8 @@ void pack_b(float* __restrict bp, const float* b, int rs, int cs, int kc, int n)
         bp += NR;
       }
     } else {
-      // trans_b: column j of op(b) is row j of b, contiguous in k. Walk NR rows side by side.
-      int j = 0;
-      for (; j < nr; ++j) {
-        const float* s = src + static_cast<std::ptrdiff_t>(j) * cs;
-        for (int k = 0; k < kc; ++k) bp[k * NR + j] = s[k];
-      }
-      for (; j < NR; ++j)
-        for (int k = 0; k < kc; ++k) bp[k * NR + j] = 0.0f;
+      // trans_b: column j of op(b) is row j of b, contiguous in k.
+      pack_rows_transposed(bp, NR, src, cs, nr, kc);
       bp += kc * NR;
     }
   }
@@ -267,9 +317,9 @@ void packed_block(float* c, const float* a, const float* b, int M, int N, int K,
             const int nr = std::min(NR, nc - jr);
             const float* b_panel = bp + static_cast<std::ptrdiff_t>(jr) * kc;
             if (mr == MR && nr == NR)
-              micro_kernel(kc, a_panel, b_panel, c_row + jr, N, add);
+              micro_kernel<MR, NV>(kc, a_panel, b_panel, c_row + jr, N, add);
             else
-              micro_kernel_edge(kc, a_panel, b_panel, c_row + jr, N, add, mr, nr);
+              run_tile(kc, a_panel, b_panel, c_row + jr, N, add, mr, nr);
           }
         }
       }
