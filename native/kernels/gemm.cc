@@ -123,6 +123,12 @@ void micro_kernel(int kc, const float* __restrict ap, const float* __restrict bp
   for (int i = 0; i < R; ++i)
 #pragma GCC unroll 4
     for (int v = 0; v < V; ++v) acc[i][v] = vzero();
+  // Start fetching the c tile now so its rows (ldc apart, often a page or more) have
+  // arrived when the kc loop ends.
+#pragma GCC unroll 16
+  for (int i = 0; i < R; ++i) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + V * W - 1), _MM_HINT_T0);
+#pragma GCC unroll 16
+  for (int i = 0; i < R; ++i) _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
   for (int k = 0; k < kc; ++k) {
     Vec bv[V];
 #pragma GCC unroll 4
