@@ -108,6 +108,16 @@ int main(int argc, char** argv) {
       {"conv fwd 64x288x25088", 64, 25088, 288, false, false},
       {"conv dW 64x784x288 ^T", 64, 288, 784, false, true},
       {"conv dcol 288x64x784 T", 288, 784, 64, true, false},
+      {"gemv 1x512x784 W^T", 1, 512, 784, false, true},
+      {"gemv 1x784x512 W", 1, 784, 512, false, false},
+      {"gemv 512x1x784", 512, 1, 784, false, false},
+      {"small 4x512x784 W^T", 4, 512, 784, false, true},
+      {"small 8x10x64", 8, 10, 64, false, false},
+      {"small 2x512x784 W^T", 2, 512, 784, false, true},
+      {"small 3x512x784 W^T", 3, 512, 784, false, true},
+      {"small 32x32x32", 32, 32, 32, false, false},
+      {"small 33x33x33", 33, 33, 33, false, false},
+      {"small 48x64x48", 48, 64, 48, false, false},
   };
   std::mt19937 rng(1);
   std::normal_distribution<float> nd;

@@ -338,6 +338,12 @@ void packed_block(float* c, const float* a, const float* b, int M, int N, int K,
 void gemm_block(float* c, const float* a, const float* b, int M, int N, int K, bool trans_a, bool trans_b,
                 float beta, int r0, int r1, int c0, int c1) {
 #ifdef KILN_GEMM_PACKED
+  // Packing pays for itself only when each packed value is used many times: a matrix-vector
+  // product (one row or column of c) uses each packed value of the matrix once, and a tiny
+  // product is all set-up. Eigen's GEMV and small-product paths handle those, unpacked.
+  const int m = r1 - r0, n = c1 - c0;
+  if (m == 1 || n == 1 || static_cast<double>(m) * n * K < 48.0 * 48 * 48)
+    return eigen_block(c, a, b, M, N, K, trans_a, trans_b, beta, r0, r1, c0, c1);
   packed_block(c, a, b, M, N, K, trans_a, trans_b, beta, r0, r1, c0, c1);
 #else
   eigen_block(c, a, b, M, N, K, trans_a, trans_b, beta, r0, r1, c0, c1);
