@@ -68,8 +68,14 @@ function checkGemm(M: number, N: number, K: number, ta: boolean, tb: boolean, be
 }
 
 // Shapes around the AVX-512 tile (12 x 32), the AVX2 tile (6 x 16), KC = 256, NC = 512,
-// MC = 1200, and the degenerate ones.
+// MC = 1200, and the degenerate ones. Products under 48^3 multiply-adds and matrix-vector
+// ones take Eigen's unpacked path, the rest the packed kernel: both are covered.
 const SHAPES: [number, number, number][] = [
+  [13, 33, 300],
+  [23, 47, 260],
+  [6, 100, 200],
+  [100, 17, 70],
+  [1210, 5, 20],
   [1, 1, 1],
   [1, 37, 5],
   [29, 1, 7],
