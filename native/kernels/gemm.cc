@@ -20,8 +20,11 @@
 // (streamed from L2); ir over the a micro-panels (each stays in L1 through the jr loop);
 // jc over NC-wide b blocks; pc over KC-slices of K; ic over MC-tall a blocks.
 //
-// Transposes are handled while packing, so every combination costs the same. Builds without
-// AVX2+FMA (the x86-64 baseline prebuild, other CPUs) use Eigen's GEMM instead.
+// Transposes are handled while packing, so every combination costs the same. Matrix-vector
+// and tiny products skip packing and use Eigen (see gemm_block), as do builds without
+// AVX2+FMA (the x86-64 baseline prebuild, other CPUs).
+// Threads split c into bands of whole micro-tiles and pack privately (see sgemm), so every
+// element's k-sum runs in the same order at any thread count: results are bitwise identical.
 #include "gemm.h"
 
 #include <Eigen/Core>
