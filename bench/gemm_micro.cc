@@ -104,6 +104,8 @@ int main(int argc, char** argv) {
       {"mlp fwd b512 X W^T", 512, 512, 784, false, true},
       {"mlp dW b128 dY^T X", 512, 784, 128, true, false},
       {"mlp dX b128 dY W", 128, 784, 512, false, false},
+      {"dW shape, no trans", 512, 784, 128, false, false},
+      {"dW shape, K=256 trans_a", 512, 784, 256, true, false},
       {"conv fwd 64x288x784", 64, 784, 288, false, false},
       {"conv fwd 64x288x25088", 64, 25088, 288, false, false},
       {"conv dW 64x784x288 ^T", 64, 288, 784, false, true},
