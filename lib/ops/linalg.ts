@@ -1,5 +1,5 @@
 // matmul with torch.matmul's rules: 1-D operands are promoted and the added dimension
-// removed; batch dimensions broadcast. Each product is one native sgemm call (Eigen).
+// removed; batch dimensions broadcast. Each product is one native sgemm call (native/kernels/gemm.cc).
 import { Tensor, fromOp, checkTensor } from '../tensor';
 import { broadcastShapes, formatShape, numelOf } from '../shape';
 import { native } from '../native';

@@ -10,7 +10,8 @@ namespace kiln {
 
 // c = op(a) @ op(b) + beta * c, with beta 0 (overwrite; c may hold garbage) or 1 (accumulate,
 // for gradients into shared weights). Transposes are read in place, never copied.
-// Multithreaded over the rows of c (or its columns when M is small).
+// Multithreaded over the rows of c (or its columns when M is small); packed AVX-512/AVX2
+// micro-kernels (gemm.cc), Eigen for builds without AVX2+FMA.
 void sgemm(float* c, const float* a, const float* b, int M, int N, int K, bool trans_a, bool trans_b,
            float beta);
 
