@@ -28,7 +28,9 @@ class TorchPeer {
   constructor(name, threads, extraEnv) {
     this.name = name;
     this.threads = threads;
-    const env = { ...process.env, OMP_NUM_THREADS: String(threads), ...extraEnv };
+    // OpenBLAS's own pool ignores torch.set_num_threads: without OPENBLAS_NUM_THREADS its
+    // threads would use every core and busy-wait after each call, slowing whoever runs next.
+    const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), ...extraEnv };
     this.proc = spawn(PYTHON, [path.join(__dirname, 'torch_worker.py'), String(threads)], { env, stdio: ['pipe', 'pipe', 'inherit'] });
     this.lines = readline.createInterface({ input: this.proc.stdout });
     this.queue = [];

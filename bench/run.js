@@ -134,6 +134,9 @@ async function main() {
         const samples = Object.fromEntries(active.map((p) => [p.name, []]));
         for (let r = 0; r < rounds; r++) {
           for (const p of active) {
+            // Let the previous peer's worker threads stop spinning (OpenMP and OpenBLAS
+            // busy-wait for up to ~0.1 s after a call) before this peer's clock starts.
+            await new Promise((resolve) => setTimeout(resolve, 150));
             if (p.name.startsWith('tfjs')) await tfjs.tf.setBackend(p.name.slice(5));
             samples[p.name].push(w.value(c, await p.sample()));
           }
