@@ -1,8 +1,7 @@
 // load: a safetensors file into tensors, validated before anything is allocated.
 import { promises as fsp } from 'fs';
 import { Tensor } from '../tensor';
-import { typeError } from '../errors';
-import { FileErrors, LITTLE_ENDIAN, MAX_HEADER_BYTES, Said, parseHeader, swap32 } from './safetensors';
+import { FileErrors, LITTLE_ENDIAN, MAX_HEADER_BYTES, Said, checkPath, parseHeader, swap32 } from './safetensors';
 
 /** Reads exactly bytes.length bytes at `position`; a file that ends early is a RangeError. */
 async function readExactly(fh: fsp.FileHandle, bytes: Uint8Array, position: number, err: FileErrors): Promise<void> {
@@ -31,7 +30,7 @@ async function readExactly(fh: fsp.FileHandle, bytes: Uint8Array, position: numb
  */
 export async function load(file: string): Promise<Record<string, Tensor>> {
   const where = 'load';
-  if (typeof file !== 'string' || file === '') throw typeError(where, 'a file path (a non-empty string)', 'file', file);
+  checkPath(where, 'file', file);
   const err = new FileErrors(where, file);
   const fh = await fsp.open(file, 'r');
   try {
