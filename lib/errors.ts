@@ -7,7 +7,8 @@
  * view on a detached buffer throws.
  */
 export function isDetached(buffer: ArrayBufferLike): boolean {
-  if (buffer.byteLength !== 0 || !(buffer instanceof ArrayBuffer)) return false;
+  // Not instanceof: a buffer from another realm (a vm context, jest) is an ArrayBuffer too.
+  if (buffer.byteLength !== 0 || Object.prototype.toString.call(buffer) !== '[object ArrayBuffer]') return false;
   try {
     new Uint8Array(buffer);
     return false;

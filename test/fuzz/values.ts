@@ -59,7 +59,7 @@ export const BAD_NUMBERS: number[] = [NaN, Infinity, -Infinity, -1, -0.5, 1.5, 2
 
 /** Whether a buffer was transferred away (Node 20 has no ArrayBuffer.prototype.detached). */
 export function isDetached(buf: ArrayBufferLike): boolean {
-  if (buf.byteLength !== 0 || !(buf instanceof ArrayBuffer)) return false;
+  if (buf.byteLength !== 0 || Object.prototype.toString.call(buf) !== '[object ArrayBuffer]') return false;
   try {
     new Uint8Array(buf);
     return false;
