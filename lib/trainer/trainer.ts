@@ -215,8 +215,10 @@ export class Trainer {
         this.model.train();
         const meter = new Meter(this.metrics);
         let index = 0;
-        for (const batch of loader) {
-          if (signal?.aborted) break;
+        // The signal is checked before each batch is taken from the loader (after the yield,
+        // where an abort arrives), never after: a batch pulled from a streaming loader and
+        // then dropped would be lost to the run that resumes.
+        for (const batch of signal?.aborted ? [] : loader) {
           const [x, y] = checkBatch(where, batch, index);
           const { loss, correct } = this.trainStep(where, x, y);
           const size = batchSize(x);
@@ -226,6 +228,7 @@ export class Trainer {
           await call('onBatchEnd', index, logs);
           index++;
           await yieldToEventLoop();
+          if (signal?.aborted) break;
         }
         if (signal?.aborted) {
           history.stopReason = 'aborted';
@@ -266,11 +269,12 @@ export class Trainer {
     const meter = new Meter(this.metrics);
     this.model.eval();
     let index = 0;
+    if (signal?.aborted) return null;
     for (const batch of loader) {
-      if (signal?.aborted) return null;
       const [x, y] = checkBatch(where, batch, index++);
       this.evalStep(where, x, y, meter);
       await yieldToEventLoop();
+      if (signal?.aborted) return null;
     }
     if (signal?.aborted) return null;
     if (meter.batches === 0) throw emptyLoader(where, 'validation');

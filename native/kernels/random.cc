@@ -20,25 +20,36 @@ void random_normal(float* out, std::size_t n, float mean, float std, std::uint64
   // double log and cos per value made this ~7x slower (~35 ns a value), which dominated
   // orthogonal init. The radius stays in double (u1 near 1 needs the precision); the angle
   // is computed in float, which moves values by a few float ulps at most.
+  //
+  // Every value must be a function of (seed, offset + i) alone, whatever the thread count and
+  // wherever `out` lies in memory. Eigen's vector log and cos differ from the scalar ones in the
+  // last bits, and it uses the scalar ones for a block's tail and, when writing to an unaligned
+  // address, for the elements before the first aligned one. So the blocks (not elements) are
+  // shared out, which puts every block, its tail included, in the same place for any number of
+  // threads, and each block is computed in aligned scratch and then copied out.
   constexpr std::size_t kBlock = 256;
-  parallel_for(n, 1 << 15, [&](std::size_t b, std::size_t e) {
+  const std::size_t blocks = (n + kBlock - 1) / kBlock;
+  parallel_for(blocks, (std::size_t(1) << 15) / kBlock, [&](std::size_t b0, std::size_t b1) {
     alignas(64) double radius[kBlock];
     alignas(64) float angle[kBlock];
     alignas(64) float r32[kBlock];
-    for (std::size_t s = b; s < e; s += kBlock) {
-      const Eigen::Index m = static_cast<Eigen::Index>(std::min(kBlock, e - s));
+    alignas(64) float result[kBlock];
+    for (std::size_t blk = b0; blk < b1; ++blk) {
+      const std::size_t s = blk * kBlock;
+      const Eigen::Index m = static_cast<Eigen::Index>(std::min(kBlock, n - s));
       for (Eigen::Index j = 0; j < m; ++j) {
         const std::uint64_t bits = random_bits(seed, offset + s + j);
         // Two 32-bit halves give the two uniforms; u1 in (0, 1] keeps log finite.
         radius[j] = (static_cast<double>(bits >> 32) + 1.0) * (1.0 / 4294967296.0);
         angle[j] = static_cast<float>(bits & 0xFFFFFFFFULL) * (1.0f / 4294967296.0f);
       }
-      Eigen::Map<Eigen::ArrayXd> R(radius, m);
-      Eigen::Map<Eigen::ArrayXf> A(angle, m), R32(r32, m), O(out + s, m);
+      Eigen::Map<Eigen::ArrayXd, Eigen::Aligned64> R(radius, m);
+      Eigen::Map<Eigen::ArrayXf, Eigen::Aligned64> A(angle, m), R32(r32, m), O(result, m);
       R = (-2.0 * R.log()).sqrt();
       R32 = R.cast<float>();
       A = (A * 6.2831853071795865f).cos();
       O = mean + std * (R32 * A);
+      std::copy(result, result + m, out + s);
     }
   });
 }
