@@ -22,6 +22,9 @@ export function checkShape(where: string, shape: unknown, name = 'shape'): numbe
   for (const d of dims) {
     if (typeof d !== 'number') throw typeError(where, 'an array of sizes', name, shape);
     if (!Number.isInteger(d) || d < 0) throw rangeError(where, 'non-negative integer sizes', name, dims);
+    // Each size too, not only the product: [2^40, 0] has no elements, but loops over its
+    // sizes (toArray, reductions) would run 2^40 times.
+    if (d > MAX_NUMEL) throw rangeError(where, `sizes of at most ${MAX_NUMEL}`, name, dims);
     n *= d;
   }
   if (n > MAX_NUMEL) throw new RangeError(`${where}: expected at most ${MAX_NUMEL} elements for ${name}, got ${describe(dims)} (${n})`);

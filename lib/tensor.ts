@@ -24,6 +24,9 @@ export interface GradFn {
 
 let gradEnabled = true;
 
+/** toArray's bound on the nested arrays of an empty tensor (2^24: about 1 GB of empty arrays). */
+const MAX_NESTED_ARRAYS = 2 ** 24;
+
 /** Whether ops record gradients now (false inside `noGrad`). */
 export function isGradEnabled(): boolean {
   return gradEnabled;
@@ -78,7 +81,7 @@ export class Tensor {
     let n = 1;
     for (const s of shape) {
       if (typeof s !== 'number') throw typeError('Tensor', 'an array of sizes', 'shape', shape);
-      if (!Number.isInteger(s) || s < 0) throw rangeError('Tensor', 'non-negative integer sizes', 'shape', shape);
+      if (!Number.isInteger(s) || s < 0 || s > MAX_NUMEL) throw rangeError('Tensor', `non-negative integer sizes of at most ${MAX_NUMEL}`, 'shape', shape);
       n *= s;
     }
     if (data.length !== n) {
@@ -161,6 +164,17 @@ export class Tensor {
   /** The data as nested arrays (a number for shape []). */
   toArray(): Nested {
     checkTensor('Tensor.toArray', 'input', this);
+    // An empty tensor can still ask for billions of nested (empty) arrays, [2^31 - 1, 0] for
+    // one, which would exhaust the heap (a fatal error in V8, not an exception). A tensor with
+    // elements has fewer arrays than elements, so only such shapes meet the bound.
+    let arrays = 0;
+    for (let d = 0, prefix = 1; d < this.shape.length && prefix > 0; d++) {
+      arrays += prefix;
+      prefix *= this.shape[d];
+    }
+    if (arrays > Math.max(MAX_NESTED_ARRAYS, this.numel + 1)) {
+      throw new RangeError(`Tensor.toArray: expected at most ${MAX_NESTED_ARRAYS} nested arrays for input, got shape ${formatShape(this.shape)} (${arrays})`);
+    }
     const build = (dim: number, offset: number): Nested => {
       if (dim === this.shape.length) return this.data[offset];
       let stride = 1;

@@ -137,7 +137,8 @@ function checkEntry(name: string, info: unknown, dataBytes: number, err: FileErr
   let numel = 1;
   for (const d of shape) {
     if (typeof d !== 'number') throw err.type('an array of sizes', `the shape of ${label}`, shape);
-    if (!isSize(d)) throw err.range('non-negative integer sizes', `the shape of ${label}`, shape);
+    // Each size bounded too: [2^40, 0] holds no data, but its sizes are past what kernels index.
+    if (!isSize(d) || d > MAX_NUMEL) throw err.range(`non-negative integer sizes of at most ${MAX_NUMEL}`, `the shape of ${label}`, shape);
     numel *= d;
   }
   if (numel > MAX_NUMEL) throw err.range(`at most ${MAX_NUMEL} elements`, `the shape of ${label}`, shape);

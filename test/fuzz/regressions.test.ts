@@ -76,9 +76,19 @@ test('nn.Linear bounds its weight before allocating it', () => {
 test('the Tensor constructor checks its shape and requiresGrad', () => {
   // Found as: new Tensor(data, 'abc') threw "shape.join is not a function"; requiresGrad 'abc' was kept.
   expectError(() => new Tensor(new Float32Array(2), 'abc' as never), 'TypeError', /^Tensor: expected an array of sizes for shape, got 'abc'/);
-  expectError(() => new Tensor(new Float32Array(2), [1.5] as never), 'RangeError', /^Tensor: expected non-negative integer sizes for shape, got \[1.5\]/);
+  expectError(() => new Tensor(new Float32Array(2), [1.5] as never), 'RangeError', /^Tensor: expected non-negative integer sizes of at most 2147483647 for shape, got \[1.5\]/);
   expectError(() => new Tensor(new Float32Array(2), [2], 'abc' as never), 'TypeError', /^Tensor: expected a boolean for requiresGrad, got 'abc'/);
   expectError(() => new Tensor(detachedF32(2), [2]), 'RangeError', /^Tensor: expected data of length 2 for shape \[2\], got a detached Float32Array/);
+});
+
+test('shapes bound each size, and toArray refuses to build billions of empty arrays', () => {
+  // Found while hardening load against hostile files: [2^40, 0] has no elements (so passed the
+  // element bound), and toArray of [2^31 - 1, 0] would build 2^31 empty arrays, a fatal V8 heap
+  // exhaustion rather than an exception.
+  expectError(() => zeros([2 ** 40, 0]), 'RangeError', /^zeros: expected sizes of at most 2147483647 for shape, got \[1099511627776, 0\]/);
+  expectError(() => zeros([2 ** 31 - 1, 0]).toArray(), 'RangeError', /^Tensor.toArray: expected at most 16777216 nested arrays for input, got shape \[2147483647, 0\]/);
+  expect(zeros([3, 0]).toArray()).toEqual([[], [], []]);
+  expect(zeros([2 ** 24 + 1]).toArray()).toHaveLength(2 ** 24 + 1);
 });
 
 test('factories: a detached source, options that are not objects, arguments named', () => {
