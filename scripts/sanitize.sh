@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the addon with AddressSanitizer and UndefinedBehaviorSanitizer (cmake-js, into
-# build-asan/) and runs the tests against it: `npm run sanitize [-- <jest args>]`, by default
+# Builds the addon with AddressSanitizer and UndefinedBehaviorSanitizer (plus float-to-integer
+# overflow checks; cmake-js, into build-asan/) and runs the tests against it:
+# `npm run sanitize [-- <jest args>]`, by default
 # every test but the soak (the fuzz tests send malformed arguments to every binding, in child
 # processes that inherit the sanitizer). Any ASan/UBSan report aborts the process and fails
 # the run. Leak checking is off: Node itself keeps allocations alive until exit.
@@ -13,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 log=build-asan/build.log
 mkdir -p build-asan
-npx cmake-js compile --out build-asan --CDKILN_SANITIZE=address,undefined >"$log" 2>&1 || { tail -40 "$log"; exit 1; }
+npx cmake-js compile --out build-asan --CDKILN_SANITIZE=address,undefined,float-cast-overflow >"$log" 2>&1 || { tail -40 "$log"; exit 1; }
 binary=build-asan/Release/kiln.node
 symbols=$(nm -D "$binary")
 if [[ "$symbols" != *__asan_report* || "$symbols" != *__ubsan_handle* ]]; then
