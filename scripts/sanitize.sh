@@ -14,7 +14,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 log=build-asan/build.log
 mkdir -p build-asan
-npx cmake-js compile --out build-asan --CDKILN_SANITIZE=address,undefined,float-cast-overflow >"$log" 2>&1 || { tail -40 "$log"; exit 1; }
+# configure, then build: `cmake-js compile` on an existing build folder skips configuring, so
+# a changed option would be ignored.
+{ npx cmake-js configure --out build-asan --CDKILN_SANITIZE=address,undefined,float-cast-overflow && npx cmake-js build --out build-asan; } >"$log" 2>&1 \
+  || { tail -40 "$log"; exit 1; }
 binary=build-asan/Release/kiln.node
 symbols=$(nm -D "$binary")
 if [[ "$symbols" != *__asan_report* || "$symbols" != *__ubsan_handle* ]]; then
