@@ -83,6 +83,34 @@ test('an abort stops fit within the batch in progress; a second fit resumes exac
   expect(state(run)).toEqual(state(ref));
 });
 
+test('an abort during validation keeps the epoch it validated: recorded without val_ metrics, the scheduler stepped', async () => {
+  const run = setup();
+  const ref = setup();
+  const train = new data.DataLoader(dataset(3), { batchSize: 8 });
+  const controller = new AbortController();
+  let seen = 0;
+  // Validation batches that abort the run at the second one.
+  const validation = {
+    *[Symbol.iterator]() {
+      for (const batch of new data.DataLoader(dataset(4), { batchSize: 8 })) {
+        if (++seen === 2) controller.abort();
+        yield batch;
+      }
+    },
+  };
+  const ends: number[] = [];
+  const history = await run.trainer.fit(train, { epochs: 3, validation, signal: controller.signal, callbacks: [{ onEpochEnd: (e) => void ends.push(e) }], progress: false });
+  expect(history.stopReason).toBe('aborted');
+  expect(history.epochs.length).toBe(1);
+  expect(history.epochs[0].loss).toBeGreaterThan(0);
+  expect(history.epochs[0].val_loss).toBeUndefined();
+  expect(ends).toEqual([]);
+  // As one full epoch without validation: the same weights, moments and learning rate.
+  await ref.trainer.fit(train, { epochs: 1, progress: false });
+  expect(state(run)).toEqual(state(ref));
+  expect(run.opt.paramGroups[0].lr).toBe(0.005);
+});
+
 test('an abort from a timer takes effect before the next batch: no step runs after it', async () => {
   const run = setup();
   const loader = new data.DataLoader(dataset(4), { batchSize: 4 });

@@ -41,7 +41,7 @@ const root = path.resolve(__dirname, '..', '..');
  * @param opts.maxCrashes stop after this many crashes
  */
 export function runFuzz(table: string, seed: number, count: number, opts: { timeoutMs?: number; maxCrashes?: number } = {}): FuzzResult {
-  const { timeoutMs = 240_000, maxCrashes = 10 } = opts;
+  const { timeoutMs = 120_000, maxCrashes = 10 } = opts;
   const started = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kiln-fuzz-${table}-`));
   const result: FuzzResult = { cases: 0, outcomes: {}, violations: [], crashes: [], entries: {}, seconds: 0 };

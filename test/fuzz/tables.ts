@@ -6,4 +6,6 @@ export const TABLES: Record<string, () => Entry[]> = {
   native: () => (require('./native-table') as typeof import('./native-table')).NATIVE_TABLE,
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   api: () => (require('./api-table') as typeof import('./api-table')).API_TABLE,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  canary: () => (require('./canary-table') as typeof import('./canary-table')).CANARY_TABLE,
 };
