@@ -1,6 +1,22 @@
 // kiln's one error format: "<where>: expected <what> for <name>, got <value>".
 // TypeError for a wrong type, RangeError for a bad value or shape. Error text is API.
 
+/**
+ * Whether a buffer was transferred away (postMessage or structuredClone with `transfer`): its
+ * views then read as empty. Node 20 has no ArrayBuffer.prototype.detached, but constructing a
+ * view on a detached buffer throws.
+ */
+export function isDetached(buffer: ArrayBufferLike): boolean {
+  // Not instanceof: a buffer from another realm (a vm context, jest) is an ArrayBuffer too.
+  if (buffer.byteLength !== 0 || Object.prototype.toString.call(buffer) !== '[object ArrayBuffer]') return false;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** Renders a value for an error message: numbers as written, arrays of sizes as [2, 3]. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -14,7 +30,10 @@ export function describe(value: unknown): string {
     if (value.length <= 8 && value.every((v) => typeof v === 'number')) return `[${value.join(', ')}]`;
     return `an array of length ${value.length}`;
   }
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as { length: number }).length})`;
+  if (ArrayBuffer.isView(value)) {
+    if (isDetached(value.buffer)) return `a detached ${value.constructor.name}`;
+    return `${value.constructor.name}(${(value as unknown as { length?: number }).length ?? value.byteLength})`;
+  }
   const name = (value as object).constructor?.name;
   if (name === 'Tensor' || name === 'Parameter' || name === 'Buffer') {
     return `a Tensor of shape [${(value as { shape: number[] }).shape.join(', ')}]`;

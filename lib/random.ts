@@ -1,7 +1,7 @@
 // Random streams. A Generator is (seed, offset): value i of a draw is a pure function of
 // (seed, offset + i) computed natively (native/kernels/random.h), so a seed fixes the
 // weights and dropout masks whatever the thread count.
-import { checkInt, typeError } from './errors';
+import { checkBoolean, checkInt, checkOptions, typeError } from './errors';
 import { native } from './native';
 
 const TWO_53 = 2 ** 53;
@@ -84,13 +84,17 @@ import { checkShape, numelOf } from './shape';
  */
 export function randn(shape: number | number[], opts: { generator?: Generator; requiresGrad?: boolean } = {}): Tensor {
   const s = checkShape('randn', shape);
-  const g = generatorFrom('randn', opts);
-  return new Tensor(g.fillNormal(new Float32Array(numelOf(s))), s, opts.requiresGrad ?? false);
+  const o = checkOptions('randn', opts);
+  const requiresGrad = checkBoolean('randn', 'requiresGrad', o.requiresGrad ?? false);
+  const g = generatorFrom('randn', o);
+  return new Tensor(g.fillNormal(new Float32Array(numelOf(s))), s, requiresGrad);
 }
 
 /** A tensor of U[0, 1) samples. @param opts `{ generator?, requiresGrad = false }` */
 export function rand(shape: number | number[], opts: { generator?: Generator; requiresGrad?: boolean } = {}): Tensor {
   const s = checkShape('rand', shape);
-  const g = generatorFrom('rand', opts);
-  return new Tensor(g.fillUniform(new Float32Array(numelOf(s))), s, opts.requiresGrad ?? false);
+  const o = checkOptions('rand', opts);
+  const requiresGrad = checkBoolean('rand', 'requiresGrad', o.requiresGrad ?? false);
+  const g = generatorFrom('rand', o);
+  return new Tensor(g.fillUniform(new Float32Array(numelOf(s))), s, requiresGrad);
 }

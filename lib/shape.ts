@@ -22,6 +22,9 @@ export function checkShape(where: string, shape: unknown, name = 'shape'): numbe
   for (const d of dims) {
     if (typeof d !== 'number') throw typeError(where, 'an array of sizes', name, shape);
     if (!Number.isInteger(d) || d < 0) throw rangeError(where, 'non-negative integer sizes', name, dims);
+    // Each size too, not only the product: [2^40, 0] has no elements, but loops over its
+    // sizes (toArray, reductions) would run 2^40 times.
+    if (d > MAX_NUMEL) throw rangeError(where, `sizes of at most ${MAX_NUMEL}`, name, dims);
     n *= d;
   }
   if (n > MAX_NUMEL) throw new RangeError(`${where}: expected at most ${MAX_NUMEL} elements for ${name}, got ${describe(dims)} (${n})`);
@@ -37,15 +40,15 @@ export function normalizeDim(where: string, dim: unknown, ndim: number, name = '
   return dim < 0 ? dim + Math.max(ndim, 1) : dim;
 }
 
-/** NumPy broadcasting of two shapes. */
-export function broadcastShapes(where: string, a: readonly number[], b: readonly number[]): number[] {
+/** NumPy broadcasting of two shapes; `names` are the arguments the shapes belong to, for the error. */
+export function broadcastShapes(where: string, a: readonly number[], b: readonly number[], names: [string, string] = ['input', 'other']): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const da = i < n - a.length ? 1 : a[i - (n - a.length)];
     const db = i < n - b.length ? 1 : b[i - (n - b.length)];
     if (da !== db && da !== 1 && db !== 1) {
-      throw new RangeError(`${where}: shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together`);
+      throw new RangeError(`${where}: shapes ${formatShape(a)} (${names[0]}) and ${formatShape(b)} (${names[1]}) cannot be broadcast together`);
     }
     out[i] = da === 1 ? db : da;
   }

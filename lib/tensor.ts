@@ -4,8 +4,8 @@
 // a closure that maps the output's gradient to its inputs' gradients; `backward()` sorts the
 // graph once (iteratively, so deep graphs cannot overflow the stack) and runs the closures in
 // reverse order. Gradients accumulate into leaves' `.grad`, as PyTorch's.
-import { checkShape, formatShape, numelOf } from './shape';
-import { describe, rangeError, typeError } from './errors';
+import { MAX_NUMEL, checkShape, formatShape, numelOf } from './shape';
+import { checkInt, describe, isDetached, rangeError, typeError } from './errors';
 import * as binary from './ops/binary';
 import * as unary from './ops/unary';
 import * as reduce from './ops/reduce';
@@ -23,6 +23,9 @@ export interface GradFn {
 }
 
 let gradEnabled = true;
+
+/** toArray's bound on the nested arrays of an empty tensor (2^24: about 1 GB of empty arrays). */
+const MAX_NESTED_ARRAYS = 2 ** 24;
 
 /** Whether ops record gradients now (false inside `noGrad`). */
 export function isGradEnabled(): boolean {
@@ -66,12 +69,25 @@ export class Tensor {
   /** The op that produced this tensor, or null for a leaf. */
   gradFn: GradFn | null = null;
 
-  /** Wraps `data` (not copied) with `shape`; prefer the factories, which validate. */
+  /**
+   * Wraps `data` (not copied) with `shape`; prefer the factories, which accept nested arrays.
+   * @throws TypeError for data that is not a Float32Array, a shape that is not an array of
+   *   numbers or a non-boolean requiresGrad; RangeError for sizes that are not non-negative
+   *   integers or data whose length is not the shape's element count.
+   */
   constructor(data: Float32Array, shape: number[], requiresGrad = false) {
     if (!(data instanceof Float32Array)) throw typeError('Tensor', 'a Float32Array', 'data', data);
-    if (data.length !== numelOf(shape)) {
-      throw new RangeError(`Tensor: expected data of length ${numelOf(shape)} for shape ${formatShape(shape)}, got ${data.length}`);
+    if (!Array.isArray(shape)) throw typeError('Tensor', 'an array of sizes', 'shape', shape);
+    let n = 1;
+    for (const s of shape) {
+      if (typeof s !== 'number') throw typeError('Tensor', 'an array of sizes', 'shape', shape);
+      if (!Number.isInteger(s) || s < 0 || s > MAX_NUMEL) throw rangeError('Tensor', `non-negative integer sizes of at most ${MAX_NUMEL}`, 'shape', shape);
+      n *= s;
     }
+    if (data.length !== n) {
+      throw new RangeError(`Tensor: expected data of length ${n} for shape ${formatShape(shape)}, got ${isDetached(data.buffer) ? 'a detached Float32Array' : data.length}`);
+    }
+    if (typeof requiresGrad !== 'boolean') throw typeError('Tensor', 'a boolean', 'requiresGrad', requiresGrad);
     this.data = data;
     this.shape = shape;
     this.requiresGrad = requiresGrad;
@@ -104,6 +120,7 @@ export class Tensor {
    * @throws RangeError when this tensor does not require grad, or when grad is omitted for a non-scalar.
    */
   backward(grad?: Tensor | number | Nested | Float32Array): void {
+    checkTensor('Tensor.backward', 'input', this);
     if (!this.requiresGrad) {
       throw new RangeError('Tensor.backward: expected a tensor that requires grad (computed from a tensor with requiresGrad), got one that does not');
     }
@@ -114,7 +131,10 @@ export class Tensor {
       }
       seed = new Float32Array([1]);
     } else {
-      const g = grad instanceof Tensor ? grad : tensor(grad as Nested);
+      if (!(grad instanceof Tensor) && typeof grad !== 'number' && !Array.isArray(grad) && !(grad instanceof Float32Array)) {
+        throw typeError('Tensor.backward', 'a Tensor, a number, nested arrays or a Float32Array', 'grad', grad);
+      }
+      const g = grad instanceof Tensor ? checkTensor('Tensor.backward', 'grad', grad) : tensor(grad as Nested);
       if (g.numel !== this.numel) {
         throw new RangeError(`Tensor.backward: expected grad of shape ${formatShape(this.shape)}, got ${formatShape(g.shape)}`);
       }
@@ -126,6 +146,7 @@ export class Tensor {
 
   /** A tensor sharing this one's data, cut from the graph. */
   detach(): Tensor {
+    checkTensor('Tensor.detach', 'input', this);
     return new Tensor(this.data, this.shape.slice(), false);
   }
 
@@ -136,12 +157,25 @@ export class Tensor {
 
   /** The value of a one-element tensor as a number. */
   item(): number {
+    checkTensor('Tensor.item', 'input', this);
     if (this.numel !== 1) throw new RangeError(`Tensor.item: expected a tensor with one element, got shape ${formatShape(this.shape)}`);
     return this.data[0];
   }
 
   /** The data as nested arrays (a number for shape []). */
   toArray(): Nested {
+    checkTensor('Tensor.toArray', 'input', this);
+    // An empty tensor can still ask for billions of nested (empty) arrays, [2^31 - 1, 0] for
+    // one, which would exhaust the heap (a fatal error in V8, not an exception). A tensor with
+    // elements has fewer arrays than elements, so only such shapes meet the bound.
+    let arrays = 0;
+    for (let d = 0, prefix = 1; d < this.shape.length && prefix > 0; d++) {
+      arrays += prefix;
+      prefix *= this.shape[d];
+    }
+    if (arrays > Math.max(MAX_NESTED_ARRAYS, this.numel + 1)) {
+      throw new RangeError(`Tensor.toArray: expected at most ${MAX_NESTED_ARRAYS} nested arrays for input, got shape ${formatShape(this.shape)} (${arrays})`);
+    }
     const build = (dim: number, offset: number): Nested => {
       if (dim === this.shape.length) return this.data[offset];
       let stride = 1;
@@ -310,7 +344,7 @@ function fillNested(where: string, values: Nested, shape: number[], dim: number,
     return at + 1;
   }
   if (!Array.isArray(values) || values.length !== shape[dim]) {
-    throw new RangeError(`${where}: expected a rectangular nested array of shape ${formatShape(shape)}, got a ragged one (${describe(values)} at depth ${dim})`);
+    throw new RangeError(`${where}: expected a rectangular nested array of shape ${formatShape(shape)} for values, got a ragged one (${describe(values)} at depth ${dim})`);
   }
   for (const v of values) at = fillNested(where, v, shape, dim + 1, out, at);
   return at;
@@ -336,7 +370,7 @@ export function tensor(values: Nested | Float32Array | ArrayLike<number>, opts: 
   let data: Float32Array;
   let shape: number[];
   if (ArrayBuffer.isView(values)) {
-    if (values instanceof DataView || values instanceof BigInt64Array || values instanceof BigUint64Array) {
+    if (values instanceof DataView || values instanceof BigInt64Array || values instanceof BigUint64Array || isDetached(values.buffer)) {
       throw typeError(where, 'a number, nested arrays of numbers or a Float32Array', 'values', values);
     }
     data = Float32Array.from(values as ArrayLike<number>);
@@ -385,7 +419,9 @@ export function arange(n: number, end?: number, step = 1): Tensor {
   }
   if (step === 0) throw rangeError(where, 'a non-zero number', 'step', step);
   const count = Math.max(0, Math.ceil((stop - start) / step));
-  if (count > 2 ** 31 - 1) throw rangeError(where, 'at most 2^31-1 elements', 'end', stop);
+  if (count > MAX_NUMEL) {
+    throw new RangeError(`${where}: expected at most 2^31-1 elements for (start, end, step), got (${describe(start)}, ${describe(stop)}, ${describe(step)}): ${count} elements`);
+  }
   const data = new Float32Array(count);
   for (let i = 0; i < count; i++) data[i] = start + i * step;
   return new Tensor(data, [count]);
@@ -393,7 +429,9 @@ export function arange(n: number, end?: number, step = 1): Tensor {
 
 /** The n x n identity (n x m with a second argument). @example eye(3) */
 export function eye(n: number, m: number = n): Tensor {
-  const s = checkShape('eye', [n, m], n === m ? 'n' : 'shape');
+  checkInt('eye', 'n', n, 0, MAX_NUMEL);
+  checkInt('eye', 'm', m, 0, MAX_NUMEL);
+  const s = checkShape('eye', [n, m], 'shape [n, m]');
   const t = new Tensor(new Float32Array(s[0] * s[1]), s);
   for (let i = 0; i < Math.min(s[0], s[1]); i++) t.data[i * s[1] + i] = 1;
   return t;
@@ -404,8 +442,23 @@ export function fromData(data: Float32Array, shape: number[]): Tensor {
   return new Tensor(data, shape);
 }
 
-/** Accepts a Tensor where an op needs one. */
+/**
+ * Accepts a Tensor where an op needs one, and checks that it is still whole: `data` is
+ * assignable and its buffer can be transferred to a worker, so a tensor can come to hold a
+ * Float64Array, data of another length than its shape, or a detached (empty) buffer. Ops read
+ * `data` by the shape's count, so such a tensor would otherwise give garbage (or reach the
+ * native backstop under another argument's name).
+ * @throws TypeError for a non-Tensor, or a tensor whose data is not a Float32Array or is
+ *   detached; RangeError for data whose length is not the shape's element count.
+ */
 export function checkTensor(where: string, name: string, t: unknown): Tensor {
   if (!(t instanceof Tensor)) throw typeError(where, 'a Tensor', name, t);
-  return t;
+  const d = t.data as unknown;
+  const shape = t.shape as unknown;
+  if (d instanceof Float32Array && Array.isArray(shape) && d.length === numelOf(shape)) return t;
+  if (!Array.isArray(shape)) throw typeError(where, 'a Tensor whose shape is an array of sizes', name, shape);
+  const what = `a Tensor whose data is a Float32Array of ${numelOf(shape)} elements (its shape ${formatShape(shape)})`;
+  const got = `${describe(d)} as data`;
+  if (!(d instanceof Float32Array) || isDetached(d.buffer)) throw new TypeError(`${where}: expected ${what} for ${name}, got ${got}`);
+  throw new RangeError(`${where}: expected ${what} for ${name}, got ${got}`);
 }

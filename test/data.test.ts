@@ -125,7 +125,7 @@ describe('DataLoader', () => {
     expectError(() => new DataLoader([1, 2] as unknown as data.Dataset), 'TypeError', /expected a dataset .* for dataset, got \[1, 2\]/);
     expectError(() => new DataLoader(d, 5 as unknown as object), 'TypeError', /expected an options object for options, got 5/);
     const ragged = { length: 2, get: (i: number): [Tensor, Tensor] => [randn([i + 1]), tensor(0)] };
-    expectError(() => [...new DataLoader(ragged, { batchSize: 2 })], 'RangeError', /shapes of the first \(x \[1\], y \[\]\), got x \[2\], y \[\] at index 1/);
+    expectError(() => [...new DataLoader(ragged, { batchSize: 2 })], 'RangeError', /shapes of the first \(x \[1\], y \[\]\) for dataset.get\(1\), got x \[2\], y \[\]/);
     const bad = { length: 1, get: () => [1, 2] as unknown as [Tensor, Tensor] };
     expectError(() => [...new DataLoader(bad)], 'TypeError', /expected dataset.get to return \[Tensor, Tensor\] for dataset.get\(0\)/);
   });

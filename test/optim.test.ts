@@ -165,7 +165,7 @@ describe('state dicts', () => {
     opt.step();
     const sd = opt.stateDict();
     const other = new optim.Adam([{ params: [p.W] }, { params: [p.b] }]);
-    expectError(() => other.loadStateDict(sd), 'RangeError', /Adam.loadStateDict: expected 2 parameter groups \(as this optimizer has\), got 1/);
+    expectError(() => other.loadStateDict(sd), 'RangeError', /Adam.loadStateDict: expected 2 parameter groups \(as this optimizer has\) for param_groups, got 1/);
     const fewer = new optim.Adam([p.W]);
     expectError(() => fewer.loadStateDict(sd), 'RangeError', /expected 1 parameters in param_groups\[0\] .*got 2/);
     const swapped = new optim.Adam([p.b, p.W]);

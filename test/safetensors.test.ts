@@ -1,5 +1,6 @@
 // save/load in the safetensors format: round trips, files made in Python
 // (test/fixtures/gen_safetensors.py), atomic writes, and hostile files.
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -201,7 +202,7 @@ const hostile: [string, Buffer, 'TypeError' | 'RangeError', RegExp][] = [
   ['an unknown dtype', build({ w: entry([1], [0, 4], 'XYZ') }, 4), 'TypeError', /got 'XYZ'/],
   ['a missing dtype', build({ w: { shape: [1], data_offsets: [0, 4] } }, 4), 'TypeError', /expected a dtype string for the dtype of tensor 'w' .*, got undefined/],
   ['a shape that is not an array', build({ w: entry(4, [0, 16]) }, 16), 'TypeError', /expected an array of sizes for the shape of tensor 'w'/],
-  ['a negative size', build({ w: entry([-1], [0, 4]) }, 4), 'RangeError', /expected non-negative integer sizes for the shape of tensor 'w' .*, got \[-1\]/],
+  ['a negative size', build({ w: entry([-1], [0, 4]) }, 4), 'RangeError', /expected non-negative integer sizes of at most 2147483647 for the shape of tensor 'w' .*, got \[-1\]/],
   ['a fractional size', build({ w: entry([1.5], [0, 6]) }, 6), 'RangeError', /non-negative integer sizes .*, got \[1.5\]/],
   ['a string size', build({ w: entry(['1'], [0, 4]) }, 4), 'TypeError', /an array of sizes for the shape/],
   ['a size past 2^53', build('{"w":{"dtype":"F32","shape":[1e300],"data_offsets":[0,4]}}', 4), 'RangeError', /non-negative integer sizes/],
@@ -219,6 +220,20 @@ const hostile: [string, Buffer, 'TypeError' | 'RangeError', RegExp][] = [
   ['trailing bytes after the last tensor', build({ a: entry([1], [0, 4]) }, 8), 'RangeError', /expected a data section of 4 bytes \(the end of the last tensor\) for the file .*, got 8 bytes/],
   ['data but no tensors', build({}, 4), 'RangeError', /a data section of 0 bytes/],
   ['metadata that is not an object', build({ __metadata__: 'pt' }), 'TypeError', /expected an object of strings for __metadata__/],
+  ['dtype F64', build({ w: entry([1], [0, 8], 'F64') }, 8), 'TypeError', /got 'F64'/],
+  ['dtype I32', build({ w: entry([1], [0, 4], 'I32') }, 4), 'TypeError', /got 'I32'/],
+  ['dtype U8', build({ w: entry([4], [0, 4], 'U8') }, 4), 'TypeError', /got 'U8'/],
+  ['dtype BOOL', build({ w: entry([4], [0, 4], 'BOOL') }, 4), 'TypeError', /got 'BOOL'/],
+  ['dtype F8_E4M3', build({ w: entry([4], [0, 4], 'F8_E4M3') }, 4), 'TypeError', /got 'F8_E4M3'/],
+  ['dtype f32 in lower case', build({ w: entry([1], [0, 4], 'f32') }, 4), 'TypeError', /got 'f32'/],
+  ['a 1e12-element tensor', build({ w: entry([1e6, 1e6], [0, 4e12]) }, 4), 'RangeError', /expected at most 2147483647 elements for the shape of tensor 'w'/],
+  ['a size of 1e12', build({ w: entry([1e12], [0, 4e12]) }, 4), 'RangeError', /sizes of at most 2147483647 for the shape of tensor 'w' .*, got \[1000000000000\]/],
+  ['a shape product past 2^53', build({ w: entry([2 ** 30, 2 ** 30, 2 ** 30], [0, 4]) }, 4), 'RangeError', /expected at most 2147483647 elements/],
+  ['an empty tensor with a size past 2^31', build({ w: entry([2 ** 40, 0], [0, 0]) }), 'RangeError', /sizes of at most 2147483647 .*, got \[1099511627776, 0\]/],
+  ['an 8 GB tensor in a tiny file', build({ w: entry([2 ** 31 - 1], [0, 4 * (2 ** 31 - 1)]) }, 4), 'RangeError', /end <= 4 \(the data section's size\)/],
+  ['a header length of 99,999,999 in a small file', build('{}', 0, { length: 99_999_999n }), 'RangeError', /expected at most 2 bytes \(the file's size less 8\) for the header length/],
+  ['a byte-order mark', build(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{}')])), 'TypeError', /expected a JSON object starting with '\{' for the header/],
+  ['JSON nested 100,000 deep', build(`{"w":${'['.repeat(100_000)}${']'.repeat(100_000)}}`), 'TypeError', /expected (a JSON object for the header|an object with dtype, shape and data_offsets for tensor 'w')/],
   ['a metadata value that is not a string', build({ __metadata__: { epoch: 3 } }), 'TypeError', /expected a string for __metadata__\['epoch'\] .*, got 3/],
 ];
 
@@ -232,6 +247,54 @@ describe('load rejects hostile files with the file and the reason', () => {
   test('an empty header with no data is a valid empty file; padding spaces are allowed', async () => {
     fs.writeFileSync(file('empty.safetensors'), build('{}      '));
     expect(await load(file('empty.safetensors'))).toEqual({});
+  });
+
+  test('allocation stays bounded: hostile headers are rejected before their tensors are allocated, 200 times over', async () => {
+    // An 8 GB tensor claimed in a 40-byte file, and a 1e12-element one: each would show in
+    // arrayBuffers at once (V8 counts a backing store when it is made, committed or not).
+    const files = [
+      build({ w: entry([2 ** 31 - 1], [0, 4 * (2 ** 31 - 1)]) }, 4),
+      build({ w: entry([1e6, 1e6], [0, 4e12]) }, 4),
+      build('{}', 0, { length: 99_999_999n }),
+    ].map((bytes, i) => {
+      const p = file(`bounded-${i}.safetensors`);
+      fs.writeFileSync(p, bytes);
+      return p;
+    });
+    const before = process.memoryUsage().arrayBuffers;
+    let rejected = 0;
+    for (let k = 0; k < 200; k++) {
+      await load(files[k % files.length]).catch((e: Error) => {
+        expect(e.name).toBe('RangeError');
+        rejected++;
+      });
+      expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 2 ** 20);
+    }
+    expect(rejected).toBe(200);
+  });
+
+  test('nothing leaks from failed loads and saves: file descriptors and temporaries', async () => {
+    const fds = () => fs.readdirSync('/proc/self/fd').length;
+    const hostileFile = file('fd-hostile.safetensors');
+    fs.writeFileSync(hostileFile, build({ w: entry([3], [0, 8]) }, 8));
+    fs.mkdirSync(file('fd-target'), { recursive: true });
+    fs.writeFileSync(path.join(file('fd-target'), 'keep'), 'x');
+    const open = fds();
+    for (let k = 0; k < 100; k++) {
+      await expect(load(hostileFile)).rejects.toMatchObject({ name: 'RangeError' });
+      // Saving over a non-empty folder fails at the rename, after the temporary was written.
+      await expect(save({ w: tensor([1, 2]) }, file('fd-target'))).rejects.toMatchObject({ code: expect.stringMatching(/^E/) });
+    }
+    expect(fds()).toBe(open);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  test('a path that is not a regular file is rejected at once: a FIFO (which would block open), a device, a directory', async () => {
+    const fifo = file('fifo');
+    execFileSync('mkfifo', [fifo]);
+    await rejects(load(fifo), 'TypeError', /^load: expected a regular file for file in '.*fifo', got a FIFO$/, fifo);
+    if (fs.existsSync('/dev/zero')) await rejects(load('/dev/zero'), 'TypeError', /expected a regular file for file in '\/dev\/zero', got a character device/, '/dev/zero');
+    await rejects(load(dir), 'TypeError', /expected a regular file for file in '.*', got a directory/, dir);
   });
 
   test('load errors: a bad path argument, a missing file', async () => {

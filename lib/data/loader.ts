@@ -122,8 +122,8 @@ function collate(dataset: Dataset, order: Int32Array | null, start: number, end:
       ys = new Float32Array(count * numelOf(yShape));
     } else if (!sameShape(x.shape, xShape) || !sameShape(y.shape, yShape)) {
       throw new RangeError(
-        `${where}: expected every sample of a batch to have the shapes of the first (x ${formatShape(xShape)}, y ${formatShape(yShape)}), ` +
-          `got x ${formatShape(x.shape)}, y ${formatShape(y.shape)} at index ${index}`,
+        `${where}: expected every sample of a batch to have the shapes of the first (x ${formatShape(xShape)}, y ${formatShape(yShape)}) for dataset.get(${index}), ` +
+          `got x ${formatShape(x.shape)}, y ${formatShape(y.shape)}`,
       );
     }
     xs.set(x.data, (i - start) * x.numel);

@@ -1,8 +1,7 @@
 // load: a safetensors file into tensors, validated before anything is allocated.
 import { promises as fsp } from 'fs';
 import { Tensor } from '../tensor';
-import { typeError } from '../errors';
-import { FileErrors, LITTLE_ENDIAN, MAX_HEADER_BYTES, Said, parseHeader, swap32 } from './safetensors';
+import { FileErrors, LITTLE_ENDIAN, MAX_HEADER_BYTES, Said, checkPath, parseHeader, swap32 } from './safetensors';
 
 /** Reads exactly bytes.length bytes at `position`; a file that ends early is a RangeError. */
 async function readExactly(fh: fsp.FileHandle, bytes: Uint8Array, position: number, err: FileErrors): Promise<void> {
@@ -26,13 +25,18 @@ async function readExactly(fh: fsp.FileHandle, bytes: Uint8Array, position: numb
  * @param file the path to read
  * @returns a Promise of names to tensors, for `module.loadStateDict`
  * @throws (as a rejection) TypeError or RangeError naming the file and the reason for a
- * malformed file (a non-F32 dtype names the dtype); the file system's errors as they come.
+ * malformed file (a non-F32 dtype names the dtype) or a path that is not a regular file (a
+ * directory, a FIFO, a device); the file system's errors as they come (ENOENT, EACCES).
  * @example model.loadStateDict(await kiln.load('model.safetensors'));
  */
 export async function load(file: string): Promise<Record<string, Tensor>> {
   const where = 'load';
-  if (typeof file !== 'string' || file === '') throw typeError(where, 'a file path (a non-empty string)', 'file', file);
+  checkPath(where, 'file', file);
   const err = new FileErrors(where, file);
+  // Only a regular file: opening a FIFO for reading blocks until a writer appears (a load
+  // that never settles, holding a libuv thread), and /dev/zero would have no end.
+  const st = await fsp.stat(file);
+  if (!st.isFile()) throw err.type('a regular file', 'file', new Said(st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() ? 'a character device' : 'not a regular file'));
   const fh = await fsp.open(file, 'r');
   try {
     const { size } = await fh.stat();

@@ -12,7 +12,7 @@
 // header before it allocates any tensor: a hostile file gets a TypeError or RangeError that
 // names the file and the reason, never a huge allocation or a crash.
 import * as os from 'os';
-import { describe } from '../errors';
+import { describe, typeError } from '../errors';
 import { MAX_NUMEL } from '../shape';
 import { findDuplicateKey } from './json-keys';
 
@@ -27,6 +27,16 @@ export interface TensorEntry {
   shape: number[];
   begin: number;
   end: number;
+}
+
+/**
+ * A file path argument: a non-empty string without NUL bytes (which the file system cannot
+ * name; Node would reject it under its own argument name 'path').
+ */
+export function checkPath(where: string, name: string, file: unknown): string {
+  if (typeof file !== 'string' || file === '') throw typeError(where, 'a file path (a non-empty string)', name, file);
+  if (file.includes('\0')) throw typeError(where, 'a file path without NUL bytes', name, file);
+  return file;
 }
 
 /** A value for an error message, cut short: a hostile header may hold a 100 MB string. */
@@ -127,7 +137,8 @@ function checkEntry(name: string, info: unknown, dataBytes: number, err: FileErr
   let numel = 1;
   for (const d of shape) {
     if (typeof d !== 'number') throw err.type('an array of sizes', `the shape of ${label}`, shape);
-    if (!isSize(d)) throw err.range('non-negative integer sizes', `the shape of ${label}`, shape);
+    // Each size bounded too: [2^40, 0] holds no data, but its sizes are past what kernels index.
+    if (!isSize(d) || d > MAX_NUMEL) throw err.range(`non-negative integer sizes of at most ${MAX_NUMEL}`, `the shape of ${label}`, shape);
     numel *= d;
   }
   if (numel > MAX_NUMEL) throw err.range(`at most ${MAX_NUMEL} elements`, `the shape of ${label}`, shape);

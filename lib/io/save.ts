@@ -4,7 +4,7 @@ import * as path from 'path';
 import { randomBytes } from 'crypto';
 import { Tensor } from '../tensor';
 import { typeError } from '../errors';
-import { LITTLE_ENDIAN, METADATA_KEY, swap32 } from './safetensors';
+import { LITTLE_ENDIAN, METADATA_KEY, checkPath, swap32 } from './safetensors';
 
 /** The header JSON and its byte length: tensors in the given order, padded with spaces to 8 bytes. */
 function encode(stateDict: Record<string, Tensor>, metadata: Record<string, string> | undefined): Buffer {
@@ -59,7 +59,7 @@ export async function save(stateDict: Record<string, Tensor>, file: string, opts
     if (!(t instanceof Tensor)) throw typeError(where, 'a Tensor', `stateDict['${name}']`, t);
     if (name === METADATA_KEY) throw new RangeError(`${where}: expected a tensor name other than '${METADATA_KEY}' (reserved by the format) for stateDict, got '${METADATA_KEY}'`);
   }
-  if (typeof file !== 'string' || file === '') throw typeError(where, 'a file path (a non-empty string)', 'file', file);
+  checkPath(where, 'file', file);
   if (opts === null || typeof opts !== 'object') throw typeError(where, 'an options object', 'options', opts);
   const { metadata } = opts;
   if (metadata !== undefined) {

@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor';
 import { Module } from './module';
 import * as F from './functional/activation';
-import { checkChoice, checkNumber, checkOptions } from '../errors';
+import { checkChoice, checkInt, checkNumber, checkOptions } from '../errors';
 
 /** max(0, x). */
 export class ReLU extends Module {
@@ -62,10 +62,11 @@ export class SELU extends Module {
   }
 }
 
-/** softmax along dim. */
+/** softmax along dim. @throws TypeError/RangeError when dim is not an integer. */
 export class Softmax extends Module {
   constructor(readonly dim: number) {
     super();
+    checkInt('Softmax', 'dim', dim, -64, 64);
   }
   override forward(x: Tensor): Tensor {
     return F.softmax(x, this.dim);

@@ -8,12 +8,15 @@ import { Generator, generatorFrom } from '../random';
 import { kaimingUniform } from './init/scaled';
 import { uniform } from './init/fill';
 import { fanInAndOut } from './init/fans';
+import { checkShape } from '../shape';
 
 /**
  * y = x W^T + b over the last dimension. W: (outFeatures, inFeatures).
  * Initialised as PyTorch's: kaiming_uniform with a = sqrt(5) for W, which is
  * U(-1/sqrt(inFeatures), 1/sqrt(inFeatures)), and the same bound for b.
  * @param opts `{ bias = true, generator? }`
+ * @throws TypeError for non-number sizes or a non-boolean bias; RangeError for sizes that are not
+ *   non-negative integers, or a weight of more than 2^31 - 1 elements.
  * @example const fc = new nn.Linear(784, 10); const y = fc.forward(x);
  */
 export class Linear extends Module {
@@ -28,6 +31,9 @@ export class Linear extends Module {
     this.inFeatures = checkInt('Linear', 'inFeatures', inFeatures, 0, 2 ** 31 - 1);
     this.outFeatures = checkInt('Linear', 'outFeatures', outFeatures, 0, 2 ** 31 - 1);
     const useBias = checkBoolean('Linear', 'bias', o.bias ?? true);
+    // Each size may be valid alone while the weight would not be (65536 x 65536 would allocate
+    // and fill 16 GB): the same element bound as every tensor.
+    checkShape('Linear', [outFeatures, inFeatures], 'weight shape [outFeatures, inFeatures]');
     this.weight = new Parameter(new Float32Array(outFeatures * inFeatures), [outFeatures, inFeatures]);
     this.bias = useBias ? new Parameter(new Float32Array(outFeatures), [outFeatures]) : null;
     this.resetParameters(generatorFrom('Linear', o));

@@ -4,10 +4,10 @@
 // the walks below read the instance's own properties in assignment order, which is the
 // registration order PyTorch's state_dict uses. Integer-like names (Sequential's '0', '1')
 // come first in ascending order, as JavaScript orders them, which is also PyTorch's order.
-import { Tensor } from '../tensor';
+import { Tensor, checkTensor } from '../tensor';
 import { Parameter, Buffer } from './parameter';
 import { formatShape } from '../shape';
-import { checkBoolean, typeError } from '../errors';
+import { checkBoolean, checkOptions, typeError } from '../errors';
 
 /** camelCase property -> PyTorch's snake_case state-dict name (runningMean -> running_mean). */
 export function stateName(prop: string): string {
@@ -162,12 +162,14 @@ export class Module {
   /**
    * Copies tensors into this module's parameters and buffers by name.
    * @param opts `{ strict = true }`: with strict, missing or unexpected keys are an error.
-   * @throws RangeError naming missing keys, unexpected keys and shape mismatches.
+   * @throws TypeError for a state dict that is not an object, options that are not an object, or
+   *   a value that is not a whole Tensor; RangeError naming missing keys, unexpected keys and
+   *   shape mismatches.
    */
   loadStateDict(sd: Record<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
     const where = `${this.constructor.name}.loadStateDict`;
-    if (sd === null || typeof sd !== 'object') throw typeError(where, 'a state dict (an object of Tensors)', 'stateDict', sd);
-    const strict = opts.strict ?? true;
+    if (sd === null || typeof sd !== 'object' || Array.isArray(sd)) throw typeError(where, 'a state dict (an object of Tensors)', 'stateDict', sd);
+    const strict = checkOptions(where, opts).strict ?? true;
     checkBoolean(where, 'strict', strict);
     const own = this.stateDict();
     const missingKeys = Object.keys(own).filter((k) => !(k in sd));
@@ -175,8 +177,8 @@ export class Module {
     const mismatched: string[] = [];
     for (const [k, t] of Object.entries(own)) {
       if (!(k in sd)) continue;
-      const src = sd[k];
-      if (!(src instanceof Tensor)) throw typeError(where, 'a Tensor', `stateDict['${k}']`, src);
+      // Whole tensors only: data of another length than the shape would be copied short, or overflow.
+      const src = checkTensor(where, `stateDict['${k}']`, sd[k]);
       if (src.shape.length !== t.shape.length || src.shape.some((s, i) => s !== t.shape[i])) {
         mismatched.push(`${k}: expected shape ${formatShape(t.shape)}, got ${formatShape(src.shape)}`);
       }
@@ -185,7 +187,7 @@ export class Module {
     if (strict && missingKeys.length) problems.push(`missing keys: ${missingKeys.join(', ')}`);
     if (strict && unexpectedKeys.length) problems.push(`unexpected keys: ${unexpectedKeys.join(', ')}`);
     if (mismatched.length) problems.push(`size mismatch: ${mismatched.join('; ')}`);
-    if (problems.length) throw new RangeError(`${where}: ${problems.join('. ')}`);
+    if (problems.length) throw new RangeError(`${where}: expected this module's keys and shapes for stateDict, got ${problems.join('. ')}`);
     for (const [k, t] of Object.entries(own)) if (k in sd) t.data.set(sd[k].data);
     return { missingKeys, unexpectedKeys };
   }

@@ -97,6 +97,7 @@ function scalarOp(op: Op, a: Tensor, s: number): Tensor {
 
 function binaryOp(op: Op, a: Tensor, other: Tensor | number): Tensor {
   const where = `Tensor.${NAMES[op]}`;
+  checkTensor(where, 'input', a);
   if (typeof other === 'number') return scalarOp(op, a, other);
   if (!(other instanceof Tensor)) throw typeError(where, 'a Tensor or a number', 'other', other);
   checkTensor(where, 'other', other);

@@ -6,9 +6,10 @@ import { native } from '../native';
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const where = 'Tensor.matmul';
+  checkTensor(where, 'input', a);
   checkTensor(where, 'other', b);
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new RangeError(`${where}: both arguments need at least 1 dimension, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+    throw new RangeError(`${where}: expected input and other with at least 1 dimension each, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   }
   const aShape = a.ndim === 1 ? [1, a.shape[0]] : a.shape;
   const bShape = b.ndim === 1 ? [b.shape[0], 1] : b.shape;
@@ -17,13 +18,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const K2 = bShape[bShape.length - 2];
   const N = bShape[bShape.length - 1];
   if (K !== K2) {
-    throw new RangeError(`${where}: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} cannot be multiplied (${K} != ${K2})`);
+    throw new RangeError(`${where}: shapes ${formatShape(a.shape)} (input) and ${formatShape(b.shape)} (other) cannot be multiplied (${K} != ${K2})`);
   }
   const aBatch = aShape.slice(0, -2);
   const bBatch = bShape.slice(0, -2);
   // (..., M, K) @ (K, N): one GEMM over all leading rows.
   const flatA = bBatch.length === 0;
-  const batch = flatA ? [] : broadcastShapes(where, aBatch, bBatch);
+  const batch = flatA ? [] : broadcastShapes(where, aBatch, bBatch, ['input batch', 'other batch']);
   const outShape = flatA ? [...aBatch, M, N] : [...batch, M, N];
   const rows = flatA ? numelOf(aBatch) * M : M;
   const B = numelOf(batch);

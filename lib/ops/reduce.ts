@@ -1,7 +1,7 @@
 // Reductions (sum, mean, max, argmax) and the softmax family, with their backward passes.
-import { Tensor, fromOp } from '../tensor';
+import { Tensor, fromOp, checkTensor } from '../tensor';
 import { normalizeDim, numelOf, splitAt } from '../shape';
-import { typeError, rangeError } from '../errors';
+import { typeError, rangeError, checkBoolean } from '../errors';
 import { indexMap } from './binary';
 
 function reduceDims(where: string, t: Tensor, dim: number | number[] | undefined): number[] {
@@ -36,6 +36,8 @@ function reduceMap(shape: number[], dims: number[]): Int32Array {
 }
 
 function sumImpl(where: string, t: Tensor, dim: number | number[] | undefined, keepDim: boolean, scale: (count: number) => number, name: string): Tensor {
+  checkTensor(where, 'input', t);
+  checkBoolean(where, 'keepDim', keepDim);
   const dims = reduceDims(where, t, dim);
   const outShape = reducedShape(t.shape, dims, keepDim);
   const x = t.data;
@@ -78,6 +80,8 @@ export function mean(t: Tensor, dim?: number | number[], keepDim = false): Tenso
  */
 export function max(t: Tensor, dim?: number, keepDim = false): Tensor & { values: Tensor; indices: Tensor } {
   const where = 'Tensor.max';
+  checkTensor(where, 'input', t);
+  checkBoolean(where, 'keepDim', keepDim);
   const x = t.data;
   if (t.numel === 0) throw new RangeError(`${where}: expected a non-empty tensor, got shape [${t.shape.join(', ')}]`);
   if (dim === undefined) {
@@ -134,6 +138,8 @@ export function max(t: Tensor, dim?: number, keepDim = false): Tensor & { values
 /** Index of the largest value along `dim` (of the flattened tensor when omitted), as floats. */
 export function argmax(t: Tensor, dim?: number, keepDim = false): Tensor {
   const where = 'Tensor.argmax';
+  checkTensor(where, 'input', t);
+  checkBoolean(where, 'keepDim', keepDim);
   const x = t.data;
   if (t.numel === 0) throw new RangeError(`${where}: expected a non-empty tensor, got shape [${t.shape.join(', ')}]`);
   if (dim === undefined) {
@@ -184,6 +190,7 @@ function softmaxRows(x: Float32Array, out: Float32Array, outer: number, size: nu
 
 /** softmax(x)_i = exp(x_i - max) / sum_j exp(x_j - max) along `dim`. */
 export function softmax(t: Tensor, dim: number): Tensor {
+  checkTensor('Tensor.softmax', 'input', t);
   const d = normalizeDim('Tensor.softmax', dim, t.ndim);
   const [outer, size, inner] = splitAt(t.shape, d);
   const y = new Float32Array(t.numel);
@@ -205,6 +212,7 @@ export function softmax(t: Tensor, dim: number): Tensor {
 
 /** log_softmax(x)_i = x_i - logsumexp(x) along `dim`, computed stably. */
 export function logSoftmax(t: Tensor, dim: number): Tensor {
+  checkTensor('Tensor.logSoftmax', 'input', t);
   const d = normalizeDim('Tensor.logSoftmax', dim, t.ndim);
   const [outer, size, inner] = splitAt(t.shape, d);
   const y = new Float32Array(t.numel);

@@ -1,10 +1,11 @@
 // Elementwise functions of one tensor and their derivatives.
-import { Tensor, fromOp } from '../tensor';
+import { Tensor, fromOp, checkTensor } from '../tensor';
 import { checkNumber } from '../errors';
 import { native } from '../native';
 
 /** Applies f elementwise; `grad(x, y, g)` is dL/dx given y = f(x) and g = dL/dy. */
 function unaryOp(name: string, a: Tensor, f: (x: number) => number, grad: (x: number, y: number, g: number) => number): Tensor {
+  checkTensor(`Tensor.${name}`, 'input', a);
   const x = a.data;
   const n = x.length;
   const out = new Float32Array(n);
@@ -48,6 +49,7 @@ export const sigmoid = (a: Tensor) =>
 export const tanh = (a: Tensor) => unaryOp('tanh', a, Math.tanh, (_x, y, g) => g * (1 - y * y));
 
 export function pow(a: Tensor, p: number): Tensor {
+  checkTensor('Tensor.pow', 'input', a);
   checkNumber('Tensor.pow', 'p', p);
   if (p === 2) return unaryOp('pow', a, (x) => x * x, (x, _y, g) => 2 * x * g);
   // PyTorch: the gradient of x^0 is 0 everywhere.

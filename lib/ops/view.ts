@@ -1,15 +1,17 @@
 // Shape ops. Tensors are always contiguous, so reshape shares the buffer and transpose copies.
-import { Tensor, fromOp } from '../tensor';
+import { Tensor, fromOp, checkTensor } from '../tensor';
 import { formatShape, normalizeDim, numelOf } from '../shape';
 import { rangeError, typeError } from '../errors';
 
 export function clone(t: Tensor): Tensor {
+  checkTensor('Tensor.clone', 'input', t);
   return fromOp(t.data.slice(), t.shape.slice(), [t], 'clone', (g) => [g]);
 }
 
 /** The same data in a new shape; one size may be -1 (inferred). Shares the buffer. */
 export function reshape(t: Tensor, shape: number | number[]): Tensor {
   const where = 'Tensor.reshape';
+  checkTensor(where, 'input', t);
   const dims = typeof shape === 'number' ? [shape] : shape;
   if (!Array.isArray(dims)) throw typeError(where, 'a number or an array of sizes', 'shape', shape);
   let infer = -1;
@@ -32,6 +34,7 @@ export function reshape(t: Tensor, shape: number | number[]): Tensor {
 /** Merges dimensions startDim..endDim into one. */
 export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
   const where = 'Tensor.flatten';
+  checkTensor(where, 'input', t);
   if (t.ndim === 0) return reshape(t, [1]);
   const s = normalizeDim(where, startDim, t.ndim, 'startDim');
   const e = normalizeDim(where, endDim, t.ndim, 'endDim');
@@ -41,6 +44,7 @@ export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
 }
 
 export function squeeze(t: Tensor, dim?: number): Tensor {
+  checkTensor('Tensor.squeeze', 'input', t);
   if (dim === undefined) return reshape(t, t.shape.filter((s) => s !== 1));
   const d = normalizeDim('Tensor.squeeze', dim, t.ndim);
   if (t.shape[d] !== 1) return reshape(t, t.shape.slice());
@@ -48,6 +52,7 @@ export function squeeze(t: Tensor, dim?: number): Tensor {
 }
 
 export function unsqueeze(t: Tensor, dim: number): Tensor {
+  checkTensor('Tensor.unsqueeze', 'input', t);
   const d = normalizeDim('Tensor.unsqueeze', dim, t.ndim + 1);
   const shape = t.shape.slice();
   shape.splice(d, 0, 1);
@@ -88,9 +93,10 @@ function permuteData(x: Float32Array, shape: number[], perm: number[]): Float32A
 /** Reorders dimensions: result dim i is input dim dims[i]. Copies. */
 export function permute(t: Tensor, dims: number[]): Tensor {
   const where = 'Tensor.permute';
+  checkTensor(where, 'input', t);
   if (!Array.isArray(dims)) throw typeError(where, 'an array of dimensions', 'dims', dims);
   if (dims.length !== t.ndim) throw rangeError(where, `${t.ndim} dimensions`, 'dims', dims);
-  const perm = dims.map((d) => normalizeDim(where, d, t.ndim));
+  const perm = dims.map((d, i) => normalizeDim(where, d, t.ndim, `dims[${i}]`));
   if (new Set(perm).size !== perm.length) throw rangeError(where, 'a permutation', 'dims', dims);
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => (inverse[p] = i));
@@ -101,6 +107,7 @@ export function permute(t: Tensor, dims: number[]): Tensor {
 /** Swaps two dimensions. Copies. */
 export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
   const where = 'Tensor.transpose';
+  checkTensor(where, 'input', t);
   const a = normalizeDim(where, dim0, t.ndim, 'dim0');
   const b = normalizeDim(where, dim1, t.ndim, 'dim1');
   const perm = t.shape.map((_, i) => i);
@@ -111,6 +118,7 @@ export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
 
 /** Transpose of a matrix; 0-D and 1-D tensors are returned as they are, as torch.t. */
 export function t(x: Tensor): Tensor {
+  checkTensor('Tensor.t', 'input', x);
   if (x.ndim > 2) throw new RangeError(`Tensor.t: expected a tensor with at most 2 dimensions, got shape ${formatShape(x.shape)}`);
   if (x.ndim < 2) return reshape(x, x.shape.slice());
   return transpose(x, 0, 1);

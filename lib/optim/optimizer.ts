@@ -4,9 +4,9 @@
 // every step, so `opt.paramGroups[0].lr = 0.01` takes effect at the next step), the
 // per-parameter state, zeroGrad, and stateDict/loadStateDict in PyTorch's layout. Subclasses
 // validate their options and implement `step` with one fused native call per parameter.
-import { Tensor, setGradEnabled } from '../tensor';
+import { Tensor, checkTensor, setGradEnabled } from '../tensor';
 import { stateName } from '../nn/module';
-import { describe, typeError } from '../errors';
+import { checkInt, checkOptions, describe, rangeError, typeError } from '../errors';
 import { formatShape, sameShape } from '../shape';
 
 /** Options every optimiser has: the learning rate. */
@@ -148,7 +148,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * or fills them with zeros with `{ setToNone: false }`.
    */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
-    const setToNone = opts.setToNone ?? true;
+    const setToNone = checkOptions(`${this.constructor.name}.zeroGrad`, opts).setToNone ?? true;
     if (typeof setToNone !== 'boolean') throw typeError(`${this.constructor.name}.zeroGrad`, 'a boolean', 'setToNone', setToNone);
     for (const g of this.paramGroups) {
       for (const p of g.params) {
@@ -198,7 +198,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     }
     const saved = sd.param_groups;
     if (saved.length !== this.paramGroups.length) {
-      throw new RangeError(`${where}: expected ${this.paramGroups.length} parameter groups (as this optimizer has), got ${saved.length}`);
+      throw new RangeError(`${where}: expected ${this.paramGroups.length} parameter groups (as this optimizer has) for param_groups, got ${saved.length}`);
     }
     const idMap = new Map<number, Tensor>();
     saved.forEach((g, i) => {
@@ -220,9 +220,14 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
         if (v === null || v === undefined) {
           s[name] = null;
         } else if (typeof v === 'number' && name === 'step') {
+          checkInt(where, `state[${key}].step`, v);
           // Older PyTorch state dicts hold the step as a number.
           s[name] = new Tensor(new Float32Array([v]), []);
         } else if (v instanceof Tensor) {
+          checkTensor(where, `state[${key}].${name}`, v);
+          if (name === 'step' && !(v.numel === 1 && Number.isInteger(v.data[0]) && v.data[0] >= 0)) {
+            throw rangeError(where, 'a one-element Tensor holding a step count', `state[${key}].step`, v.numel === 1 ? v.data[0] : v);
+          }
           if (name !== 'step' && !sameShape(v.shape, p.shape)) {
             throw new RangeError(`${where}: expected state[${key}].${name} of its parameter's shape ${formatShape(p.shape)}, got ${formatShape(v.shape)}`);
           }
@@ -263,6 +268,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 /** The gradient of a parameter, checked against its shape; null when it has none. */
 export function gradOf(where: string, p: Tensor): Float32Array | null {
   if (p.grad === null || p.grad === undefined) return null;
+  checkTensor(where, 'a parameter', p);
+  checkTensor(where, "a parameter's grad", p.grad);
   if (p.grad.data.length !== p.data.length) {
     throw new RangeError(`${where}: expected a gradient of its parameter's shape ${formatShape(p.shape)}, got ${formatShape(p.grad.shape)}`);
   }

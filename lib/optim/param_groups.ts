@@ -31,7 +31,7 @@ export function paramGroupsWithDecay(model: Module | Iterable<Tensor>, weightDec
   const decay: Tensor[] = [];
   const noDecay: Tensor[] = [];
   params.forEach((p, i) => {
-    if (!(p instanceof Tensor)) throw typeError(where, 'a Tensor', `parameter ${i}`, p);
+    if (!(p instanceof Tensor)) throw typeError(where, 'a Tensor', `model[${i}]`, p);
     if (!p.requiresGrad) return;
     (p.ndim >= 2 ? decay : noDecay).push(p);
   });

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor';
 import { checkChoice, checkInt, checkNumber, checkOptions, checkBoolean, rangeError, typeError } from '../errors';
 import { checkOptionNames } from '../options';
 import { save } from '../io';
+import { checkPath } from '../io/safetensors';
 import { Callback, EpochLogs } from './types';
 import type { Trainer } from './trainer';
 
@@ -142,7 +143,7 @@ export interface BestCheckpointOptions {
  */
 export function bestCheckpoint(path: string, opts: BestCheckpointOptions = {}): Callback & { readonly best: number; readonly bestEpoch: number } {
   const where = 'callbacks.bestCheckpoint';
-  if (typeof path !== 'string' || path === '') throw typeError(where, 'a file path (a non-empty string)', 'path', path);
+  checkPath(where, 'path', path);
   const { monitor, mode, minDelta } = monitorOptions(where, opts, []);
   const m = new Monitor(where, monitor, mode, minDelta);
   return {

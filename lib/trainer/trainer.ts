@@ -161,7 +161,10 @@ export class Trainer {
   /**
    * Trains for `epochs` epochs and returns the history. Between batches it yields to the
    * event loop (timers, requests and I/O run) and checks `signal`; an abort ends training
-   * between two steps, never inside one, and fit resolves with the epochs that finished.
+   * between two steps, never inside one, without taking another batch from the loader, and
+   * fit resolves with the epochs whose training finished (one aborted during its validation
+   * is recorded without val_ metrics, and the scheduler steps for it). Model, optimiser and
+   * scheduler are then where a second fit resumes as an uninterrupted run would.
    * Validation (when given) runs after each epoch in eval mode without gradients. The
    * model's training mode is restored at the end.
    * @param trainLoader a DataLoader, or any iterable of [input, target] Tensor batches
@@ -216,8 +219,10 @@ export class Trainer {
         this.model.train();
         const meter = new Meter(this.metrics);
         let index = 0;
-        for (const batch of loader) {
-          if (signal?.aborted) break;
+        // The signal is checked before each batch is taken from the loader (after the yield,
+        // where an abort arrives), never after: a batch pulled from a streaming loader and
+        // then dropped would be lost to the run that resumes.
+        for (const batch of signal?.aborted ? [] : loader) {
           const [x, y] = checkBatch(where, batch, index);
           const { loss, correct } = this.trainStep(where, x, y);
           const size = batchSize(x);
@@ -227,6 +232,7 @@ export class Trainer {
           await call('onBatchEnd', index, logs);
           index++;
           await yieldToEventLoop();
+          if (signal?.aborted) break;
         }
         if (signal?.aborted) {
           history.stopReason = 'aborted';
@@ -234,19 +240,22 @@ export class Trainer {
         }
         if (meter.batches === 0) throw emptyLoader(where, 'trainLoader');
         const logs = { epoch, ...meter.result() } as EpochLogs;
-        if (validation) {
-          const val = await this.evaluateAsync(where, validation, signal);
-          if (val === null) {
-            history.stopReason = 'aborted';
-            break;
-          }
-          Object.assign(logs, val.result('val_'));
-        }
+        const val = validation ? await this.evaluateAsync(where, validation, signal) : null;
+        if (val) Object.assign(logs, val.result('val_'));
         if (lr !== undefined) logs.lr = lr;
+        // The epoch's training is done even when its validation was aborted: the scheduler
+        // steps and the epoch is recorded (without val_ metrics), so a resumed run follows
+        // the same schedule as an uninterrupted one.
         this.scheduler?.step();
         record(history, logs);
         const seconds = (performance.now() - started) / 1000;
         progress.epochEnd(logs, seconds, meter.samples / seconds);
+        if (validation && val === null) {
+          // Callbacks are not told of an epoch whose validation did not finish: they may
+          // monitor its val_ metrics.
+          history.stopReason = 'aborted';
+          break;
+        }
         await call('onEpochEnd', epoch, logs);
         if (this.stopTraining) {
           history.stopReason = 'stopped';
@@ -267,11 +276,12 @@ export class Trainer {
     const meter = new Meter(this.metrics);
     this.model.eval();
     let index = 0;
+    if (signal?.aborted) return null;
     for (const batch of loader) {
-      if (signal?.aborted) return null;
       const [x, y] = checkBatch(where, batch, index++);
       this.evalStep(where, x, y, meter);
       await yieldToEventLoop();
+      if (signal?.aborted) return null;
     }
     if (signal?.aborted) return null;
     if (meter.batches === 0) throw emptyLoader(where, 'validation');

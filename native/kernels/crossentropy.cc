@@ -14,6 +14,11 @@ namespace {
 // Rows per chunk: enough logits per chunk (~16K) that threading pays for its hand-off.
 std::size_t row_grain(int C) { return static_cast<std::size_t>(std::max(1, 16384 / std::max(C, 1))); }
 
+// A row's sum in an order fixed by its length alone. Eigen starts the vector loop of a
+// reduction over a plain Map at the first aligned element, so the order of the additions (and
+// the rounding) would depend on where the buffer lies; over an expression it starts at 0.
+float row_sum(const Eigen::Map<const Eigen::ArrayXf>& x) { return (x * 1.0f).sum(); }
+
 }  // namespace
 
 void crossentropy_forward(float* losses, float* lse, const float* logits, const std::int32_t* targets, int N, int C,
@@ -31,7 +36,7 @@ void crossentropy_forward(float* losses, float* lse, const float* logits, const 
         const float l = m + std::log((x - m).exp().sum());
         lse[r] = l;
         const float nll = l - x[targets[r]];
-        losses[r] = eps == 0.0f ? nll : (1.0f - eps) * nll + eps * (l - x.sum() * invC);
+        losses[r] = eps == 0.0f ? nll : (1.0f - eps) * nll + eps * (l - row_sum(x) * invC);
       }
     });
     return;
@@ -64,12 +69,18 @@ void crossentropy_backward(float* dlogits, const float* dloss, int dloss_stride,
   const float offC = eps / static_cast<float>(C);
   if (D == 1) {
     parallel_for(R, row_grain(C), [&](std::size_t begin, std::size_t end) {
+      // The row's gradient goes through aligned scratch: written straight into dlogits, Eigen
+      // would use its scalar exp (which differs from the vector one in the last bits) for the
+      // elements before the row's first aligned address, so the gradient's bits would depend on
+      // where the buffer lies. The extra pass is an add over C floats next to C exps.
+      Eigen::ArrayXf p(C);
       for (std::size_t r = begin; r < end; r++) {
         const float g = dloss[r * dloss_stride];
         Eigen::Map<const Eigen::ArrayXf> x(logits + r * C, C);
         Eigen::Map<Eigen::ArrayXf> dx(dlogits + r * C, C);
-        // p_c = exp(x_c - lse), recomputed from the saved lse in the pass that writes dx.
-        dx += ((x - lse[r]).exp() - offC) * g;
+        // p_c = exp(x_c - lse), recomputed from the saved lse.
+        p = ((x - lse[r]).exp() - offC) * g;
+        dx += p;
         dx[targets[r]] -= (1.0f - eps) * g;
       }
     });

@@ -25,7 +25,12 @@ void linear_backward(float* dinp, float* dweight, float* dbias, const float* dou
   if (dbias != nullptr && N > 0) {
     Eigen::Map<const RowMat> dY(dout, N, OC);
     Eigen::Map<Eigen::RowVectorXf> db(dbias, OC);
-    db += dY.colwise().sum();
+    // The column sums go through an aligned vector first: Eigen sums a column in another order
+    // in its scalar path, which it takes for the elements of an unaligned destination before
+    // its first aligned address, so summing straight into dbias made the bits depend on where
+    // dbias lies.
+    const Eigen::RowVectorXf sums = dY.colwise().sum();
+    db += sums;
   }
 }
 

@@ -75,13 +75,21 @@ void adam_range(float* param, float* exp_avg, float* exp_avg_sq, float* max_exp_
       m = m * s.beta1 + s.one_minus_beta1 * g0;
       v = v * s.beta2 + (s.one_minus_beta2 * g0) * g0;
     }
+    // The square root goes through aligned scratch. Eigen's vector sqrt (EIGEN_FAST_MATH: an
+    // rsqrt estimate and a Newton step) and its scalar std::sqrt differ in the last bit, and
+    // writing to an unaligned Map Eigen takes the scalar one for the elements before the first
+    // aligned address, so the update's bits would depend on where the buffers lie. In scratch
+    // the split is fixed by the block's length alone (and blocks start at multiples of kBlock).
+    alignas(64) float root[kBlock];
+    Eigen::Map<Eigen::ArrayXf, Eigen::Aligned64> r(root, len);
     if (AMSGRAD) {
       Arr vmax(max_exp_avg_sq + b, len);
       vmax = vmax.max(v);
-      p = p + (s.neg_step_size * m) / (vmax.sqrt() / s.bc2_sqrt + s.eps);
+      r = vmax.sqrt();
     } else {
-      p = p + (s.neg_step_size * m) / (v.sqrt() / s.bc2_sqrt + s.eps);
+      r = v.sqrt();
     }
+    p = p + (s.neg_step_size * m) / (r / s.bc2_sqrt + s.eps);
   }
 }
 
@@ -123,8 +131,11 @@ void adam_step(float* param, float* exp_avg, float* exp_avg_sq, float* max_exp_a
   s.decay = static_cast<float>(1.0 - lr * weight_decay);
   const bool wd = weight_decay != 0.0;
   AdamFn fn = max_exp_avg_sq != nullptr ? pick_adam<true>(decoupled_decay, wd) : pick_adam<false>(decoupled_decay, wd);
-  parallel_for(static_cast<std::size_t>(n), kGrain, [&](std::size_t begin, std::size_t end) {
-    fn(param, exp_avg, exp_avg_sq, max_exp_avg_sq, grad, begin, end, s);
+  // Whole blocks are shared out, so that every block starts at the same index for any thread
+  // count and the update of each element is the same computation (see adam_range).
+  const std::size_t N = static_cast<std::size_t>(n), blocks = (N + kBlock - 1) / kBlock;
+  parallel_for(blocks, kGrain / kBlock, [&](std::size_t b0, std::size_t b1) {
+    fn(param, exp_avg, exp_avg_sq, max_exp_avg_sq, grad, b0 * kBlock, std::min(N, b1 * kBlock), s);
   });
 }
 

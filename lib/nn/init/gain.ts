@@ -35,6 +35,8 @@ export const NONLINEARITIES: readonly Nonlinearity[] = [
 /** calculateGain with the caller's name in its errors (kaimingUniform validates through it). */
 export function gainFor(where: string, nonlinearity: unknown, param?: unknown): number {
   const name = checkChoice(where, 'nonlinearity', nonlinearity, NONLINEARITIES);
+  // param only matters for 'leaky_relu' (as PyTorch), but a non-number is a caller's mistake anywhere.
+  if (param !== undefined && param !== null && typeof param !== 'number') throw typeError(where, 'a number (the negative slope)', 'param', param);
   switch (name) {
     case 'tanh':
       return 5 / 3;

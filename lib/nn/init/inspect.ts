@@ -6,7 +6,7 @@
 // activation, a convolution, a custom layer) is wrapped for the duration of the call, so its
 // outputs can be measured and their gradients tapped. Nothing about the model is left changed:
 // the wrappers are removed and parameters' .grad restored afterwards.
-import { Tensor, fromOp } from '../../tensor';
+import { Tensor, checkTensor, fromOp } from '../../tensor';
 import { Module } from '../module';
 import { ReLU, Sigmoid, Tanh } from '../activation';
 import { checkOptions, typeError } from '../../errors';
@@ -196,7 +196,7 @@ function layerStats(name: string, m: Module, y: Tensor): LayerStats {
  * @param sampleInput a batch the model accepts (an array is spread as several inputs).
  * @param opts `{ loss = (y) => y.pow(2).mean() }`: the scalar to differentiate.
  * @returns an InitReport: `layers` (plain data), `loss`, and `toString()`/`print()` for a table.
- * @throws TypeError when model is not a Module, the output is not a Tensor or loss is not a
+ * @throws TypeError when model is not a Module, sampleInput is not Tensors, the output is not a Tensor or loss is not a
  *   function; RangeError when the loss is not a one-element tensor.
  * @example
  * const net = new nn.Sequential(new nn.Linear(784, 256), new nn.Sigmoid());
@@ -209,7 +209,9 @@ export function inspect(model: Module, sampleInput: Tensor | Tensor[], opts?: In
   const o = checkOptions(where, opts);
   const lossFn = o.loss ?? ((y: Tensor) => y.pow(2).mean());
   if (typeof lossFn !== 'function') throw typeError(where, 'a function', 'loss', lossFn);
-  const inputs = (Array.isArray(sampleInput) ? sampleInput : [sampleInput]).map((x) => (x instanceof Tensor ? x.detach() : x));
+  const inputs = (Array.isArray(sampleInput) ? sampleInput : [sampleInput]).map((x, i) =>
+    checkTensor(where, Array.isArray(sampleInput) ? `sampleInput[${i}]` : 'sampleInput', x).detach(),
+  );
 
   const leaves = model.namedModules().filter(([, m]) => m.children().length === 0);
   const layers: LayerStats[] = [];

@@ -1,0 +1,172 @@
+// Fuzz entries for kiln.nn: Module's methods, the layers and losses (constructors and
+// forward), nn.functional, nn.init, nn.utils and nn.regularization.
+import * as fc from 'fast-check';
+import { Tensor, nn, Generator } from '../../lib';
+import { Entry } from './engine';
+import { boolKind, choiceKind, filled, fnKind, intKind, junk, loose, numKind, optionsKind, strict, tensorKind } from './kinds';
+import { api, back, gradTensorArb, matrixArb, smallModel, tensorArb, withGrads } from './api-common';
+import { show } from './values';
+
+const F = nn.functional;
+const optional = { optional: true };
+const tensorArg = tensorKind();
+const genKind = () => fc.oneof(junk(true, ['generator']), fc.constantFrom({ seed: 1 }, 7).map((v) => strict(show(v), v, ['generator'])));
+const reductionKind = choiceKind({ optional: true, names: ['reduction'] });
+
+/** Class indices for (N, C) logits: the wrong type, out of range, fractional, the wrong count. */
+const targetsKind = (valid: unknown) => {
+  const n = Array.isArray(valid) ? valid.length : 3;
+  const arr = (v: number) => Array.from({ length: Math.max(n, 1) }, (_, i) => (i === 0 ? v : 0));
+  return fc.oneof(
+    junk(false, ['target']),
+    fc
+      .constantFrom<[string, unknown]>(
+        ['-1', arr(-1)], ['C (one past the last class)', arr(1000)], ['1.5', arr(1.5)], ['NaN', arr(NaN)], ["'1'", arr('1' as unknown as number)],
+        ['2^31', arr(2 ** 31)], ['Int32Array with -1', Int32Array.from(arr(-1))], ['a Float32Array', new Float32Array(n)], ['a Float64Array', new Float64Array(n)],
+        ['a Uint8Array', new Uint8Array(n)], ['a Tensor of 1.5', new Tensor(new Float32Array(n).fill(1.5), [n])],
+      )
+      .map(([l, v]) => strict(l, v, ['target'])),
+    fc.constantFrom(n + 1, Math.max(n - 1, 0), 0).map((k) => loose(`${k} indices`, new Array(k).fill(0))),
+    fc.constant(loose('a Tensor [n, 1]', new Tensor(new Float32Array(n), [n, 1]))),
+  );
+};
+/** (N, C) logits and valid class indices. */
+const logitsAndTargets = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 })).chain(([N, C]) =>
+  fc.array(fc.integer({ min: 0, max: C - 1 }), { minLength: N, maxLength: N }).map((t) => [filled([N, C], N + C).requiresGrad_(), t] as [Tensor, number[]]),
+);
+const pairArb = tensorArb.map((t) => [t.requiresGrad_(), filled(t.shape, 9).data.map((v) => (v > 0 ? 1 : 0))] as const).map(([x, y]) => [x, new Tensor(y, x.shape.slice())]);
+
+/** A layer's forward on a valid input, then backward when it records a graph. */
+function forward(m: nn.Module, x: unknown, ...rest: unknown[]): void {
+  const y = m.forward(x, ...rest);
+  if (y instanceof Tensor && y.requiresGrad) y.sum().backward();
+}
+
+/** A state dict for smallModel with one thing wrong. */
+const SD_NAMES = ['stateDict', '0.weight', '0.bias', 'extra', 'strict'];
+const stateDictKind = () =>
+  fc.oneof(
+    junk(false, SD_NAMES),
+    fc
+      .constantFrom<[string, () => unknown]>(
+        ['a key missing', () => { const sd = smallModel().stateDict(); delete sd['0.bias']; return sd; }],
+        ['an extra key', () => ({ ...smallModel().stateDict(), extra: filled([1]) })],
+        ['a wrong shape', () => ({ ...smallModel().stateDict(), '0.weight': filled([3, 4]) })],
+        ['a number value', () => ({ ...smallModel().stateDict(), '0.bias': 1 })],
+        ['a Float32Array value', () => ({ ...smallModel().stateDict(), '0.bias': new Float32Array(4) })],
+        ['data one short', () => { const sd = smallModel().stateDict(); (sd['0.bias'] as { data: unknown }).data = new Float32Array(3); return sd; }],
+        ['data one long', () => { const sd = smallModel().stateDict(); (sd['0.bias'] as { data: unknown }).data = new Float32Array(5); return sd; }],
+        ['a Float64Array data', () => { const sd = smallModel().stateDict(); (sd['0.bias'] as { data: unknown }).data = new Float64Array(4); return sd; }],
+        ['an array', () => []],
+      )
+      .map(([l, make]) => strict(l, make(), SD_NAMES)),
+  );
+
+const paramsKind = (names = ['parameters']) => () =>
+  fc.oneof(
+    junk(false, names),
+    fc.constantFrom<[string, unknown]>(['[1, 2]', [1, 2]], ['[Tensor, null]', [filled([2]), null]], ["'ab' (an iterable string)", 'ab'], ['a Set of numbers', new Set([1])]).map(([l, v]) => strict(l, v, names)),
+  );
+
+const acts: [string, () => nn.Module][] = [['ReLU', () => new nn.ReLU()], ['Sigmoid', () => new nn.Sigmoid()], ['Tanh', () => new nn.Tanh()], ['SELU', () => new nn.SELU()]];
+const fns = ['relu', 'sigmoid', 'tanh', 'selu'] as const;
+const initFill = ['zeros', 'ones'] as const;
+
+export const NN_TABLE: Entry[] = [
+  // ---- Module ----
+  api('Module.train', [['mode', boolKind(optional), optional]], fc.boolean().map((b) => [b]), (a) => smallModel().train(a[0] as boolean)),
+  api('Module.eval', [], fc.constant([]), () => smallModel().eval()),
+  api('Module.zeroGrad', [], fc.constant([]), () => withGrads(smallModel()).zeroGrad()),
+  api('Module.apply', [['fn', fnKind()]], fc.constant([() => undefined]), (a) => smallModel().apply(a[0] as () => void)),
+  api('Module.stateDict', [], fc.constant([]), () => smallModel().stateDict()),
+  api('Module.parameters', [], fc.constant([]), () => [smallModel().parameters(), smallModel().namedParameters(), smallModel().buffers(), smallModel().modules(), smallModel().children()]),
+  api('Module.loadStateDict', [['stateDict', stateDictKind], ['options', optionsKind({ strict: boolKind({ optional: true, names: ['strict'] }) }), { optional: true, names: ['strict'] }]],
+    fc.boolean().map((s) => [smallModel().stateDict(), { strict: s }]), (a) => smallModel().loadStateDict(a[0] as Record<string, Tensor>, a[1] as {})),
+  // ---- containers and layers ----
+  api('new Sequential', [['module 0', () => junk(false)], ['module 1', () => junk(false), optional]], fc.constant([new nn.ReLU(), new nn.Tanh()]), (a) => new nn.Sequential(...(a as nn.Module[])), { variadic: true }),
+  api('Sequential.get', [['i', intKind()]], fc.integer({ min: -3, max: 2 }).map((i) => [i]), (a) => smallModel().get(a[0] as number)),
+  api('Sequential.forward', [['input', tensorArg]], fc.integer({ min: 1, max: 4 }).map((n) => [filled([n, 3]).requiresGrad_()]), (a) => forward(smallModel(), a[0])),
+  api('new Linear', [['inFeatures', intKind()], ['outFeatures', intKind()], ['options', optionsKind({ bias: boolKind({ optional: true, names: ['bias'] }), generator: genKind }), { optional: true, names: ['bias', 'generator'] }]],
+    fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 }), fc.boolean()).map(([i, o, b]) => [i, o, { bias: b, generator: new Generator(i) }]),
+    (a) => new nn.Linear(a[0] as number, a[1] as number, a[2] as {})),
+  api('Linear.forward', [['input', tensorArg]], fc.integer({ min: 1, max: 4 }).map((n) => [filled([n, 3]).requiresGrad_()]), (a) => forward(new nn.Linear(3, 2), a[0])),
+  api('new Flatten', [['startDim', intKind(optional), optional], ['endDim', intKind(optional), optional]], fc.constant([1, -1]), (a) => new nn.Flatten(a[0] as number, a[1] as number)),
+  api('Flatten.forward', [['input', tensorArg]], gradTensorArb.map((t) => [t]), (a) => forward(new nn.Flatten(0), a[0])),
+  ...acts.map(([n, make]) => api(`${n}.forward`, [['input', tensorArg]], gradTensorArb.map((t) => [t]), (a) => forward(make(), a[0]))),
+  api('new LeakyReLU', [['options', optionsKind({ negativeSlope: numKind({ optional: true, names: ['negativeSlope'] }) }), { optional: true, names: ['negativeSlope'] }]], fc.constant([{ negativeSlope: 0.2 }]), (a) => new nn.LeakyReLU(a[0] as {})),
+  api('LeakyReLU.forward', [['input', tensorArg]], gradTensorArb.map((t) => [t]), (a) => forward(new nn.LeakyReLU(), a[0])),
+  api('new GELU', [['options', optionsKind({ approximate: choiceKind({ optional: true, names: ['approximate'] }) }), { optional: true, names: ['approximate'] }]], fc.constantFrom('none', 'tanh').map((s) => [{ approximate: s }]), (a) => new nn.GELU(a[0] as {})),
+  api('GELU.forward', [['input', tensorArg]], gradTensorArb.map((t) => [t]), (a) => forward(new nn.GELU({ approximate: 'tanh' }), a[0])),
+  api('new Softmax', [['dim', intKind()]], fc.constant([-1]), (a) => new nn.Softmax(a[0] as number)),
+  api('Softmax.forward', [['input', tensorArg]], gradTensorArb.map((t) => [t]), (a) => forward(new nn.Softmax(0), a[0])),
+  api('new Dropout', [['p', numKind(optional), optional], ['options', optionsKind({ generator: genKind }), { optional: true, names: ['generator'] }]], fc.double({ min: 0, max: 1, noNaN: true }).map((p) => [p, {}]),
+    (a) => new nn.Dropout(a[0] as number, a[1] as {})),
+  api('Dropout.forward', [['input', tensorArg]], gradTensorArb.map((t) => [t]), (a) => forward(new nn.Dropout(0.3), a[0])),
+  api('new CrossEntropyLoss', [['options', optionsKind({ labelSmoothing: numKind({ optional: true, names: ['labelSmoothing'] }), reduction: reductionKind }), { optional: true, names: ['labelSmoothing', 'reduction'] }]],
+    fc.constant([{ labelSmoothing: 0.1 }]), (a) => new nn.CrossEntropyLoss(a[0] as {})),
+  api('CrossEntropyLoss.forward', [['input', tensorArg], ['target', targetsKind]], logitsAndTargets, (a) => forward(new nn.CrossEntropyLoss(), a[0], a[1])),
+  ...(['MSELoss', 'L1Loss'] as const).flatMap((n) => [
+    api(`new ${n}`, [['options', optionsKind({ reduction: reductionKind }), { optional: true, names: ['reduction'] }]], fc.constantFrom('sum', 'none').map((r) => [{ reduction: r }]), (a) => new nn[n](a[0] as {})),
+    api(`${n}.forward`, [['input', tensorArg], ['target', tensorArg]], pairArb, (a) => forward(new nn[n](), a[0], a[1])),
+  ]),
+  api('new BCEWithLogitsLoss', [['options', optionsKind({ reduction: reductionKind, posWeight: tensorKind({ optional: true, names: ['posWeight'] }) }), { optional: true, names: ['reduction', 'posWeight'] }]],
+    fc.constant([{ posWeight: filled([1]) }]), (a) => new nn.BCEWithLogitsLoss(a[0] as {})),
+  api('BCEWithLogitsLoss.forward', [['input', tensorArg], ['target', tensorArg]], pairArb, (a) => forward(new nn.BCEWithLogitsLoss({ posWeight: filled([1]) }), a[0], a[1])),
+  api('new Parameter', [['data', tensorKind()], ['requiresGrad', boolKind(optional), optional]], fc.tuple(tensorArb, fc.boolean()).map(([t, r]) => [t, r]),
+    (a) => new nn.Parameter(a[0] as Tensor, a[1] as boolean)),
+  api('new Buffer', [['data', tensorKind()], ['shape', () => junk(true)], ['options', optionsKind({ persistent: boolKind({ optional: true, names: ['persistent'] }) }), { optional: true, names: ['persistent'] }]],
+    tensorArb.map((t) => [t, undefined, {}]), (a) => new nn.Buffer(a[0] as Tensor, a[1] as number[], a[2] as {})),
+
+  // ---- nn.functional ----
+  api('linear', [['input', tensorArg], ['weight', tensorArg], ['options', optionsKind({ bias: tensorKind({ optional: true, names: ['bias'] }) }), { optional: true, names: ['bias'] }]],
+    fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })).map(([n, c, o]) => [filled([n, c]).requiresGrad_(), filled([o, c], 2).requiresGrad_(), { bias: filled([o], 3).requiresGrad_() }]),
+    (a) => back(F.linear(a[0] as Tensor, a[1] as Tensor, a[2] as {}))),
+  ...fns.map((f) => api(f, [['input', tensorArg]], gradTensorArb.map((t) => [t]), (a) => back(F[f](a[0] as Tensor)))),
+  api('leakyRelu', [['input', tensorArg], ['options', optionsKind({ negativeSlope: numKind({ optional: true, names: ['negativeSlope'] }) }), { optional: true, names: ['negativeSlope'] }]], gradTensorArb.map((t) => [t, { negativeSlope: 0.1 }]),
+    (a) => back(F.leakyRelu(a[0] as Tensor, a[1] as {}))),
+  api('gelu', [['input', tensorArg], ['options', optionsKind({ approximate: choiceKind({ optional: true, names: ['approximate'] }) }), { optional: true, names: ['approximate'] }]], gradTensorArb.map((t) => [t, {}]),
+    (a) => back(F.gelu(a[0] as Tensor, a[1] as {}))),
+  ...(['softmax', 'logSoftmax'] as const).map((f) => api(f, [['input', tensorArg], ['dim', intKind()]], gradTensorArb.map((t) => [t, -1]), (a) => back(F[f](a[0] as Tensor, a[1] as number)))),
+  api('dropout', [['input', tensorArg], ['options', optionsKind({ p: numKind({ optional: true, names: ['p'] }), training: boolKind({ optional: true, names: ['training'] }), generator: genKind }), { optional: true, names: ['p', 'training', 'generator'] }]],
+    fc.tuple(gradTensorArb, fc.double({ min: 0, max: 1, noNaN: true })).map(([t, p]) => [t, { p, training: true, generator: new Generator(3) }]), (a) => back(F.dropout(a[0] as Tensor, a[1] as {}))),
+  api('crossEntropy', [['input', tensorArg], ['target', targetsKind], ['options', optionsKind({ labelSmoothing: numKind({ optional: true, names: ['labelSmoothing'] }), reduction: reductionKind }), { optional: true, names: ['labelSmoothing', 'reduction'] }]],
+    logitsAndTargets.map(([x, t]) => [x, t, { labelSmoothing: 0.1, reduction: 'sum' }]), (a) => back(F.crossEntropy(a[0] as Tensor, a[1] as number[], a[2] as {}))),
+  ...(['mseLoss', 'l1Loss'] as const).map((f) =>
+    api(f, [['input', tensorArg], ['target', tensorArg], ['options', optionsKind({ reduction: reductionKind }), { optional: true, names: ['reduction'] }]], pairArb.map((p) => [...p, {}]),
+      (a) => back(F[f](a[0] as Tensor, a[1] as Tensor, a[2] as {}))),
+  ),
+  api('binaryCrossEntropyWithLogits', [['input', tensorArg], ['target', tensorArg], ['options', optionsKind({ reduction: reductionKind, posWeight: tensorKind({ optional: true, names: ['posWeight'] }) }), { optional: true, names: ['reduction', 'posWeight'] }]],
+    pairArb.map((p) => [...p, { posWeight: filled([1]).requiresGrad_() }]), (a) => back(F.binaryCrossEntropyWithLogits(a[0] as Tensor, a[1] as Tensor, a[2] as {}))),
+
+  // ---- nn.init ----
+  api('calculateGain', [['nonlinearity', choiceKind()], ['param', numKind(optional), optional]], fc.constantFrom('relu', 'leaky_relu', 'tanh', 'selu').map((n) => [n, 0.2]), (a) => nn.init.calculateGain(a[0] as 'relu', a[1] as number)),
+  api('init.uniform', [['tensor', tensorArg], ['a', numKind(optional), optional], ['b', numKind(optional), optional], ['options', optionsKind({ generator: genKind }), { optional: true, names: ['generator'] }]],
+    tensorArb.map((t) => [t, -1, 1, {}]), (a) => nn.init.uniform(a[0] as Tensor, a[1] as number, a[2] as number, a[3] as {})),
+  api('init.normal', [['tensor', tensorArg], ['mean', numKind(optional), optional], ['std', numKind(optional), optional], ['options', optionsKind({ generator: genKind }), { optional: true, names: ['generator'] }]],
+    tensorArb.map((t) => [t, 0, 1, {}]), (a) => nn.init.normal(a[0] as Tensor, a[1] as number, a[2] as number, a[3] as {})),
+  api('init.constant', [['tensor', tensorArg], ['value', () => junk(false)]], tensorArb.map((t) => [t, 0.5]), (a) => nn.init.constant(a[0] as Tensor, a[1] as number)),
+  ...initFill.map((f) => api(`init.${f}`, [['tensor', tensorArg]], tensorArb.map((t) => [t]), (a) => nn.init[f](a[0] as Tensor))),
+  api('init.eye', [['tensor', tensorArg]], matrixArb.map((t) => [t]), (a) => nn.init.eye(a[0] as Tensor)),
+  api('init.truncNormal', [['tensor', tensorArg], ['options', optionsKind({ mean: numKind(optional), std: numKind(optional), a: numKind(optional), b: numKind(optional), generator: genKind }), { optional: true, names: ['mean', 'std', 'a', 'b', 'generator'] }]],
+    tensorArb.map((t) => [t, { std: 0.5 }]), (a) => nn.init.truncNormal(a[0] as Tensor, a[1] as {})),
+  ...(['xavierUniform', 'xavierNormal', 'orthogonal'] as const).map((f) =>
+    api(`init.${f}`, [['tensor', tensorArg], ['options', optionsKind({ gain: numKind({ optional: true, names: ['gain'] }), generator: genKind }), { optional: true, names: ['gain', 'generator'] }]],
+      matrixArb.map((t) => [t, { gain: 2 }]), (a) => nn.init[f](a[0] as Tensor, a[1] as {})),
+  ),
+  ...(['kaimingUniform', 'kaimingNormal'] as const).map((f) =>
+    api(`init.${f}`, [['tensor', tensorArg], ['options', optionsKind({ a: numKind({ optional: true, names: ['a'] }), mode: choiceKind({ optional: true, names: ['mode'] }), nonlinearity: choiceKind({ optional: true, names: ['nonlinearity'] }), generator: genKind }), { optional: true, names: ['a', 'mode', 'nonlinearity', 'generator'] }]],
+      matrixArb.map((t) => [t, { mode: 'fan_out', nonlinearity: 'relu' }]), (a) => nn.init[f](a[0] as Tensor, a[1] as {})),
+  ),
+  api('init.inspect', [['model', () => junk(false, ['model'])], ['sampleInput', tensorArg, { names: ['input'] }], ['options', optionsKind({ loss: fnKind({ optional: true, names: ['loss'] }) }), { optional: true, names: ['loss'] }]],
+    fc.integer({ min: 1, max: 5 }).map((n) => [smallModel(), filled([n, 3]), undefined]), (a) => nn.init.inspect(a[0] as nn.Module, a[1] as Tensor, a[2] as {})),
+
+  // ---- nn.utils, nn.regularization ----
+  api('utils.clipGradNorm', [['parameters', paramsKind()], ['maxNorm', numKind()], ['options', optionsKind({ normType: numKind({ optional: true, names: ['normType'] }), errorIfNonfinite: boolKind({ optional: true, names: ['errorIfNonfinite'] }) }), { optional: true, names: ['normType', 'errorIfNonfinite'] }]],
+    fc.tuple(fc.double({ min: 0, max: 10, noNaN: true }), fc.constantFrom(1, 2, Infinity)).map(([m, p]) => [withGrads(smallModel()).parameters(), m, { normType: p }]),
+    (a) => nn.utils.clipGradNorm(a[0] as Tensor[], a[1] as number, a[2] as {})),
+  ...(['l1', 'l2'] as const).map((f) =>
+    api(`regularization.${f}`, [['parameters', paramsKind()]], fc.constant(0).map(() => [smallModel().parameters()]), (a) => back(nn.regularization[f](a[0] as Tensor[]))),
+  ),
+];
+
+export { loose };

@@ -1,0 +1,9 @@
+// The public API's fuzz table: every function, constructor and method of API.md (and the
+// extras kiln exports), one entry each, by area. To add a layer: an entry for its constructor
+// (its options through optionsKind) and one for its forward, as nn.Linear's in api-nn.ts.
+import type { Entry } from './engine';
+import { CORE_TABLE } from './api-core';
+import { NN_TABLE } from './api-nn';
+import { TRAIN_TABLE } from './api-train';
+
+export const API_TABLE: Entry[] = [...CORE_TABLE, ...NN_TABLE, ...TRAIN_TABLE];

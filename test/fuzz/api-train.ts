@@ -1,0 +1,231 @@
+// Fuzz entries for kiln.optim (optimisers, lrScheduler), kiln.data, save/load, Trainer and
+// its callbacks.
+import * as fc from 'fast-check';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Tensor, nn, optim, data, save, load, Trainer, callbacks } from '../../lib';
+import { Entry } from './engine';
+import { boolKind, brokenTensor, choiceKind, filled, fnKind, intKind, junk, loose, numKind, optionsKind, strict, tensorKind } from './kinds';
+import { api, isFsError, modelAndOptimizer, optimizerArb, smallModel, tensorArb, withGrads } from './api-common';
+import { BAD_NUMBERS, detachedF32, show } from './values';
+
+const optional = { optional: true };
+const sched = optim.lrScheduler;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-fuzz-io-'));
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+let fileCount = 0;
+const freshFile = () => path.join(dir, `f${fileCount++}.safetensors`);
+const savedFile = path.join(dir, 'saved.safetensors');
+let savedReady: Promise<void> | null = null;
+
+/** Counts of 1 or more where a loop runs that many times: huge values would hang the case, not test it. */
+const countKind = (names: string[]) => () =>
+  fc.oneof(junk(false, names), fc.constantFrom(...BAD_NUMBERS.filter((v) => !(Number.isInteger(v) && v >= 1 && v < 2 ** 53))).map((v) => strict(show(v), v, names)), fc.constant(strict('0', 0, names)));
+
+/** A file path: not a string, empty, a NUL byte, a folder, a folder that does not exist. */
+const pathKind = (names: string[]) => () =>
+  fc.oneof(
+    junk(false, names).filter((c) => typeof c.value !== 'string'),
+    fc.constantFrom<[string, string]>(["''", ''], ['a NUL byte', path.join(dir, 'a\0b')], ['a folder', dir], ['a missing folder', path.join(dir, 'missing', 'x.safetensors')]).map(([l, v]) =>
+      strict(l, v, names),
+    ),
+  );
+
+const paramsKind = () =>
+  fc.oneof(
+    junk(false, ['params']),
+    fc
+      .constantFrom<[string, () => unknown]>(
+        ['[]', () => []],
+        ['[1]', () => [1]],
+        ['[{}]', () => [{}]],
+        ['[{ params: 5 }]', () => [{ params: 5 }]],
+        ['[{ params: [] }]', () => [{ params: [] }]],
+        ['the same tensor twice', () => { const t = filled([2]); return [t, t]; }],
+        ['a non-leaf tensor', () => [filled([2]).requiresGrad_().mul(2)]],
+        ['[{ params: [t], lr: -1 }]', () => [{ params: [filled([2])], lr: -1 }]],
+        ["[{ params: [t], betas: 'x' }]", () => [{ params: [filled([2])], betas: 'x' }]],
+        ['[{ params: [t], maximize: true }]', () => [{ params: [filled([2])], maximize: true }]],
+      )
+      .map(([l, make]) => strict(l, make(), ['params', 'lr', 'betas', 'maximize'])),
+  );
+
+const sgdKeys = { lr: numKind({ names: ['lr'] }), momentum: numKind({ optional: true, names: ['momentum'] }), dampening: numKind({ optional: true, names: ['dampening'] }), nesterov: boolKind({ optional: true, names: ['nesterov'] }), weightDecay: numKind({ optional: true, names: ['weightDecay'] }) };
+const betasKind = () => fc.oneof(junk(true, ['betas']), fc.constantFrom<unknown>([0.9], [1, 0.9], [0.9, NaN], ['0.9', 0.99], [-0.1, 0.9], [0.9, 0.99, 0.9]).map((v) => strict(show(v), v, ['betas'])));
+const adamKeys = { lr: numKind({ optional: true, names: ['lr'] }), betas: betasKind, eps: numKind({ optional: true, names: ['eps'] }), weightDecay: numKind({ optional: true, names: ['weightDecay'] }), amsgrad: boolKind({ optional: true, names: ['amsgrad'] }) };
+
+const OPT_NAMES = ['stateDict', 'param_groups', 'state', 'params', 'lr', 'betas', 'exp_avg', 'step'];
+/** An optimiser state dict with one thing wrong (for an Adam over smallModel). */
+const optStateKind = () =>
+  fc.oneof(
+    junk(false, OPT_NAMES),
+    fc
+      .constantFrom<[string, (sd: optim.OptimizerStateDict) => unknown]>(
+        ['no param_groups', (sd) => ({ state: sd.state })],
+        ['two groups', (sd) => ({ ...sd, param_groups: [...sd.param_groups, ...sd.param_groups] })],
+        ['params not an array', (sd) => ({ ...sd, param_groups: [{ ...sd.param_groups[0], params: 5 }] })],
+        ['lr -1', (sd) => ({ ...sd, param_groups: [{ ...sd.param_groups[0], lr: -1 }] })],
+        ["betas 'x'", (sd) => ({ ...sd, param_groups: [{ ...sd.param_groups[0], betas: 'x' }] })],
+        ['state for parameter 99', (sd) => ({ ...sd, state: { 99: sd.state[0] } })],
+        ['state entry a number', (sd) => ({ ...sd, state: { 0: 5 } })],
+        ['exp_avg of the wrong shape', (sd) => ({ ...sd, state: { ...sd.state, 0: { ...sd.state[0], exp_avg: filled([7]) } } })],
+        ['exp_avg a Float32Array', (sd) => ({ ...sd, state: { ...sd.state, 0: { ...sd.state[0], exp_avg: new Float32Array(12) } } })],
+        ['exp_avg with data one short', (sd) => ({ ...sd, state: { ...sd.state, 0: { ...sd.state[0], exp_avg: (brokenOf(sd.state[0].exp_avg as Tensor, 11)) } } })],
+        ['exp_avg detached', (sd) => ({ ...sd, state: { ...sd.state, 0: { ...sd.state[0], exp_avg: brokenOf(sd.state[0].exp_avg as Tensor, -1) } } })],
+        ['step NaN', (sd) => ({ ...sd, state: { ...sd.state, 0: { ...sd.state[0], step: new Tensor(new Float32Array([NaN]), []) } } })],
+        ['step of shape [0]', (sd) => ({ ...sd, state: { ...sd.state, 0: { ...sd.state[0], step: new Tensor(new Float32Array(0), [0]) } } })],
+        ['step a string', (sd) => ({ ...sd, state: { ...sd.state, 0: { ...sd.state[0], step: '3' } } })],
+      )
+      .map(([l, f]) => {
+        const { opt } = modelAndOptimizer('Adam');
+        opt.step();
+        return strict(l, f(opt.stateDict()), OPT_NAMES);
+      }),
+  );
+function brokenOf(t: Tensor, n: number): Tensor {
+  const c = new Tensor(t.data.slice(), t.shape.slice());
+  (c as { data: Float32Array }).data = n < 0 ? detachedF32(t.numel) : new Float32Array(n);
+  return c;
+}
+
+const schedulers: [string, Record<string, (v: unknown) => fc.Arbitrary<ReturnType<typeof strict>>>, fc.Arbitrary<unknown>, (o: optim.Optimizer, opts: never) => optim.lrScheduler.LRScheduler][] = [
+  ['StepLR', { stepSize: intKind({ names: ['stepSize'] }), gamma: numKind({ optional: true, names: ['gamma'] }) }, fc.constant({ stepSize: 2, gamma: 0.5 }), (o, opts) => new sched.StepLR(o, opts)],
+  ['CosineAnnealingLR', { tMax: intKind({ names: ['tMax'] }), etaMin: numKind({ optional: true, names: ['etaMin'] }) }, fc.constant({ tMax: 10 }), (o, opts) => new sched.CosineAnnealingLR(o, opts)],
+  ['LinearLR', { startFactor: numKind({ optional: true, names: ['startFactor'] }), endFactor: numKind({ optional: true, names: ['endFactor'] }), totalIters: intKind({ optional: true, names: ['totalIters'] }) }, fc.constant({ startFactor: 0.5, totalIters: 3 }), (o, opts) => new sched.LinearLR(o, opts)],
+];
+
+const SCHED_NAMES = ['stateDict', 'base_lrs', 'last_epoch', 'step_size', 'gamma', 'T_max', 'eta_min', 'start_factor', 'end_factor', 'total_iters', '_step_count', '_last_lr'];
+const schedStateKind = () =>
+  fc.oneof(
+    junk(false, SCHED_NAMES),
+    fc
+      .constantFrom<[string, unknown]>(
+        ['base_lrs missing', { last_epoch: 0 }],
+        ["base_lrs ['x']", { base_lrs: ['x'], last_epoch: 0 }],
+        ['two base_lrs', { base_lrs: [0.1, 0.1], last_epoch: 0, step_size: 1, gamma: 0.1 }],
+        ['last_epoch NaN', { base_lrs: [0.1], last_epoch: NaN, step_size: 1, gamma: 0.1 }],
+        ['step_size 0', { base_lrs: [0.1], last_epoch: 0, step_size: 0, gamma: 0.1 }],
+        ["_last_lr 'x'", { base_lrs: [0.1], last_epoch: 0, step_size: 1, gamma: 0.1, _last_lr: 'x' }],
+      )
+      .map(([l, v]) => strict(l, v, SCHED_NAMES)),
+  );
+
+/** A dataset of n samples: x (n, 3), y (n,) class indices in [0, 2). */
+const dataset = (n: number) => new data.TensorDataset(filled([n, 3]), new Tensor(Float32Array.from({ length: n }, (_, i) => i % 2), [n]));
+/** Datasets and loaders that misbehave: get() returning junk, throwing, or samples of changing shapes. */
+const datasetKind = () =>
+  fc.oneof(
+    junk(false, ['dataset']),
+    fc
+      .constantFrom<[string, unknown]>(
+        ['length -1', { length: -1, get: () => [filled([3]), filled([])] }],
+        ['length NaN', { length: NaN, get: () => [filled([3]), filled([])] }],
+        ['length 2^53', { length: 2 ** 53, get: () => [filled([3]), filled([])] }],
+        ['get not a function', { length: 2, get: 5 }],
+        ['get returning 5', { length: 2, get: () => 5 }],
+        ['get returning [Tensor]', { length: 2, get: () => [filled([3])] }],
+        ['get returning [1, 2]', { length: 2, get: () => [1, 2] }],
+        ['samples of changing shapes', { length: 3, get: (i: number) => [filled([i + 1]), filled([])] }],
+        ['samples with broken data', { length: 2, get: () => [brokenOf(filled([3]), 2), filled([])] }],
+      )
+      .map(([l, v]) => strict(l, v, ['dataset', 'dataset.length', 'dataset.get(0)', 'dataset.get(1)', 'dataset.get(2)'])),
+  );
+
+/** Batches for fit/evaluate: not iterable, junk batches, shapes the model rejects. */
+const batchesKind = (name: string) => () =>
+  fc.oneof(
+    junk(false, [name, 'batch 0']),
+    fc
+      .constantFrom<[string, () => unknown]>(
+        ['[]', () => []],
+        ['[5]', () => [5]],
+        ['[[x]]', () => [[filled([2, 3])]]],
+        ['[[x, 5]]', () => [[filled([2, 3]), 5]]],
+        ['x of the wrong width', () => [[filled([2, 5]), filled([2])]]],
+        ['y of the wrong count', () => [[filled([2, 3]), filled([3])]]],
+        ['y out of range', () => [[filled([2, 3]), new Tensor(new Float32Array([0, 7]), [2])]]],
+        ['x with broken data', () => [[brokenOf(filled([2, 3]), 5), filled([2])]]],
+        ['a generator that throws', () => ({ *[Symbol.iterator]() { throw new RangeError(`${name}: expected nothing, got a generator that throws`); } })],
+      )
+      .map(([l, make]) => strict(l, make(), [name, 'batch 0', 'input', 'target', 'target[0]', 'target[1]', 'loss(output, target)'])),
+  );
+
+const trainerOf = () => {
+  const model = new nn.Linear(3, 2);
+  return new Trainer(model, { optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }), loss: new nn.CrossEntropyLoss(), metrics: ['accuracy'] });
+};
+const loaderArb = fc.integer({ min: 2, max: 9 }).map((n) => new data.DataLoader(dataset(n), { batchSize: 4 }));
+
+export const TRAIN_TABLE: Entry[] = [
+  // ---- optimisers ----
+  api('new SGD', [['params', paramsKind], ['options', optionsKind(sgdKeys), { names: Object.keys(sgdKeys) }]], fc.constant(0).map(() => [smallModel().parameters(), { lr: 0.1, momentum: 0.9, nesterov: true }]),
+    (a) => new optim.SGD(a[0] as Tensor[], a[1] as { lr: number })),
+  ...(['Adam', 'AdamW'] as const).map((k) =>
+    api(`new ${k}`, [['params', paramsKind], ['options', optionsKind(adamKeys), { optional: true, names: Object.keys(adamKeys) }]], fc.boolean().map((ams) => [smallModel().parameters(), { lr: 0.01, amsgrad: ams }]),
+      (a) => new optim[k](a[0] as Tensor[], a[1] as {})),
+  ),
+  api('Optimizer.step', [['closure', fnKind(optional), optional]], fc.constant([() => 1]), (a) => modelAndOptimizer('SGD').opt.step(a[0] as () => number)),
+  api('Optimizer.zeroGrad', [['options', optionsKind({ setToNone: boolKind({ optional: true, names: ['setToNone'] }) }), { optional: true, names: ['setToNone'] }]], fc.boolean().map((b) => [{ setToNone: b }]),
+    (a) => modelAndOptimizer('Adam').opt.zeroGrad(a[0] as {})),
+  api('Optimizer.stateDict', [], fc.constant([]), () => modelAndOptimizer('AdamW').opt.stateDict()),
+  api('Optimizer.loadStateDict', [['stateDict', optStateKind, { names: OPT_NAMES }]], fc.constant(0).map(() => {
+    const { opt } = modelAndOptimizer('Adam');
+    opt.step();
+    return [opt.stateDict()];
+  }), (a) => {
+    const { opt } = modelAndOptimizer('Adam');
+    opt.loadStateDict(a[0] as optim.OptimizerStateDict);
+    opt.step();
+  }),
+  api('Optimizer.addParamGroup', [['group', () => fc.oneof(junk(false, ['paramGroups[1]', 'params']), paramsKind().map((c) => ({ ...c, value: { params: c.value } })))]],
+    fc.constant(0).map(() => [{ params: [filled([2])], lr: 0.5 }]), (a) => modelAndOptimizer('SGD').opt.addParamGroup(a[0] as { params: Tensor[] })),
+  api('paramGroupsWithDecay', [['model', () => junk(false, ['model'])], ['weightDecay', numKind()]], fc.constant(0).map(() => [smallModel(), 0.1]), (a) => optim.paramGroupsWithDecay(a[0] as nn.Module, a[1] as number)),
+  // ---- schedulers ----
+  ...schedulers.flatMap(([n, keys, valid, make]) => [
+    api(`new ${n}`, [['optimizer', () => junk(false, ['optimizer'])], ['options', optionsKind(keys), { names: Object.keys(keys) }]], fc.tuple(optimizerArb, valid), (a) => make(a[0] as optim.Optimizer, a[1] as never).step()),
+    api(`${n}.loadStateDict`, [['stateDict', schedStateKind]], fc.tuple(optimizerArb, valid).map(([o, v]) => [make(o, v as never).stateDict()]), (a) => {
+      const s = make(modelAndOptimizer('SGD').opt, { stepSize: 2, tMax: 10, totalIters: 3 } as never);
+      s.loadStateDict(a[0] as Record<string, unknown>);
+      s.step();
+    }),
+  ]),
+  // ---- data ----
+  api('new TensorDataset', [['x', tensorKind()], ['y', tensorKind()]], fc.integer({ min: 1, max: 6 }).map((n) => [filled([n, 3]), filled([n])]), (a) => new data.TensorDataset(a[0] as Tensor, a[1] as Tensor)),
+  api('TensorDataset.get', [['i', intKind()]], fc.integer({ min: -4, max: 3 }).map((i) => [i]), (a) => dataset(4).get(a[0] as number)),
+  api('new DataLoader', [['dataset', datasetKind], ['options', optionsKind({ batchSize: intKind({ optional: true, names: ['batchSize'] }), shuffle: boolKind({ optional: true, names: ['shuffle'] }), dropLast: boolKind({ optional: true, names: ['dropLast'] }), generator: () => junk(true, ['generator']) }), { optional: true, names: ['batchSize', 'shuffle', 'dropLast', 'generator', 'option name'] }]],
+    fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 5 }), fc.boolean()).map(([n, b, s]) => [dataset(Math.max(n, 1)), { batchSize: b, shuffle: s }]),
+    (a) => Array.from(new data.DataLoader(a[0] as data.Dataset, a[1] as {}))),
+  api('data.mnist', [['options', optionsKind({ split: choiceKind({ optional: true, names: ['split'] }) }), { optional: true, names: ['split', 'option name'] }]], fc.constantFrom('train', 'test').map((s) => [{ split: s }]),
+    (a) => data.mnist(a[0] as {})),
+  // ---- save and load ----
+  api('save', [['stateDict', () => fc.oneof(junk(false, ['stateDict']), tensorKind({ names: ['stateDict'] })(filled([2])).map((c) => ({ ...c, value: { w: c.value }, names: ["stateDict['w']", 'stateDict'] })))], ['file', pathKind(['file']), { sweep: 42 }], ['options', optionsKind({ metadata: () => fc.oneof(junk(true, ['metadata']), fc.constant(strict("{ epoch: 3 }", { epoch: 3 }, ["metadata['epoch']"]))) }), { optional: true, names: ['metadata'] }]],
+    fc.constant(0).map(() => [smallModel().stateDict(), freshFile(), { metadata: { epoch: '1' } }]),
+    (a) => save(a[0] as Record<string, Tensor>, a[1] as string, a[2] as {}), { allowError: isFsError }),
+  api('load', [['file', pathKind(['file']), { sweep: 42 }]], fc.constant([savedFile]), async (a) => {
+    savedReady ??= save(smallModel().stateDict(), savedFile);
+    await savedReady;
+    await load(a[0] as string);
+  }, { allowError: isFsError }),
+  // ---- Trainer ----
+  api('new Trainer', [['model', () => junk(false, ['model'])], ['options', optionsKind({
+    optimizer: () => junk(false, ['optimizer']), loss: () => junk(false, ['loss']), metrics: () => fc.oneof(junk(true, ['metrics']), fc.constant(strict("['acc']", ['acc'], ['metrics[0]']))),
+    scheduler: () => junk(true, ['scheduler']), clipGradNorm: numKind({ optional: true, names: ['clipGradNorm'] }), l1: numKind({ optional: true, names: ['l1'] }), l2: numKind({ optional: true, names: ['l2'] }),
+  }), { names: ['optimizer', 'loss', 'metrics', 'scheduler', 'clipGradNorm', 'l1', 'l2', 'option name'] }]],
+    fc.constant(0).map(() => { const m = smallModel(); return [m, { optimizer: new optim.SGD(m.parameters(), { lr: 0.1 }), loss: new nn.MSELoss(), l2: 0.01, clipGradNorm: 1 }]; }),
+    (a) => new Trainer(a[0] as nn.Module, a[1] as never)),
+  api('Trainer.fit', [['trainLoader', batchesKind('trainLoader')], ['options', optionsKind({
+    epochs: countKind(['epochs']), validation: batchesKind('validation'), callbacks: () => fc.oneof(junk(true, ['callbacks']), fc.constantFrom<unknown>([5], [{ onEpochEnd: 5 }], [null]).map((v) => strict(show(v), v, ['callbacks', 'callbacks[0]', 'callbacks[0].onEpochEnd']))),
+    progress: () => junk(true, ['progress']).filter((c) => typeof c.value !== 'boolean'), signal: () => junk(true, ['signal']),
+  }), { names: ['epochs', 'validation', 'callbacks', 'progress', 'signal', 'option name'] }]],
+    fc.tuple(loaderArb, fc.integer({ min: 1, max: 2 })).map(([l, e]) => [l, { epochs: e, validation: l, progress: false }]),
+    (a) => trainerOf().fit(a[0] as data.DataLoader, a[1] as never)),
+  api('Trainer.evaluate', [['loader', batchesKind('loader')]], loaderArb.map((l) => [l]), (a) => trainerOf().evaluate(a[0] as data.DataLoader)),
+  api('Trainer.predict', [['x', tensorKind({ names: ['x', 'input'] }), { names: ['input'] }]], fc.integer({ min: 1, max: 4 }).map((n) => [filled([n, 3])]), (a) => trainerOf().predict(a[0] as Tensor)),
+  api('callbacks.earlyStopping', [['options', optionsKind({ monitor: () => junk(true, ['monitor']), patience: intKind({ optional: true, names: ['patience'] }), minDelta: numKind({ optional: true, names: ['minDelta'] }), mode: choiceKind({ optional: true, names: ['mode'] }), restoreBestWeights: boolKind({ optional: true, names: ['restoreBestWeights'] }) }), { optional: true, names: ['monitor', 'patience', 'minDelta', 'mode', 'restoreBestWeights', 'option name'] }]],
+    fc.constant([{ patience: 2, monitor: 'loss' }]), (a) => callbacks.earlyStopping(a[0] as {})),
+  api('callbacks.bestCheckpoint', [['path', pathKind(['path']), { sweep: 42 }], ['options', optionsKind({ monitor: () => junk(true, ['monitor']), mode: choiceKind({ optional: true, names: ['mode'] }), minDelta: numKind({ optional: true, names: ['minDelta'] }) }), { optional: true, names: ['monitor', 'mode', 'minDelta', 'option name'] }]],
+    fc.constant(0).map(() => [freshFile(), { monitor: 'loss' }]), (a) => callbacks.bestCheckpoint(a[0] as string, a[1] as {})),
+];
+
+export { withGrads, tensorArb, loose, brokenTensor };

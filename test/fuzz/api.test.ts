@@ -1,0 +1,35 @@
+// Fuzzes every public function, constructor and method (API.md's kiln.*, nn.*, nn.functional.*,
+// nn.init.*, optim.*, lrScheduler, data.*, save/load, Trainer) with malformed arguments, in
+// child processes as the native fuzz: no case may crash the process, and every failure must be
+// a TypeError or RangeError whose message names the argument (an options object's key for a
+// bad option). A sweep first gives every argument the string 'abc', which must be rejected.
+import { API_TABLE } from './api-table';
+import { report, runFuzz, summary } from './harness';
+
+// Seeded so that a failure replays; FUZZ_SEED explores other cases, FUZZ_CASES runs more.
+const SEED = Number(process.env.FUZZ_SEED ?? 0x6b696c6e);
+const CASES = Number(process.env.FUZZ_CASES ?? 10000);
+
+test('the table covers the public API: an entry per function, constructor and method, by name', () => {
+  const names = new Set(API_TABLE.map((e) => e.name));
+  expect(names.size).toBe(API_TABLE.length);
+  const required = [
+    'tensor', 'zeros', 'ones', 'full', 'randn', 'rand', 'arange', 'eye', 'noGrad', 'manualSeed', 'new Generator', 'setNumThreads', 'getNumThreads', 'backendInfo',
+    'Tensor.add', 'Tensor.matmul', 'Tensor.sum', 'Tensor.backward', 'Tensor.item', 'Tensor.softmax', 'Tensor.reshape',
+    'Module.loadStateDict', 'new Sequential', 'new Linear', 'Linear.forward', 'new Dropout', 'new CrossEntropyLoss', 'CrossEntropyLoss.forward',
+    'linear', 'dropout', 'crossEntropy', 'binaryCrossEntropyWithLogits', 'calculateGain', 'init.orthogonal', 'init.truncNormal', 'init.kaimingUniform',
+    'utils.clipGradNorm', 'regularization.l1', 'new SGD', 'new Adam', 'new AdamW', 'Optimizer.step', 'Optimizer.loadStateDict',
+    'new StepLR', 'new CosineAnnealingLR', 'new LinearLR', 'new TensorDataset', 'new DataLoader', 'data.mnist', 'save', 'load',
+    'new Trainer', 'Trainer.fit', 'Trainer.evaluate', 'Trainer.predict',
+  ];
+  expect(required.filter((n) => !names.has(n))).toEqual([]);
+});
+
+test(`public API: ${CASES} malformed calls, no crash, every error a TypeError/RangeError naming its argument`, () => {
+  const r = runFuzz('api', SEED, CASES);
+  console.log(summary('api', SEED, r));
+  if (r.crashes.length || r.violations.length) throw new Error(`API fuzz (seed ${SEED}):\n${report(r)}`);
+  expect(r.cases).toBeGreaterThanOrEqual(CASES);
+  expect(r.outcomes.ok).toBeGreaterThan(CASES / 20);
+  expect((r.outcomes.TypeError ?? 0) + (r.outcomes.RangeError ?? 0)).toBeGreaterThan(CASES / 3);
+}, 180_000);
