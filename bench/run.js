@@ -3,12 +3,13 @@
 // kiln's benchmark suite: every workload runs kiln and each installed peer in one run,
 // alternating sample by sample so that machine noise hits all of them alike, and reports
 // median, min and max with the ratio kiln/peer (>1 means kiln is faster). Not a test: no
-// pass/fail. Usage: npm run bench -- [--threads 1,2] [--only W1,W2] [--rounds 5] [--quick]
+// pass/fail. W7 (peak RSS) runs each implementation in a fresh process instead. Usage: npm run bench -- [--threads 1,2] [--only W1,W2] [--rounds 5] [--quick]
 const fs = require('fs');
 const path = require('path');
 const { Command } = require('commander');
 const kiln = require('..');
 const { torchAvailable, TorchPeer, TUNED_ENV, loadTfjs } = require('./peers');
+const { peakRss } = require('./rss');
 
 const program = new Command()
   .option('--threads <list>', 'thread counts to run, comma separated', '1,2')
@@ -156,6 +157,15 @@ async function main() {
       }
     }
     torchProcs.forEach((p) => p.close());
+    if (!opts.only || opts.only.split(',').includes('W7')) {
+      const rss = peakRss(threads, hasTorch);
+      const stats = {};
+      for (const [name, kib] of Object.entries(rss)) if (kib) stats[name] = { median: kib / 1024, min: kib / 1024, max: kib / 1024 };
+      const ratios = {};
+      for (const [name, st] of Object.entries(stats)) if (name !== 'kiln' && stats.kiln) ratios[name] = st.median / stats.kiln.median;
+      report.results.push({ workload: 'W7', title: 'peak RSS of W1', case: 'batch 128, 300 steps', threads, unit: 'MiB', stats, ratios });
+      console.log(`W7 peak RSS of W1 @${threads}t  (MiB)  ${Object.entries(stats).map(([n, st]) => `${n} ${st.median.toFixed(0)}`).join('  ')}`);
+    }
   }
 
   fs.mkdirSync(path.dirname(opts.out), { recursive: true });
