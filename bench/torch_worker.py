@@ -7,23 +7,17 @@ peer, OpenBLAS's openmp build with SkylakeX kernels and glibc malloc thresholds 
 environment (see bench/README.md).
 """
 import json
+import os
 import sys
-import time
 
 import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "workloads"))
+from timing import timed  # noqa: E402
 
 torch.set_num_threads(int(sys.argv[1]))
 torch.manual_seed(0)
 CACHE = {}
-
-
-def timed(fn, iters):
-    """Seconds per call of fn, after one warm-up call."""
-    fn()
-    t = time.perf_counter()
-    for _ in range(iters):
-        fn()
-    return (time.perf_counter() - t) / iters
 
 
 def sgemm(case, iters):
@@ -44,8 +38,7 @@ def small_add(case, iters):
 WORKLOADS = {"sgemm": sgemm, "small_add": small_add}
 
 # Workloads in bench/workloads/*.py register themselves into WORKLOADS.
-import os
-import importlib.util
+import importlib.util  # noqa: E402
 
 here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "workloads")
 for f in sorted(os.listdir(here)):

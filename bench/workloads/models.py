@@ -1,19 +1,10 @@
 """PyTorch side of W1 (MLP training), W3 (norm layers), W4 (orthogonal init) and W5 (CNN
 training); each function returns seconds per iteration. Mirrors bench/workloads/*.js."""
-import time
-
 import torch
 import torch.nn as nn
+from timing import timed
 
 CACHE = {}
-
-
-def timed(fn, iters):
-    fn()
-    t = time.perf_counter()
-    for _ in range(iters):
-        fn()
-    return (time.perf_counter() - t) / iters
 
 
 def mlp():
