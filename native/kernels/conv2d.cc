@@ -71,13 +71,22 @@ FlatRow flat_row(const Geometry& g, int kh, int kw) {
   f.oh_lo = std::min(g.OH, std::max(0, g.PH - kh));
   f.oh_hi = std::max(f.oh_lo, std::min(g.OH, g.H + g.PH - kh));
   g.valid_cols(kw, &f.lo, &f.hi);
+  // No output row reads inside the plane (kh reaches only padding, as on a 1-row input with
+  // padding 1): the range is empty, and must not start past the end of the row of cols.
+  if (f.oh_hi <= f.oh_lo) {
+    f.begin = f.end = 0;
+    return f;
+  }
   f.begin = static_cast<std::ptrdiff_t>(f.oh_lo) * g.OW + f.lo;
-  f.end = f.oh_hi > f.oh_lo ? static_cast<std::ptrdiff_t>(f.oh_hi - 1) * g.OW + f.hi : f.begin;
+  f.end = static_cast<std::ptrdiff_t>(f.oh_hi - 1) * g.OW + f.hi;
   if (f.end < f.begin) f.end = f.begin;
   return f;
 }
 
-inline bool flat_layout(const Geometry& g) { return g.SH == 1 && g.SW == 1 && g.OW == g.W; }
+// PW < W: every kw then has a non-empty band of valid columns, which keeps the flat range
+// [begin, end) + shift inside the plane (with PW >= W a kw may read only padding, and the
+// flat range would start before the plane).
+inline bool flat_layout(const Geometry& g) { return g.SH == 1 && g.SW == 1 && g.OW == g.W && g.PW < g.W; }
 
 // cols[(c*KH + kh)*KW + kw, oh*OW + ow] = x[c, oh*SH - PH + kh, ow*SW - PW + kw], 0 in the padding.
 void im2col(float* cols, const float* x, const Geometry& g) {
