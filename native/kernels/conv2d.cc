@@ -100,7 +100,8 @@ void im2col(float* cols, const float* x, const Geometry& g) {
         if (flat) {
           const FlatRow f = flat_row(g, kh, kw);
           std::memset(row, 0, sizeof(float) * f.begin);
-          std::memcpy(row + f.begin, plane + f.begin + f.shift, sizeof(float) * (f.end - f.begin));
+          // (An empty range forms no source pointer: the plane may be empty and null.)
+          if (f.end > f.begin) std::memcpy(row + f.begin, plane + f.begin + f.shift, sizeof(float) * (f.end - f.begin));
           std::memset(row + f.end, 0, sizeof(float) * (OHW - f.end));
           for (int oh = f.oh_lo; oh < f.oh_hi; ++oh) {
             float* r = row + oh * g.OW;
@@ -118,12 +119,16 @@ void im2col(float* cols, const float* x, const Geometry& g) {
             std::memset(dst, 0, sizeof(float) * g.OW);
             continue;
           }
-          const float* src = plane + ih * g.W - g.PW + kw;  // src[ow*SW] is x[c, ih, iw]
           for (int ow = 0; ow < lo; ++ow) dst[ow] = 0.0f;
-          if (g.SW == 1) {
-            std::memcpy(dst + lo, src + lo, sizeof(float) * (hi - lo));
-          } else {
-            for (int ow = lo; ow < hi; ++ow) dst[ow] = src[ow * g.SW];
+          // src is formed only when some column is valid: with none (W = 0, an empty and
+          // possibly null input) its offset would be arithmetic on a null pointer.
+          if (hi > lo) {
+            const float* src = plane + ih * g.W - g.PW + kw;  // src[ow*SW] is x[c, ih, iw]
+            if (g.SW == 1) {
+              std::memcpy(dst + lo, src + lo, sizeof(float) * (hi - lo));
+            } else {
+              for (int ow = lo; ow < hi; ++ow) dst[ow] = src[ow * g.SW];
+            }
           }
           for (int ow = hi; ow < g.OW; ++ow) dst[ow] = 0.0f;
         }
@@ -149,15 +154,17 @@ void col2im(float* dx, float* cols, const Geometry& g) {
             for (int ow = 0; ow < f.lo; ++ow) r[ow] = 0.0f;
             for (int ow = f.hi; ow < g.OW; ++ow) r[ow] = 0.0f;
           }
-          float* dst = plane + f.shift;
-          for (std::ptrdiff_t j = f.begin; j < f.end; ++j) dst[j] += row[j];
+          if (f.end > f.begin) {
+            float* dst = plane + f.shift;
+            for (std::ptrdiff_t j = f.begin; j < f.end; ++j) dst[j] += row[j];
+          }
           continue;
         }
         int lo, hi;
         g.valid_cols(kw, &lo, &hi);
         for (int oh = 0; oh < g.OH; ++oh) {
           const int ih = oh * g.SH - g.PH + kh;
-          if (ih < 0 || ih >= g.H) continue;
+          if (ih < 0 || ih >= g.H || hi <= lo) continue;  // no valid column: dst is never formed
           const float* src = row + oh * g.OW;
           float* dst = plane + ih * g.W - g.PW + kw;
           if (g.SW == 1) {

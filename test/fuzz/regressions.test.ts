@@ -213,6 +213,21 @@ describe('normalisation, convolution and pooling (found when their bindings and 
     gradCheck((a, b) => F.conv2d(a, b, { padding: [1, 2] }), [filledSin([1, 2, 2, 1], 3).requiresGrad_(), filledSin([2, 2, 3, 5], 4).requiresGrad_()]);
   });
 
+  test('conv2d of an empty input (H or W = 0) reads only padding: zeros, with no pointer formed off its null data', () => {
+    // Found under UBSan as: conv2dForward(out(4), inp(0), weight(6), null, N 2, C 1, H 0, W 2, OC 1,
+    // 2, 3, 1, 1, 1, 1) "applying non-zero offset to null pointer" in im2col (and with W = 0).
+    // H = 0 with a "same"-width kernel takes im2col's flat path; W = 0 its row-by-row path.
+    for (const [shape, kernel] of [[[2, 1, 0, 2], [1, 1, 2, 3]], [[2, 1, 3, 0], [1, 1, 2, 2]]]) {
+      const x = zeros(shape).requiresGrad_();
+      const w = filledSin(kernel, 1).requiresGrad_();
+      const y = F.conv2d(x, w, { padding: 1 });
+      expect(y.numel).toBeGreaterThan(0);
+      expect(Array.from(y.data)).toEqual(new Array(y.numel).fill(0));
+      y.sum().backward();
+      expect(Array.from(w.grad!.data)).toEqual(new Array(w.numel).fill(0));
+    }
+  });
+
   test('pooling windows far wider than the input run without gigabytes of scratch (it crashed)', () => {
     // Found as: maxPool2dForward(out(1), argmax(1), inp(1), P 1, H 1, W 1, KH 1, KW 2^31-1, SH 1,
     // SW 1, PH 0, PW 2^30-1) segfaulted: the padded-row length overflowed int. Such windows now
