@@ -199,20 +199,20 @@ describe('conv2d errors', () => {
     expectError(
       () => F.conv2d(randn([1, 3, 2, 2]), w),
       'RangeError',
-      /expected the kernel to fit the padded input, got input size \(2, 2\), kernel \(3, 3\), stride \(1, 1\), padding \(0, 0\)/,
+      /expected the kernel to fit the padded input for weight, got input size \(2, 2\), kernel \(3, 3\), stride \(1, 1\), padding \(0, 0\)/,
     );
   });
   test('NaN, negative and non-integer stride or padding', () => {
     const x1 = randn([1, 3, 5, 5]);
-    expectError(() => F.conv2d(x1, w, { stride: NaN }), 'RangeError', /expected an integer >= 1 for stride, got NaN/);
-    expectError(() => F.conv2d(x1, w, { padding: -1 }), 'RangeError', /expected a non-negative integer for padding, got -1/);
-    expectError(() => F.conv2d(x1, w, { stride: 1.5 }), 'RangeError', /expected an integer >= 1 for stride, got 1.5/);
+    expectError(() => F.conv2d(x1, w, { stride: NaN }), 'RangeError', /expected an integer in \[1, 2147483647\] for stride, got NaN/);
+    expectError(() => F.conv2d(x1, w, { padding: -1 }), 'RangeError', /expected an integer in \[0, 1073741823\] for padding, got -1/);
+    expectError(() => F.conv2d(x1, w, { stride: 1.5 }), 'RangeError', /expected an integer in \[1, 2147483647\] for stride, got 1.5/);
     expectError(() => F.conv2d(x1, w, { stride: [1, 2, 3] }), 'RangeError', /expected a number or a pair of numbers for stride, got \[1, 2, 3\]/);
     expectError(() => F.conv2d(x1, w, { stride: '2' as never }), 'TypeError', /expected a number or a pair of numbers for stride, got '2'/);
   });
   test('bad module arguments', () => {
     expectError(() => new nn.Conv2d(0, 4, 3), 'RangeError', /^Conv2d: expected an integer in \[1, 2147483647\] for inChannels, got 0/);
-    expectError(() => new nn.Conv2d(3, 4, 0), 'RangeError', /^Conv2d: expected an integer >= 1 for kernelSize, got 0/);
+    expectError(() => new nn.Conv2d(3, 4, 0), 'RangeError', /^Conv2d: expected an integer in \[1, 2147483647\] for kernelSize, got 0/);
     expectError(() => new nn.Conv2d(3, 4, 3, { bias: 1 as never }), 'TypeError', /expected a boolean for bias, got 1/);
   });
   test('the native binding checks buffer lengths (the backstop)', () => {

@@ -129,21 +129,21 @@ describe('pooling errors', () => {
     expectError(() => new nn.AvgPool2d('2' as never), 'TypeError', /^AvgPool2d: expected a number or a pair of numbers for kernelSize, got '2'/);
   });
   test('NaN, negative and non-integer sizes', () => {
-    expectError(() => F.maxPool2d(x, NaN), 'RangeError', /expected an integer >= 1 for kernelSize, got NaN/);
-    expectError(() => F.avgPool2d(x, 2, { padding: -1 }), 'RangeError', /expected a non-negative integer for padding, got -1/);
-    expectError(() => new nn.MaxPool2d(2, { stride: 0.5 }), 'RangeError', /^MaxPool2d: expected an integer >= 1 for stride, got 0.5/);
-    expectError(() => new nn.AdaptiveAvgPool2d(0), 'RangeError', /^AdaptiveAvgPool2d: expected an integer >= 1 for outputSize, got 0/);
+    expectError(() => F.maxPool2d(x, NaN), 'RangeError', /expected an integer in \[1, 2147483647\] for kernelSize, got NaN/);
+    expectError(() => F.avgPool2d(x, 2, { padding: -1 }), 'RangeError', /expected an integer in \[0, 1073741823\] for padding, got -1/);
+    expectError(() => new nn.MaxPool2d(2, { stride: 0.5 }), 'RangeError', /^MaxPool2d: expected an integer in \[1, 2147483647\] for stride, got 0.5/);
+    expectError(() => new nn.AdaptiveAvgPool2d(0), 'RangeError', /^AdaptiveAvgPool2d: expected an integer in \[1, 2147483647\] for outputSize, got 0/);
     expectError(() => new nn.AdaptiveAvgPool2d([2, 2, 2]), 'RangeError', /expected a number or a pair of numbers for outputSize, got \[2, 2, 2\]/);
   });
   test('padding over half the kernel', () => {
-    expectError(() => new nn.MaxPool2d(3, { padding: 2 }), 'RangeError', /^MaxPool2d: expected padding at most half the kernel size \(3, 3\) for padding, got \(2, 2\)/);
+    expectError(() => new nn.MaxPool2d(3, { padding: 2 }), 'RangeError', /^MaxPool2d: expected padding at most half the kernelSize \(3, 3\) for padding, got \(2, 2\)/);
   });
   test('wrong shapes', () => {
     expectError(() => new nn.MaxPool2d(2).forward(randn([4, 4])), 'RangeError', /^MaxPool2d\.forward: expected a 4-D input \(N, C, H, W\) or a 3-D input \(C, H, W\), got \[4, 4\]/);
     expectError(
       () => new nn.MaxPool2d(5).forward(x),
       'RangeError',
-      /^MaxPool2d\.forward: expected the kernel to fit the padded input, got input size \(4, 4\), kernel \(5, 5\), stride \(5, 5\), padding \(0, 0\)/,
+      /^MaxPool2d\.forward: expected the kernel to fit the padded input for kernelSize, got input size \(4, 4\), kernel \(5, 5\), stride \(5, 5\), padding \(0, 0\)/,
     );
     expectError(() => F.adaptiveAvgPool2d(randn([1, 2, 0, 3]), 2), 'RangeError', /expected an input with non-empty H and W, got \[1, 2, 0, 3\]/);
   });

@@ -3,7 +3,7 @@ import { Tensor } from '../tensor';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { conv2d } from './functional/conv';
-import { Pair, PairLike, formatPair, toPair } from './functional/window';
+import { MAX_PADDING, Pair, PairLike, formatPair, toPair } from './functional/window';
 import { checkBoolean, checkInt, checkOptions } from '../errors';
 import { Generator, generatorFrom } from '../random';
 
@@ -48,11 +48,11 @@ export class Conv2d extends Module {
     this.outChannels = checkInt(where, 'outChannels', outChannels, 1, 2 ** 31 - 1);
     this.kernelSize = toPair(where, 'kernelSize', kernelSize, 1);
     this.stride = toPair(where, 'stride', o.stride ?? 1, 1);
-    this.padding = toPair(where, 'padding', o.padding ?? 0, 0);
+    this.padding = toPair(where, 'padding', o.padding ?? 0, 0, MAX_PADDING);
     const useBias = checkBoolean(where, 'bias', o.bias ?? true);
     const [KH, KW] = this.kernelSize;
     const count = outChannels * inChannels * KH * KW;
-    if (count > 2 ** 31 - 1) throw new RangeError(`${where}: expected a weight of at most 2^31-1 elements, got [${outChannels}, ${inChannels}, ${KH}, ${KW}]`);
+    if (count > 2 ** 31 - 1) throw new RangeError(`${where}: expected a weight (outChannels, inChannels, kernelSize) of at most 2^31-1 elements, got [${outChannels}, ${inChannels}, ${KH}, ${KW}]`);
     this.weight = new Parameter(new Float32Array(count), [outChannels, inChannels, KH, KW]);
     this.bias = useBias ? new Parameter(new Float32Array(outChannels), [outChannels]) : null;
     this.resetParameters(generatorFrom(where, o));

@@ -33,10 +33,17 @@ export class Unflatten extends Module {
   override forward(x: Tensor): Tensor {
     const where = 'Unflatten.forward';
     checkTensor(where, 'input', x);
+    // The input must have the dimension this module unflattens: an error about the input (its
+    // rank), not about the module's dim, which was valid when it was built.
+    const lo = x.ndim === 0 ? -1 : -x.ndim;
+    const hi = x.ndim === 0 ? 0 : x.ndim - 1;
+    if (this.dim < lo || this.dim > hi) {
+      throw new RangeError(`${where}: expected input with a dimension ${this.dim} (dim), got ${formatShape(x.shape)}`);
+    }
     const d = normalizeDim(where, this.dim, x.ndim);
     const n = this.sizes.reduce((a, b) => a * b, 1);
     if (x.shape[d] !== n) {
-      throw new RangeError(`${where}: expected dimension ${d} of size ${n} (${formatShape(this.sizes)}), got ${formatShape(x.shape)}`);
+      throw new RangeError(`${where}: expected input with dimension ${d} of size ${n} (${formatShape(this.sizes)}), got ${formatShape(x.shape)}`);
     }
     return x.reshape([...x.shape.slice(0, d), ...this.sizes, ...x.shape.slice(d + 1)]);
   }

@@ -35,6 +35,8 @@ const act = native as unknown as {
 };
 
 export function relu(a: Tensor): Tensor {
+  // Checked here, not only in the kernel: a broken tensor must be named 'input', as every op does.
+  checkTensor('Tensor.relu', 'input', a);
   const out = new Float32Array(a.numel);
   act.reluForward(out, a.data);
   return fromOp(out, a.shape.slice(), [a], 'relu', (g) => {

@@ -71,13 +71,22 @@ FlatRow flat_row(const Geometry& g, int kh, int kw) {
   f.oh_lo = std::min(g.OH, std::max(0, g.PH - kh));
   f.oh_hi = std::max(f.oh_lo, std::min(g.OH, g.H + g.PH - kh));
   g.valid_cols(kw, &f.lo, &f.hi);
+  // No output row reads inside the plane (kh reaches only padding, as on a 1-row input with
+  // padding 1): the range is empty, and must not start past the end of the row of cols.
+  if (f.oh_hi <= f.oh_lo) {
+    f.begin = f.end = 0;
+    return f;
+  }
   f.begin = static_cast<std::ptrdiff_t>(f.oh_lo) * g.OW + f.lo;
-  f.end = f.oh_hi > f.oh_lo ? static_cast<std::ptrdiff_t>(f.oh_hi - 1) * g.OW + f.hi : f.begin;
+  f.end = static_cast<std::ptrdiff_t>(f.oh_hi - 1) * g.OW + f.hi;
   if (f.end < f.begin) f.end = f.begin;
   return f;
 }
 
-inline bool flat_layout(const Geometry& g) { return g.SH == 1 && g.SW == 1 && g.OW == g.W; }
+// PW < W: every kw then has a non-empty band of valid columns, which keeps the flat range
+// [begin, end) + shift inside the plane (with PW >= W a kw may read only padding, and the
+// flat range would start before the plane).
+inline bool flat_layout(const Geometry& g) { return g.SH == 1 && g.SW == 1 && g.OW == g.W && g.PW < g.W; }
 
 // cols[(c*KH + kh)*KW + kw, oh*OW + ow] = x[c, oh*SH - PH + kh, ow*SW - PW + kw], 0 in the padding.
 void im2col(float* cols, const float* x, const Geometry& g) {
@@ -91,7 +100,8 @@ void im2col(float* cols, const float* x, const Geometry& g) {
         if (flat) {
           const FlatRow f = flat_row(g, kh, kw);
           std::memset(row, 0, sizeof(float) * f.begin);
-          std::memcpy(row + f.begin, plane + f.begin + f.shift, sizeof(float) * (f.end - f.begin));
+          // (An empty range forms no source pointer: the plane may be empty and null.)
+          if (f.end > f.begin) std::memcpy(row + f.begin, plane + f.begin + f.shift, sizeof(float) * (f.end - f.begin));
           std::memset(row + f.end, 0, sizeof(float) * (OHW - f.end));
           for (int oh = f.oh_lo; oh < f.oh_hi; ++oh) {
             float* r = row + oh * g.OW;
@@ -109,12 +119,16 @@ void im2col(float* cols, const float* x, const Geometry& g) {
             std::memset(dst, 0, sizeof(float) * g.OW);
             continue;
           }
-          const float* src = plane + ih * g.W - g.PW + kw;  // src[ow*SW] is x[c, ih, iw]
           for (int ow = 0; ow < lo; ++ow) dst[ow] = 0.0f;
-          if (g.SW == 1) {
-            std::memcpy(dst + lo, src + lo, sizeof(float) * (hi - lo));
-          } else {
-            for (int ow = lo; ow < hi; ++ow) dst[ow] = src[ow * g.SW];
+          // src is formed only when some column is valid: with none (W = 0, an empty and
+          // possibly null input) its offset would be arithmetic on a null pointer.
+          if (hi > lo) {
+            const float* src = plane + ih * g.W - g.PW + kw;  // src[ow*SW] is x[c, ih, iw]
+            if (g.SW == 1) {
+              std::memcpy(dst + lo, src + lo, sizeof(float) * (hi - lo));
+            } else {
+              for (int ow = lo; ow < hi; ++ow) dst[ow] = src[ow * g.SW];
+            }
           }
           for (int ow = hi; ow < g.OW; ++ow) dst[ow] = 0.0f;
         }
@@ -140,15 +154,17 @@ void col2im(float* dx, float* cols, const Geometry& g) {
             for (int ow = 0; ow < f.lo; ++ow) r[ow] = 0.0f;
             for (int ow = f.hi; ow < g.OW; ++ow) r[ow] = 0.0f;
           }
-          float* dst = plane + f.shift;
-          for (std::ptrdiff_t j = f.begin; j < f.end; ++j) dst[j] += row[j];
+          if (f.end > f.begin) {
+            float* dst = plane + f.shift;
+            for (std::ptrdiff_t j = f.begin; j < f.end; ++j) dst[j] += row[j];
+          }
           continue;
         }
         int lo, hi;
         g.valid_cols(kw, &lo, &hi);
         for (int oh = 0; oh < g.OH; ++oh) {
           const int ih = oh * g.SH - g.PH + kh;
-          if (ih < 0 || ih >= g.H) continue;
+          if (ih < 0 || ih >= g.H || hi <= lo) continue;  // no valid column: dst is never formed
           const float* src = row + oh * g.OW;
           float* dst = plane + ih * g.W - g.PW + kw;
           if (g.SW == 1) {

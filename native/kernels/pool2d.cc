@@ -142,10 +142,18 @@ struct PoolGeom {
   int lanes;      // outputs computed per row: OW rounded up to 16
   int phase_len;  // slots per phase row: every (ow < lanes, kw) read and the padded row fit
   int Wpad;       // padded row length, phase_len * SW
+  // True when the padded rows would be far longer than the input's (padding or stride wider
+  // than the row, as in a 1-pixel input with padding 2^30): the phase layout would then need
+  // gigabytes of scratch (or overflow int), so such windows run the direct loops instead.
+  bool direct;
   PoolGeom(int H_, int W_, int KH_, int KW_, int SH_, int SW_, int PH_, int PW_, int OH_, int OW_)
       : H(H_), W(W_), KH(KH_), KW(KW_), SH(SH_), SW(SW_), PH(PH_), PW(PW_), OH(OH_), OW(OW_) {
-    lanes = (OW + 15) / 16 * 16;
-    phase_len = std::max(lanes + (KW - 1) / SW + 1, (W + PW + SW - 1) / SW);
+    // Sizes in 64 bits first: with a huge stride or kernel, lanes * SW overflows int.
+    const long long lanes64 = (static_cast<long long>(OW) + 15) / 16 * 16;
+    const long long len64 = std::max(lanes64 + (KW - 1LL) / SW + 1, (static_cast<long long>(W) + PW + SW - 1) / SW);
+    direct = PW > W || SW > W || len64 * SW > 2147483647LL;
+    lanes = direct ? 0 : static_cast<int>(lanes64);
+    phase_len = direct ? 0 : static_cast<int>(len64);
     Wpad = phase_len * SW;
   }
   std::size_t plane_size() const { return static_cast<std::size_t>(H) * Wpad; }
@@ -242,27 +250,81 @@ std::int32_t* int_scratch(std::size_t n) {
 // depends on oh only and its width factor on ow only, whether or not padding counts.
 struct AvgFactors {
   std::vector<float> row, col;  // factor per oh, per ow (0 marks an empty clipped window)
-  AvgFactors(const PoolGeom& g, bool include_pad) : row(g.OH), col(g.lanes, 1.0f) {
+  AvgFactors(const PoolGeom& g, bool include_pad) : row(g.OH), col(std::max(g.lanes, g.OW), 1.0f) {
     for (int oh = 0; oh < g.OH; ++oh) row[oh] = factor(oh, g.SH, g.PH, g.KH, g.H, include_pad);
     for (int ow = 0; ow < g.OW; ++ow) col[ow] = factor(ow, g.SW, g.PW, g.KW, g.W, include_pad);
   }
   static float factor(int o, int s, int p, int k, int in, bool include_pad) {
-    const int a = o * s - p, b = std::min(a + k, in + p);
-    const int ac = std::max(a, 0), bc = std::min(b, in);
+    // 64-bit: o * s and a + k stay below 2^31 for windows that fit, but not by much.
+    const long long a = static_cast<long long>(o) * s - p, b = std::min(a + k, static_cast<long long>(in) + p);
+    const long long ac = std::max(a, 0LL), bc = std::min(b, static_cast<long long>(in));
     if (bc <= ac) return 0.0f;
     return static_cast<float>(include_pad ? b - a : bc - ac);
   }
 };
 
+// The direct loops, PyTorch's cpu_max_pool / cpu_avg_pool as written: per output, its window
+// clipped to the input. For the padding-dominated windows PoolGeom::direct marks; no scratch.
+void maxpool_plane_direct(float* y, std::int32_t* idx, const float* x, const PoolGeom& g) {
+  for (int oh = 0; oh < g.OH; ++oh) {
+    const long long h0 = static_cast<long long>(oh) * g.SH - g.PH;
+    const int hs = static_cast<int>(std::max(h0, 0LL)), he = static_cast<int>(std::min(h0 + g.KH, static_cast<long long>(g.H)));
+    for (int ow = 0; ow < g.OW; ++ow) {
+      const long long w0 = static_cast<long long>(ow) * g.SW - g.PW;
+      const int ws = static_cast<int>(std::max(w0, 0LL)), we = static_cast<int>(std::min(w0 + g.KW, static_cast<long long>(g.W)));
+      float m = -std::numeric_limits<float>::infinity();
+      std::int32_t mi = hs * g.W + ws;
+      for (int ih = hs; ih < he; ++ih)
+        for (int iw = ws; iw < we; ++iw) {
+          const float v = x[ih * g.W + iw];
+          if (v > m || v != v) m = v, mi = ih * g.W + iw;
+        }
+      y[oh * g.OW + ow] = m;
+      idx[oh * g.OW + ow] = mi;
+    }
+  }
+}
+
+// Average pooling, forward (dy null) or backward (accumulates dy / divisor into dx).
+void avgpool_plane_direct(float* y, const float* x, float* dx, const float* dy, const PoolGeom& g, const std::vector<float>& row,
+                          const std::vector<float>& col) {
+  for (int oh = 0; oh < g.OH; ++oh) {
+    const long long h0 = static_cast<long long>(oh) * g.SH - g.PH;
+    const int hs = static_cast<int>(std::max(h0, 0LL)), he = static_cast<int>(std::min(h0 + g.KH, static_cast<long long>(g.H)));
+    for (int ow = 0; ow < g.OW; ++ow) {
+      const long long w0 = static_cast<long long>(ow) * g.SW - g.PW;
+      const int ws = static_cast<int>(std::max(w0, 0LL)), we = static_cast<int>(std::min(w0 + g.KW, static_cast<long long>(g.W)));
+      const float d = row[oh] * col[ow];
+      if (dy) {
+        const float gv = d == 0.0f ? 0.0f : dy[oh * g.OW + ow] / d;
+        for (int ih = hs; ih < he; ++ih)
+          for (int iw = ws; iw < we; ++iw) dx[ih * g.W + iw] += gv;
+      } else {
+        float sum = 0.0f;
+        for (int ih = hs; ih < he; ++ih)
+          for (int iw = ws; iw < we; ++iw) sum += x[ih * g.W + iw];
+        y[oh * g.OW + ow] = d == 0.0f ? 0.0f : sum / d;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void maxpool2d_forward(float* out, std::int32_t* argmax, const float* inp, int P, int H, int W, int KH, int KW, int SH,
                        int SW, int PH, int PW) {
+  if (P == 0) return;  // no planes: nor may per-column tables be sized by a W no buffer backs
   const int OH = out_size(H, KH, SH, PH), OW = out_size(W, KW, SW, PW);
   if (OH <= 0 || OW <= 0) return;
   const std::size_t in_plane = static_cast<std::size_t>(H) * W, out_plane = static_cast<std::size_t>(OH) * OW;
   const bool two_by_two = KH == 2 && KW == 2 && SH == 2 && SW == 2 && PH == 0 && PW == 0;
   const PoolGeom g(H, W, KH, KW, SH, SW, PH, PW, OH, OW);
+  if (g.direct) {
+    for_planes(P, H, W, [&](std::size_t p0, std::size_t p1) {
+      for (std::size_t p = p0; p < p1; ++p) maxpool_plane_direct(out + p * out_plane, argmax + p * out_plane, inp + p * in_plane, g);
+    });
+    return;
+  }
   for_planes(P, H, W, [&](std::size_t p0, std::size_t p1) {
     float* buf = nullptr;
     std::int32_t* mi = nullptr;
@@ -282,6 +344,7 @@ void maxpool2d_forward(float* out, std::int32_t* argmax, const float* inp, int P
 
 void maxpool2d_backward(float* dinp, const float* dout, const std::int32_t* argmax, int P, int H, int W, int OH,
                         int OW) {
+  if (P == 0) return;  // no planes: nor may per-column tables be sized by a W no buffer backs
   const std::size_t in_plane = static_cast<std::size_t>(H) * W, out_plane = static_cast<std::size_t>(OH) * OW;
   for_planes(P, H, W, [&](std::size_t p0, std::size_t p1) {
     for (std::size_t p = p0; p < p1; ++p) {
@@ -295,11 +358,18 @@ void maxpool2d_backward(float* dinp, const float* dout, const std::int32_t* argm
 
 void avgpool2d_forward(float* out, const float* inp, int P, int H, int W, int KH, int KW, int SH, int SW, int PH,
                        int PW, bool count_include_pad) {
+  if (P == 0) return;  // no planes: nor may per-column tables be sized by a W no buffer backs
   const int OH = out_size(H, KH, SH, PH), OW = out_size(W, KW, SW, PW);
   if (OH <= 0 || OW <= 0) return;
   const std::size_t in_plane = static_cast<std::size_t>(H) * W, out_plane = static_cast<std::size_t>(OH) * OW;
   const PoolGeom g(H, W, KH, KW, SH, SW, PH, PW, OH, OW);
   const AvgFactors f(g, count_include_pad);
+  if (g.direct) {
+    for_planes(P, H, W, [&](std::size_t p0, std::size_t p1) {
+      for (std::size_t p = p0; p < p1; ++p) avgpool_plane_direct(out + p * out_plane, inp + p * in_plane, nullptr, nullptr, g, f.row, f.col);
+    });
+    return;
+  }
   const int n = g.lanes;
   for_planes(P, H, W, [&](std::size_t p0, std::size_t p1) {
     float* buf = scratch(g.scratch_size() + n);
@@ -327,11 +397,18 @@ void avgpool2d_forward(float* out, const float* inp, int P, int H, int W, int KH
 
 void avgpool2d_backward(float* dinp, const float* dout, int P, int H, int W, int KH, int KW, int SH, int SW, int PH,
                         int PW, bool count_include_pad) {
+  if (P == 0) return;  // no planes: nor may per-column tables be sized by a W no buffer backs
   const int OH = out_size(H, KH, SH, PH), OW = out_size(W, KW, SW, PW);
   if (OH <= 0 || OW <= 0) return;
   const std::size_t in_plane = static_cast<std::size_t>(H) * W, out_plane = static_cast<std::size_t>(OH) * OW;
   const PoolGeom g(H, W, KH, KW, SH, SW, PH, PW, OH, OW);
   const AvgFactors f(g, count_include_pad);
+  if (g.direct) {
+    for_planes(P, H, W, [&](std::size_t p0, std::size_t p1) {
+      for (std::size_t p = p0; p < p1; ++p) avgpool_plane_direct(nullptr, nullptr, dinp + p * in_plane, dout + p * out_plane, g, f.row, f.col);
+    });
+    return;
+  }
   const int n = g.lanes;
   for_planes(P, H, W, [&](std::size_t p0, std::size_t p1) {
     // The plane's gradient is spread into phases (the padding's share is dropped when they are
@@ -379,6 +456,7 @@ struct AdaptiveBounds {
 }  // namespace
 
 void adaptive_avgpool2d_forward(float* out, const float* inp, int P, int H, int W, int OH, int OW) {
+  if (P == 0) return;  // no planes: nor may per-column tables be sized by a W no buffer backs
   if (OH <= 0 || OW <= 0) return;
   const std::size_t in_plane = static_cast<std::size_t>(H) * W, out_plane = static_cast<std::size_t>(OH) * OW;
   if (OH == 1 && OW == 1) {
@@ -412,6 +490,7 @@ void adaptive_avgpool2d_forward(float* out, const float* inp, int P, int H, int 
 }
 
 void adaptive_avgpool2d_backward(float* dinp, const float* dout, int P, int H, int W, int OH, int OW) {
+  if (P == 0) return;  // no planes: nor may per-column tables be sized by a W no buffer backs
   if (OH <= 0 || OW <= 0) return;
   const std::size_t in_plane = static_cast<std::size_t>(H) * W, out_plane = static_cast<std::size_t>(OH) * OW;
   if (OH == 1 && OW == 1) {

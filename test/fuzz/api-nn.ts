@@ -3,7 +3,7 @@
 import * as fc from 'fast-check';
 import { Tensor, nn, Generator } from '../../lib';
 import { Entry } from './engine';
-import { boolKind, choiceKind, filled, fnKind, intKind, junk, loose, numKind, optionsKind, strict, tensorKind } from './kinds';
+import { boolKind, choiceKind, filled, fnKind, intKind, junk, loose, numKind, optionsKind, shapeKind, strict, tensorKind } from './kinds';
 import { api, back, gradTensorArb, matrixArb, smallModel, tensorArb, withGrads } from './api-common';
 import { show } from './values';
 
@@ -72,6 +72,31 @@ const acts: [string, () => nn.Module][] = [['ReLU', () => new nn.ReLU()], ['Sigm
 const fns = ['relu', 'sigmoid', 'tanh', 'selu'] as const;
 const initFill = ['zeros', 'ones'] as const;
 
+/** A (height, width) pair argument: non-numbers, bad numbers, pairs of the wrong length or with a bad element. */
+const pairKind = (opts: { optional?: boolean; names?: string[] } = {}) => () =>
+  fc.oneof(
+    junk(!!opts.optional, opts.names),
+    fc.constantFrom(NaN, Infinity, -1, 1.5, 2 ** 31, 2 ** 53, -(2 ** 31), 1e308).map((v) => strict(show(v), v, opts.names)),
+    fc
+      .constantFrom<[string, unknown]>(['[]', []], ['[1]', [1]], ['[1, 1, 1]', [1, 1, 1]], ['[1, NaN]', [1, NaN]], ['[-1, 1]', [-1, 1]], ['[1.5, 1]', [1.5, 1]], ["['1', 1]", ['1', 1]],
+        ['[1, 2^31]', [1, 2 ** 31]], ['[2^31 - 1, 1]', [2 ** 31 - 1, 1]], ['a Float32Array [1, 1]', new Float32Array([1, 1])])
+      .map(([l, v]) => strict(l, v, opts.names)),
+    fc.constantFrom(0, 1, 2, 3, 7, 2 ** 30, 2 ** 31 - 1).map((v) => loose(show(v), v)),
+  );
+/** An (N, C, H, W) input of 3 channels and a pooling window that fits it (kernel, stride, padding with 2p <= k). */
+const poolArb = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 0, max: 1 }))
+  .filter(([, H, W, k, , p]) => 2 * p <= k && k <= Math.min(H, W) + 2 * p)
+  .map(([N, H, W, k, s, p]) => ({ x: filled([N, 3, H, W], N + H).requiresGrad_(), k, s, p }));
+/** Normalisation inputs: (N, C, L) or (N, C) with C = 3 and N * L > 1. */
+const bn1dArb = fc.tuple(fc.integer({ min: 2, max: 4 }), fc.boolean(), fc.integer({ min: 1, max: 3 })).map(([N, three, L]) => filled(three ? [N, 3, L] : [N, 3], N + L).requiresGrad_());
+const bn2dArb = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 2, max: 3 })).map(([N, H, W]) => filled([N, 3, H, W], N + H + W).requiresGrad_());
+/** (..., 4) rows for LayerNorm([4]) and RMSNorm([4]). */
+const rowsArb = fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 0, maxLength: 2 }).map((lead) => filled([...lead, 4], lead.length + 1).requiresGrad_());
+const bnOptions = () => optionsKind({ eps: numKind({ optional: true, names: ['eps'] }), momentum: numKind({ optional: true, names: ['momentum'] }), affine: boolKind({ optional: true, names: ['affine'] }), trackRunningStats: boolKind({ optional: true, names: ['trackRunningStats'] }) });
+const poolOptions = (avg: boolean) =>
+  optionsKind({ stride: pairKind({ optional: true, names: ['stride'] }), padding: pairKind({ optional: true, names: ['padding'] }), ...(avg ? { countIncludePad: boolKind({ optional: true, names: ['countIncludePad'] }) } : {}) });
+const POOL_NAMES = ['stride', 'padding', 'kernelSize'];
+
 export const NN_TABLE: Entry[] = [
   // ---- Module ----
   api('Module.train', [['mode', boolKind(optional), optional]], fc.boolean().map((b) => [b]), (a) => smallModel().train(a[0] as boolean)),
@@ -112,6 +137,39 @@ export const NN_TABLE: Entry[] = [
   api('new BCEWithLogitsLoss', [['options', optionsKind({ reduction: reductionKind, posWeight: tensorKind({ optional: true, names: ['posWeight'] }) }), { optional: true, names: ['reduction', 'posWeight'] }]],
     fc.constant([{ posWeight: filled([1]) }]), (a) => new nn.BCEWithLogitsLoss(a[0] as {})),
   api('BCEWithLogitsLoss.forward', [['input', tensorArg], ['target', tensorArg]], pairArb, (a) => forward(new nn.BCEWithLogitsLoss({ posWeight: filled([1]) }), a[0], a[1])),
+  // ---- normalisation, convolution and pooling layers ----
+  ...(['BatchNorm1d', 'BatchNorm2d'] as const).flatMap((n) => [
+    api(`new ${n}`, [['numFeatures', intKind()], ['options', bnOptions(), { optional: true, names: ['eps', 'momentum', 'affine', 'trackRunningStats'] }]],
+      fc.tuple(fc.integer({ min: 1, max: 6 }), fc.boolean(), fc.boolean(), fc.constantFrom(0.1, null)).map(([c, a, t, m]) => [c, { affine: a, trackRunningStats: t, momentum: m, eps: 1e-5 }]),
+      (a) => new nn[n](a[0] as number, a[1] as {})),
+    api(`${n}.forward`, [['input', tensorArg]], (n === 'BatchNorm1d' ? bn1dArb : bn2dArb).chain((x) => fc.boolean().map((train) => [x, train])),
+      (a) => { const m = new nn[n](3); m.train(a[1] !== false); forward(m, a[0]); }),
+  ]),
+  api('new LayerNorm', [['normalizedShape', shapeKind({ names: ['normalizedShape'] })], ['options', optionsKind({ eps: numKind({ optional: true, names: ['eps'] }), elementwiseAffine: boolKind({ optional: true, names: ['elementwiseAffine'] }), bias: boolKind({ optional: true, names: ['bias'] }) }), { optional: true, names: ['eps', 'elementwiseAffine', 'bias'] }]],
+    fc.tuple(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 2 })), fc.boolean(), fc.boolean()).map(([ns, a, b]) => [ns, { elementwiseAffine: a, bias: b, eps: 1e-5 }]),
+    (a) => new nn.LayerNorm(a[0] as number[], a[1] as {})),
+  api('LayerNorm.forward', [['input', tensorArg]], rowsArb.map((x) => [x]), (a) => forward(new nn.LayerNorm([4]), a[0])),
+  api('new RMSNorm', [['normalizedShape', shapeKind({ names: ['normalizedShape'] })], ['options', optionsKind({ eps: numKind({ optional: true, names: ['eps'] }), elementwiseAffine: boolKind({ optional: true, names: ['elementwiseAffine'] }) }), { optional: true, names: ['eps', 'elementwiseAffine'] }]],
+    fc.tuple(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 2 })), fc.boolean(), fc.constantFrom(1e-6, null)).map(([ns, a, e]) => [ns, { elementwiseAffine: a, eps: e }]),
+    (a) => new nn.RMSNorm(a[0] as number[], a[1] as {})),
+  api('RMSNorm.forward', [['input', tensorArg]], rowsArb.map((x) => [x]), (a) => forward(new nn.RMSNorm([4]), a[0])),
+  api('new Conv2d', [['inChannels', intKind()], ['outChannels', intKind()], ['kernelSize', pairKind({ names: ['kernelSize'] })],
+    ['options', optionsKind({ stride: pairKind({ optional: true, names: ['stride'] }), padding: pairKind({ optional: true, names: ['padding'] }), bias: boolKind({ optional: true, names: ['bias'] }), generator: genKind }), { optional: true, names: ['stride', 'padding', 'bias', 'generator'] }]],
+    fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.oneof(fc.integer({ min: 1, max: 3 }), fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))), fc.boolean())
+      .map(([i, o, k, b]) => [i, o, k, { stride: 1, padding: [0, 1], bias: b, generator: new Generator(5) }]),
+    (a) => new nn.Conv2d(a[0] as number, a[1] as number, a[2] as number, a[3] as {})),
+  api('Conv2d.forward', [['input', tensorArg]], poolArb.map(({ x }) => [x]), (a) => forward(new nn.Conv2d(3, 2, 1, { padding: 1, generator: new Generator(1) }), a[0])),
+  ...(['MaxPool2d', 'AvgPool2d'] as const).flatMap((n) => [
+    api(`new ${n}`, [['kernelSize', pairKind({ names: ['kernelSize'] })], ['options', poolOptions(n === 'AvgPool2d'), { optional: true, names: POOL_NAMES.slice(0, 2).concat(n === 'AvgPool2d' ? ['countIncludePad'] : []) }]],
+      fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 })).map(([k, s]) => [k, { stride: s, padding: k >> 1 }]), (a) => new nn[n](a[0] as number, a[1] as {})),
+    api(`${n}.forward`, [['input', tensorArg]], poolArb.map(({ x }) => [x]), (a) => forward(new nn[n](1, { padding: 0 }), a[0])),
+  ]),
+  api('new AdaptiveAvgPool2d', [['outputSize', pairKind({ names: ['outputSize'] })]], fc.oneof(fc.integer({ min: 1, max: 4 }), fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }))).map((o) => [o]),
+    (a) => new nn.AdaptiveAvgPool2d(a[0] as number)),
+  api('AdaptiveAvgPool2d.forward', [['input', tensorArg]], poolArb.map(({ x }) => [x]), (a) => forward(new nn.AdaptiveAvgPool2d([2, 3]), a[0])),
+  api('new Unflatten', [['dim', intKind()], ['sizes', shapeKind({ names: ['sizes'] })]], fc.tuple(fc.integer({ min: -2, max: 1 }), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 })).map(([d, s]) => [d, s]),
+    (a) => new nn.Unflatten(a[0] as number, a[1] as number[])),
+  api('Unflatten.forward', [['input', tensorArg]], fc.integer({ min: 1, max: 3 }).map((n) => [filled([n, 6]).requiresGrad_()]), (a) => forward(new nn.Unflatten(1, [2, 3]), a[0])),
   api('new Parameter', [['data', tensorKind()], ['requiresGrad', boolKind(optional), optional]], fc.tuple(tensorArb, fc.boolean()).map(([t, r]) => [t, r]),
     (a) => new nn.Parameter(a[0] as Tensor, a[1] as boolean)),
   api('new Buffer', [['data', tensorKind()], ['shape', () => junk(true)], ['options', optionsKind({ persistent: boolKind({ optional: true, names: ['persistent'] }) }), { optional: true, names: ['persistent'] }]],
@@ -137,6 +195,30 @@ export const NN_TABLE: Entry[] = [
   ),
   api('binaryCrossEntropyWithLogits', [['input', tensorArg], ['target', tensorArg], ['options', optionsKind({ reduction: reductionKind, posWeight: tensorKind({ optional: true, names: ['posWeight'] }) }), { optional: true, names: ['reduction', 'posWeight'] }]],
     pairArb.map((p) => [...p, { posWeight: filled([1]).requiresGrad_() }]), (a) => back(F.binaryCrossEntropyWithLogits(a[0] as Tensor, a[1] as Tensor, a[2] as {}))),
+
+  api('batchNorm', [['input', tensorArg], ['runningMean', tensorKind({ optional: true, names: ['runningMean'] })], ['runningVar', tensorKind({ optional: true, names: ['runningVar'] })],
+    ['options', optionsKind({ weight: tensorKind({ optional: true, names: ['weight'] }), bias: tensorKind({ optional: true, names: ['bias'] }), training: boolKind({ optional: true, names: ['training'] }), momentum: numKind({ optional: true, names: ['momentum'] }), eps: numKind({ optional: true, names: ['eps'] }) }),
+      { optional: true, names: ['weight', 'bias', 'training', 'momentum', 'eps'] }]],
+    fc.tuple(bn1dArb, fc.boolean()).map(([x, training]) => [x, filled([3], 1), filled([3], 2).abs(), { weight: filled([3], 3).requiresGrad_(), bias: filled([3], 4).requiresGrad_(), training, momentum: 0.1, eps: 1e-5 }]),
+    (a) => back(F.batchNorm(a[0] as Tensor, a[1] as Tensor, a[2] as Tensor, a[3] as {}))),
+  api('layerNorm', [['input', tensorArg], ['normalizedShape', shapeKind({ names: ['normalizedShape'] })],
+    ['options', optionsKind({ weight: tensorKind({ optional: true, names: ['weight'] }), bias: tensorKind({ optional: true, names: ['bias'] }), eps: numKind({ optional: true, names: ['eps'] }) }), { optional: true, names: ['weight', 'bias', 'eps'] }]],
+    rowsArb.map((x) => [x, [4], { weight: filled([4], 2).requiresGrad_(), bias: filled([4], 3), eps: 1e-5 }]), (a) => back(F.layerNorm(a[0] as Tensor, a[1] as number[], a[2] as {}))),
+  api('rmsNorm', [['input', tensorArg], ['normalizedShape', shapeKind({ names: ['normalizedShape'] })],
+    ['options', optionsKind({ weight: tensorKind({ optional: true, names: ['weight'] }), eps: numKind({ optional: true, names: ['eps'] }) }), { optional: true, names: ['weight', 'eps'] }]],
+    rowsArb.map((x) => [x, 4, { weight: filled([4], 2).requiresGrad_() }]), (a) => back(F.rmsNorm(a[0] as Tensor, a[1] as number[], a[2] as {}))),
+  api('conv2d', [['input', tensorArg], ['weight', tensorArg],
+    // null (no bias, as PyTorch's positional bias=None) and a bias Tensor are valid in place of the options.
+    ['options', (v: unknown) => optionsKind({ bias: tensorKind({ optional: true, names: ['bias'] }), stride: pairKind({ optional: true, names: ['stride'] }), padding: pairKind({ optional: true, names: ['padding'] }) })(v).filter((c) => c.value !== null),
+      { optional: true, names: ['bias', 'stride', 'padding'] }]],
+    fc.tuple(poolArb, fc.integer({ min: 1, max: 3 })).map(([{ x, k, s, p }, oc]) => [x, filled([oc, 3, k, k], oc).requiresGrad_(), { bias: filled([oc], 7).requiresGrad_(), stride: s, padding: p }]),
+    (a) => back(F.conv2d(a[0] as Tensor, a[1] as Tensor, a[2] as {}))),
+  ...(['maxPool2d', 'avgPool2d'] as const).map((f) =>
+    api(f, [['input', tensorArg], ['kernelSize', pairKind({ names: ['kernelSize'] })], ['options', poolOptions(f === 'avgPool2d'), { optional: true, names: POOL_NAMES.slice(0, 2).concat(f === 'avgPool2d' ? ['countIncludePad'] : []) }]],
+      poolArb.map(({ x, k, s, p }) => [x, k, { stride: s, padding: p }]), (a) => back(F[f](a[0] as Tensor, a[1] as number, a[2] as {}))),
+  ),
+  api('adaptiveAvgPool2d', [['input', tensorArg], ['outputSize', pairKind({ names: ['outputSize'] })]],
+    fc.tuple(poolArb, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })).map(([{ x }, oh, ow]) => [x, [oh, ow]]), (a) => back(F.adaptiveAvgPool2d(a[0] as Tensor, a[1] as number))),
 
   // ---- nn.init ----
   api('calculateGain', [['nonlinearity', choiceKind()], ['param', numKind(optional), optional]], fc.constantFrom('relu', 'leaky_relu', 'tanh', 'selu').map((n) => [n, 0.2]), (a) => nn.init.calculateGain(a[0] as 'relu', a[1] as number)),

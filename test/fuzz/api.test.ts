@@ -21,6 +21,8 @@ test('the table covers the public API: an entry per function, constructor and me
     'utils.clipGradNorm', 'regularization.l1', 'new SGD', 'new Adam', 'new AdamW', 'Optimizer.step', 'Optimizer.loadStateDict',
     'new StepLR', 'new CosineAnnealingLR', 'new LinearLR', 'new TensorDataset', 'new DataLoader', 'data.mnist', 'save', 'load',
     'new Trainer', 'Trainer.fit', 'Trainer.evaluate', 'Trainer.predict',
+    'new BatchNorm1d', 'BatchNorm2d.forward', 'new LayerNorm', 'RMSNorm.forward', 'new Conv2d', 'Conv2d.forward', 'new MaxPool2d', 'AvgPool2d.forward',
+    'new AdaptiveAvgPool2d', 'new Unflatten', 'Unflatten.forward', 'batchNorm', 'layerNorm', 'rmsNorm', 'conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d',
   ];
   expect(required.filter((n) => !names.has(n))).toEqual([]);
 });

@@ -21,6 +21,24 @@ const smallNumber = fc.double({ min: -10, max: 10, noNaN: true });
 const prob = fc.double({ min: 0, max: 1, noNaN: true });
 const unit = fc.double({ min: 0, max: 0.999, noNaN: true });
 
+/** A sliding window along one dimension of size `n`: kernel, stride, padding with k <= n + 2p, k >= 1 (and 2p <= k when `half`). */
+const win1 = (n: number, half: boolean) =>
+  fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 3 })).chain(([p, s]) => {
+    const lo = Math.max(1, half ? 2 * p : 1);
+    const hi = n + 2 * p;
+    return lo <= hi ? fc.integer({ min: lo, max: hi }).map((k) => ({ k, s, p })) : fc.constant({ k: n + 2, s, p: 1 });
+  });
+/** Conv/pool geometry: input H, W in 0..5 and a window along each that fits; o* the output sizes. */
+const windowArb = (half: boolean) =>
+  fc.tuple(dim, dim).chain(([H, W]) =>
+    fc.tuple(win1(H, half), win1(W, half)).map(([h, w]) => ({
+      H, W, KH: h.k, KW: w.k, SH: h.s, SW: w.s, PH: h.p, PW: w.p,
+      OH: Math.floor((H + 2 * h.p - h.k) / h.s) + 1, OW: Math.floor((W + 2 * w.p - w.k) / w.s) + 1,
+    })),
+  );
+const windowSlots: [string, Slot['corrupt']][] = [['KH', integer], ['KW', integer], ['SH', integer], ['SW', integer], ['PH', integer], ['PW', integer]];
+const positive = (a: Float32Array) => a.map((v) => Math.abs(v) + 0.5);
+
 function entry(name: string, spec: [string, Slot['corrupt']][], valid: fc.Arbitrary<unknown[]>, extra: Partial<Entry> = {}): Entry {
   return { name, slots: slots(spec), valid, call: bind(name), ...extra };
 }
@@ -108,4 +126,107 @@ export const NATIVE_TABLE: Entry[] = [
     fc.tuple(fc.integer({ min: 0, max: 30 }), fc.boolean(), prob, seed, seed).map(([n, m, p, s, o]) => [buf(n), m ? buf(n) : null, buf(n), p, s, o]),
   ),
   entry('dropoutBackward', [['dinp', f32], ['dout', f32], ['mask', f32]], fc.integer({ min: 0, max: 30 }).map((n) => [buf(n), buf(n), buf(n)])),
+  // ---- normalisation (native/binding/norm.cc) ----
+  entry(
+    'batchNormForwardTrain',
+    [['out', f32], ['mean', f32], ['rstd', f32], ['runningMean', f32opt], ['runningVar', f32opt], ['inp', f32], ['weight', f32opt], ['bias', f32opt], ['N', size], ['C', size], ['L', size], ['momentum', number], ['eps', number]],
+    fc.tuple(dim, dim, dim, fc.boolean(), fc.boolean(), prob, fc.double({ min: 0, max: 0.1, noNaN: true })).map(([N, C, L, r, a, m, eps]) => [
+      buf(N * C * L), buf(C), buf(C), r ? buf(C) : null, r ? positive(buf(C)) : null, buf(N * C * L), a ? buf(C) : null, a ? buf(C) : null, N, C, L, m, eps,
+    ]),
+  ),
+  entry(
+    'batchNormForwardEval',
+    [['out', f32], ['mean', f32], ['rstd', f32], ['inp', f32], ['weight', f32opt], ['bias', f32opt], ['runningMean', f32], ['runningVar', f32], ['N', size], ['C', size], ['L', size], ['eps', number]],
+    fc.tuple(dim, dim, dim, fc.boolean(), fc.double({ min: 0, max: 0.1, noNaN: true })).map(([N, C, L, a, eps]) => [
+      buf(N * C * L), buf(C), buf(C), buf(N * C * L), a ? buf(C) : null, a ? buf(C) : null, buf(C), positive(buf(C)), N, C, L, eps,
+    ]),
+  ),
+  entry(
+    'batchNormBackward',
+    [['dinp', f32opt], ['dweight', f32opt], ['dbias', f32opt], ['dout', f32], ['inp', f32], ['weight', f32opt], ['mean', f32], ['rstd', f32], ['N', size], ['C', size], ['L', size], ['batchStats', boolean]],
+    fc.tuple(dim, dim, dim, fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean()).map(([N, C, L, a, b, c, w, bs]) => [
+      a ? buf(N * C * L) : null, b ? buf(C) : null, c ? buf(C) : null, buf(N * C * L), buf(N * C * L), w ? buf(C) : null, buf(C), positive(buf(C)), N, C, L, bs,
+    ]),
+  ),
+  entry(
+    'layerNormForward',
+    [['out', f32], ['mean', f32], ['rstd', f32], ['inp', f32], ['weight', f32opt], ['bias', f32opt], ['N', size], ['D', size], ['eps', number]],
+    fc.tuple(dim, dim, fc.boolean(), fc.boolean(), fc.double({ min: 0, max: 0.1, noNaN: true })).map(([N, D, w, b, eps]) => [
+      buf(N * D), buf(N), buf(N), buf(N * D), w ? buf(D) : null, b ? buf(D) : null, N, D, eps,
+    ]),
+  ),
+  entry(
+    'layerNormBackward',
+    [['dinp', f32opt], ['dweight', f32opt], ['dbias', f32opt], ['dout', f32], ['inp', f32], ['weight', f32opt], ['mean', f32], ['rstd', f32], ['N', size], ['D', size]],
+    fc.tuple(dim, dim, fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean()).map(([N, D, a, b, c, w]) => [
+      a ? buf(N * D) : null, b ? buf(D) : null, c ? buf(D) : null, buf(N * D), buf(N * D), w ? buf(D) : null, buf(N), positive(buf(N)), N, D,
+    ]),
+  ),
+  entry(
+    'rmsNormForward',
+    [['out', f32], ['rstd', f32], ['inp', f32], ['weight', f32opt], ['N', size], ['D', size], ['eps', number]],
+    fc.tuple(dim, dim, fc.boolean(), fc.double({ min: 0, max: 0.1, noNaN: true })).map(([N, D, w, eps]) => [buf(N * D), buf(N), buf(N * D), w ? buf(D) : null, N, D, eps]),
+  ),
+  entry(
+    'rmsNormBackward',
+    [['dinp', f32opt], ['dweight', f32opt], ['dout', f32], ['inp', f32], ['weight', f32opt], ['rstd', f32], ['N', size], ['D', size]],
+    fc.tuple(dim, dim, fc.boolean(), fc.boolean(), fc.boolean()).map(([N, D, a, b, w]) => [
+      a ? buf(N * D) : null, b ? buf(D) : null, buf(N * D), buf(N * D), w ? buf(D) : null, positive(buf(N)), N, D,
+    ]),
+  ),
+  // ---- convolution and pooling (native/binding/conv.cc) ----
+  entry(
+    'conv2dForward',
+    [['out', f32], ['inp', f32], ['weight', f32], ['bias', f32opt], ['N', size], ['C', size], ['H', size], ['W', size], ['OC', size], ...windowSlots],
+    fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), windowArb(false), fc.boolean()).map(([N, C, OC, g, b]) => [
+      buf(N * OC * g.OH * g.OW), buf(N * C * g.H * g.W), buf(OC * C * g.KH * g.KW), b ? buf(OC) : null, N, C, g.H, g.W, OC, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW,
+    ]),
+  ),
+  entry(
+    'conv2dBackward',
+    [['dinp', f32opt], ['dweight', f32opt], ['dbias', f32opt], ['dout', f32], ['inp', f32], ['weight', f32], ['N', size], ['C', size], ['H', size], ['W', size], ['OC', size], ...windowSlots],
+    fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), windowArb(false), fc.boolean(), fc.boolean(), fc.boolean()).map(([N, C, OC, g, a, b, c]) => [
+      a ? buf(N * C * g.H * g.W) : null, b ? buf(OC * C * g.KH * g.KW) : null, c ? buf(OC) : null, buf(N * OC * g.OH * g.OW), buf(N * C * g.H * g.W), buf(OC * C * g.KH * g.KW),
+      N, C, g.H, g.W, OC, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW,
+    ]),
+  ),
+  entry(
+    'maxPool2dForward',
+    [['out', f32], ['argmax', i32targets], ['inp', f32], ['P', size], ['H', size], ['W', size], ...windowSlots],
+    fc.tuple(fc.integer({ min: 0, max: 4 }), windowArb(true)).map(([P, g]) => [
+      buf(P * g.OH * g.OW), new Int32Array(P * g.OH * g.OW), buf(P * g.H * g.W), P, g.H, g.W, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW,
+    ]),
+  ),
+  entry(
+    'maxPool2dBackward',
+    [['dinp', f32], ['dout', f32], ['argmax', i32targets], ['P', size], ['H', size], ['W', size], ['OH', size], ['OW', size]],
+    fc.tuple(fc.integer({ min: 0, max: 4 }), pos, pos, dim, dim).chain(([P, H, W, OH, OW]) =>
+      fc.array(fc.integer({ min: 0, max: H * W - 1 }), { minLength: P * OH * OW, maxLength: P * OH * OW }).map((idx) => [
+        buf(P * H * W), buf(P * OH * OW), Int32Array.from(idx), P, H, W, OH, OW,
+      ]),
+    ),
+  ),
+  ...(['avgPool2dForward', 'avgPool2dBackward'] as const).map((name) =>
+    entry(
+      name,
+      [[name === 'avgPool2dForward' ? 'out' : 'dinp', f32], [name === 'avgPool2dForward' ? 'inp' : 'dout', f32], ['P', size], ['H', size], ['W', size], ...windowSlots, ['countIncludePad', boolean]],
+      fc.tuple(fc.integer({ min: 0, max: 4 }), windowArb(true), fc.boolean()).map(([P, g, inc]) => {
+        const [a, b] = name === 'avgPool2dForward' ? [buf(P * g.OH * g.OW), buf(P * g.H * g.W)] : [buf(P * g.H * g.W), buf(P * g.OH * g.OW)];
+        return [a, b, P, g.H, g.W, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW, inc];
+      }),
+    ),
+  ),
+  ...(['adaptiveAvgPool2dForward', 'adaptiveAvgPool2dBackward'] as const).map((name) =>
+    entry(
+      name,
+      [[name === 'adaptiveAvgPool2dForward' ? 'out' : 'dinp', f32], [name === 'adaptiveAvgPool2dForward' ? 'inp' : 'dout', f32], ['P', size], ['H', integer], ['W', integer], ['OH', integer], ['OW', integer]],
+      fc.tuple(fc.integer({ min: 0, max: 4 }), pos, pos, fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 7 })).map(([P, H, W, OH, OW]) => {
+        const [a, b] = name === 'adaptiveAvgPool2dForward' ? [buf(P * OH * OW), buf(P * H * W)] : [buf(P * H * W), buf(P * OH * OW)];
+        return [a, b, P, H, W, OH, OW];
+      }),
+    ),
+  ),
+  // ---- activations (native/binding/activation.cc) ----
+  entry('reluForward', [['out', f32], ['inp', f32]], fc.integer({ min: 0, max: 30 }).map((n) => [buf(n), buf(n)])),
+  entry('reluBackward', [['dinp', f32], ['dout', f32], ['out', f32]], fc.integer({ min: 0, max: 30 }).map((n) => [buf(n), buf(n), buf(n)])),
 ];

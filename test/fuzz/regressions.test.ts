@@ -3,7 +3,9 @@
 // fill), lost data silently (a partial copy), returned garbage, or threw errors that did not
 // say which argument was wrong.
 import { Tensor, arange, eye, tensor, randn, rand, nn, optim, data, save, load, zeros } from '../../lib';
-import { expectError } from '../helpers';
+import { expectClose, expectError, gradCheck } from '../helpers';
+import { native as nativeBindings } from '../../lib/native';
+import { filled as filledSin } from './kinds';
 import { detachedF32 } from './values';
 
 /** A tensor whose data was replaced after construction (`data` is the live, assignable buffer). */
@@ -160,4 +162,119 @@ test('DataLoader names the sample whose shape differs; arange names all three of
   const ragged = { length: 3, get: (i: number): [Tensor, Tensor] => [zeros([i + 1]), zeros([])] };
   expectError(() => [...new data.DataLoader(ragged, { batchSize: 3 })], 'RangeError', /for dataset.get\(1\), got x \[2\], y \[\]$/);
   expectError(() => arange(-1e308, 2), 'RangeError', /^arange: expected at most 2\^31-1 elements for \(start, end, step\), got \(-1e\+308, 2, 1\)/);
+});
+
+describe('normalisation, convolution and pooling (found when their bindings and layers joined the tables)', () => {
+  const F = nn.functional;
+  const native = nativeBindings as unknown as Record<string, (...a: unknown[]) => void>;
+
+  test('Tensor.relu names a broken input before the native kernel sees it', () => {
+    // Found as: Tensor.relu(Tensor[4] data=Float32Array(5)) threw "Tensor: expected data of length
+    // 4 ..." and a detached one "reluForward: expected a Float32Array for inp, got a detached buffer".
+    expectError(() => broken([4], new Float32Array(5)).relu(), 'RangeError', /^Tensor.relu: .* for input, got Float32Array\(5\) as data/);
+    expectError(() => broken([4], detachedF32(4)).relu(), 'TypeError', /^Tensor.relu: .* for input, got a detached Float32Array as data/);
+  });
+
+  test('layer and RMS norm with no rows do not allocate by an unbacked D', () => {
+    // Found as: rmsNormForward(Float32Array(0), Float32Array(0), Float32Array(0), null, 0, 2^31-1, eps)
+    // took 10 s and 8 GB filling a stand-in weight of ones of D floats (a crash where memory is short).
+    const t0 = Date.now();
+    const e = new Float32Array(0);
+    native.rmsNormForward(e, e, e, null, 0, 2 ** 31 - 1, 1e-5);
+    native.rmsNormBackward(null, null, e, e, null, e, 0, 2 ** 31 - 1);
+    native.layerNormForward(e, e, e, e, null, null, 0, 2 ** 31 - 1, 1e-5);
+    native.layerNormBackward(null, null, null, e, e, null, e, e, 0, 2 ** 31 - 1);
+    // Found as: avgPool2dForward(..., P = 0, H = 1, W = 2^31-1, ...) took 13 s sizing a per-column table.
+    native.avgPool2dForward(e, e, 0, 1, 2 ** 31 - 1, 4, 1, 3, 1, 2, 0, true);
+    native.avgPool2dBackward(e, e, 0, 1, 2 ** 31 - 1, 4, 1, 3, 1, 2, 0, true);
+    native.adaptiveAvgPool2dForward(e, e, 0, 1, 2 ** 31 - 1, 1, 3);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  test('conv2d on an input with fewer rows than the kernel reaches past its padding (it crashed)', () => {
+    // Found as: conv2d(Tensor[3, 3, 1, 4], Tensor[1, 3, 3, 3], { padding: 1 }) killed the process
+    // (SIGSEGV): for kernel rows that read only padding, im2col's flat path cleared cols from a
+    // start past the row's end, a negative length. Checked against the direct sum.
+    const x = filledSin([3, 3, 1, 4], 1).requiresGrad_();
+    const w = filledSin([1, 3, 3, 3], 2).requiresGrad_();
+    const y = F.conv2d(x, w, { padding: 1 });
+    expect(y.shape).toEqual([3, 1, 1, 4]);
+    const want = new Float32Array(12);
+    for (let n = 0; n < 3; n++)
+      for (let ow = 0; ow < 4; ow++)
+        for (let c = 0; c < 3; c++)
+          for (let kw = 0; kw < 3; kw++) {
+            const iw = ow - 1 + kw;
+            if (iw >= 0 && iw < 4) want[n * 4 + ow] += x.data[(n * 3 + c) * 4 + iw] * w.data[(c * 3 + 1) * 3 + kw];
+          }
+    expectClose(y.data, want, { atol: 1e-5 });
+    gradCheck((a, b) => F.conv2d(a, b, { padding: 1 }), [x, w]);
+    // And a padding wider than the row (PW >= W), where the flat range would start before the plane.
+    gradCheck((a, b) => F.conv2d(a, b, { padding: [1, 2] }), [filledSin([1, 2, 2, 1], 3).requiresGrad_(), filledSin([2, 2, 3, 5], 4).requiresGrad_()]);
+  });
+
+  test('conv2d of an empty input (H or W = 0) reads only padding: zeros, with no pointer formed off its null data', () => {
+    // Found under UBSan as: conv2dForward(out(4), inp(0), weight(6), null, N 2, C 1, H 0, W 2, OC 1,
+    // 2, 3, 1, 1, 1, 1) "applying non-zero offset to null pointer" in im2col (and with W = 0).
+    // H = 0 with a "same"-width kernel takes im2col's flat path; W = 0 its row-by-row path.
+    for (const [shape, kernel] of [[[2, 1, 0, 2], [1, 1, 2, 3]], [[2, 1, 3, 0], [1, 1, 2, 2]]]) {
+      const x = zeros(shape).requiresGrad_();
+      const w = filledSin(kernel, 1).requiresGrad_();
+      const y = F.conv2d(x, w, { padding: 1 });
+      expect(y.numel).toBeGreaterThan(0);
+      expect(Array.from(y.data)).toEqual(new Array(y.numel).fill(0));
+      y.sum().backward();
+      expect(Array.from(w.grad!.data)).toEqual(new Array(w.numel).fill(0));
+    }
+  });
+
+  test('pooling windows far wider than the input run without gigabytes of scratch (it crashed)', () => {
+    // Found as: maxPool2dForward(out(1), argmax(1), inp(1), P 1, H 1, W 1, KH 1, KW 2^31-1, SH 1,
+    // SW 1, PH 0, PW 2^30-1) segfaulted: the padded-row length overflowed int. Such windows now
+    // take the direct loops; the same public call is refused by name first.
+    const out = new Float32Array(1);
+    const arg = new Int32Array(1);
+    native.maxPool2dForward(out, arg, Float32Array.of(3), 1, 1, 1, 1, 2 ** 31 - 1, 1, 1, 0, 2 ** 30 - 1);
+    expect([out[0], arg[0]]).toEqual([3, 0]);
+    native.avgPool2dForward(out, Float32Array.of(3), 1, 1, 1, 1, 2 ** 31 - 1, 1, 2 ** 31 - 1, 0, 2 ** 30 - 1, false);
+    expect(out[0]).toBe(3);
+    expectError(() => F.maxPool2d(zeros([1, 1, 1, 1]), [1, 2 ** 31 - 1], { padding: [0, 2 ** 30] }), 'RangeError', /^maxPool2d: expected an integer in \[0, 1073741823\] for padding, got 1073741824/);
+    // The direct path agrees with the closed form: a 2x2 input under a 5x5 window padded by 2
+    // (padding wider than the input): every window holds the whole input.
+    const x = tensor([[[[1, 4], [3, 2]]]], { requiresGrad: true });
+    const m = F.maxPool2d(x, 5, { stride: 1, padding: 2 });
+    expect(Array.from(m.data)).toEqual([4, 4, 4, 4]);
+    m.sum().backward();
+    expect(Array.from(x.grad!.data)).toEqual([0, 4, 0, 0]);
+    expectClose(F.avgPool2d(x, 5, { stride: 1, padding: 2, countIncludePad: false }).data, new Float32Array(4).fill(2.5));
+    expectClose(F.avgPool2d(x, 5, { stride: 1, padding: 2 }).data, new Float32Array(4).fill(10 / 25));
+    gradCheck((a) => F.avgPool2d(a, [3, 5], { stride: [1, 4], padding: [1, 2] }), [filledSin([1, 2, 2, 1], 5).requiresGrad_()]);
+    gradCheck((a) => F.avgPool2d(a, 1, { stride: 4 }), [filledSin([1, 1, 3, 3], 6).requiresGrad_()]); // stride wider than the row
+  });
+
+  test('window arguments past the native limits are refused by name', () => {
+    // Found as: maxPool2d(x, [1, 2^31]) blamed "the kernel" (no argument); new Conv2d(2, 3, 2^31)
+    // and padding 1 for kernel [1, 2] named neither kernelSize; adaptiveAvgPool2d(x, 2^30) threw
+    // V8's "Invalid typed array length: 6917529027641082000".
+    const x = zeros([1, 3, 3, 4]);
+    expectError(() => F.maxPool2d(x, [1, 2 ** 31]), 'RangeError', /^maxPool2d: expected an integer in \[1, 2147483647\] for kernelSize, got 2147483648/);
+    expectError(() => F.avgPool2d(x, [1, 5]), 'RangeError', /^avgPool2d: expected the kernel to fit the padded input for kernelSize, got input size \(3, 4\), kernel \(1, 5\)/);
+    expectError(() => F.conv2d(x, zeros([1, 3, 1, 5])), 'RangeError', /^conv2d: expected the kernel to fit the padded input for weight, got/);
+    expectError(() => new nn.MaxPool2d([1, 2], { padding: 1 }), 'RangeError', /^MaxPool2d: expected padding at most half the kernelSize \(1, 2\) for padding, got \(1, 1\)/);
+    expectError(() => new nn.Conv2d(2, 3, 2 ** 31 - 1), 'RangeError', /^Conv2d: expected a weight \(outChannels, inChannels, kernelSize\) of at most 2\^31-1 elements, got \[3, 2, 2147483647, 2147483647\]/);
+    expectError(() => F.adaptiveAvgPool2d(x, 2 ** 30), 'RangeError', /^adaptiveAvgPool2d: expected an output of at most 2\^31-1 elements, got \[1, 3, 1073741824, 1073741824\] from input \[1, 3, 3, 4\] and outputSize/);
+    expectError(() => F.conv2d(zeros([1, 1, 1, 1]), zeros([1, 1, 1, 1]), { padding: 2 ** 30 - 1 }), 'RangeError', /^conv2d: expected an output of at most 2\^31-1 elements, got .* padding \(1073741823, 1073741823\)/);
+  });
+
+  test('Unflatten.forward blames the input whose rank or size does not fit, not its own dim', () => {
+    // Found as: Unflatten(1, [2, 3]).forward(Tensor[4]) threw "expected an integer in [-1, 0] for dim, got 1".
+    expectError(() => new nn.Unflatten(1, [2, 3]).forward(zeros([4])), 'RangeError', /^Unflatten.forward: expected input with a dimension 1 \(dim\), got \[4\]/);
+    expectError(() => new nn.Unflatten(1, [2, 3]).forward(zeros([4, 2])), 'RangeError', /^Unflatten.forward: expected input with dimension 1 of size 6 \(\[2, 3\]\), got \[4, 2\]/);
+  });
+
+  test('init.xavierUniform names a gain so large that the bound overflows', () => {
+    // Found as: init.xavierUniform(Tensor[0, 1], { gain: 1e308 }) failed in the generator as
+    // "randomUniform: expected a finite number for low, got -inf".
+    expectError(() => nn.init.xavierUniform(zeros([0, 1]), { gain: 1e308 }), 'RangeError', /^init.xavierUniform: expected a gain for which .* is finite for gain, got 1e\+308/);
+  });
 });

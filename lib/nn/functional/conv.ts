@@ -4,7 +4,7 @@ import { Tensor, fromOp, checkTensor } from '../../tensor';
 import { formatShape } from '../../shape';
 import { checkOptions } from '../../errors';
 import { native } from '../../native';
-import { PairLike, spatialInput, spatialShape, toPair, windowOutput } from './window';
+import { MAX_PADDING, PairLike, checkOutputSize, formatPair, spatialInput, spatialShape, toPair, windowOutput } from './window';
 
 type ConvFn = {
   conv2dForward(out: Float32Array, inp: Float32Array, w: Float32Array, b: Float32Array | null, N: number, C: number, H: number, W: number, OC: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number): void;
@@ -37,7 +37,7 @@ export function conv2d(x: Tensor, weight: Tensor, opts: Conv2dOptions | Tensor |
   const bias = o.bias ?? null;
   if (bias !== null) checkTensor(where, 'bias', bias);
   const stride = toPair(where, 'stride', o.stride ?? 1, 1);
-  const padding = toPair(where, 'padding', o.padding ?? 0, 0);
+  const padding = toPair(where, 'padding', o.padding ?? 0, 0, MAX_PADDING);
   if (weight.ndim !== 4) {
     throw new RangeError(`${where}: expected a 4-D weight (outChannels, inChannels, kH, kW), got ${formatShape(weight.shape)}`);
   }
@@ -48,8 +48,9 @@ export function conv2d(x: Tensor, weight: Tensor, opts: Conv2dOptions | Tensor |
     throw new RangeError(`${where}: expected bias of shape [${OC}], got ${formatShape(bias.shape)}`);
   }
   if (KH < 1 || KW < 1) throw new RangeError(`${where}: expected a weight with a non-empty kernel, got ${formatShape(weight.shape)}`);
-  const [OH, OW] = windowOutput(where, s, [KH, KW], stride, padding);
+  const [OH, OW] = windowOutput(where, s, [KH, KW], stride, padding, 'weight');
   const { N, H, W } = s;
+  checkOutputSize(where, spatialShape(s, OC, OH, OW), `input ${formatShape(x.shape)}, weight ${formatShape(weight.shape)}, stride ${formatPair(stride)} and padding ${formatPair(padding)}`);
   const out = new Float32Array(N * OC * OH * OW);
   const win = [KH, KW, stride[0], stride[1], padding[0], padding[1]] as const;
   k.conv2dForward(out, x.data, weight.data, bias ? bias.data : null, N, C, H, W, OC, ...win);

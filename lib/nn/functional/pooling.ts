@@ -2,7 +2,8 @@
 import { Tensor, fromOp, checkTensor } from '../../tensor';
 import { checkBoolean, checkOptions } from '../../errors';
 import { native } from '../../native';
-import { Pair, PairLike, checkHalfPadding, spatialInput, spatialShape, toPair, windowOutput } from './window';
+import { MAX_PADDING, Pair, PairLike, checkHalfPadding, checkOutputSize, formatPair, spatialInput, spatialShape, toPair, windowOutput } from './window';
+import { formatShape } from '../../shape';
 
 type PoolFn = {
   maxPool2dForward(out: Float32Array, argmax: Int32Array, inp: Float32Array, P: number, H: number, W: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number): void;
@@ -30,7 +31,7 @@ export interface AvgPool2dOptions extends Pool2dOptions {
 export function poolWindow(where: string, kernelSize: unknown, opts: Pool2dOptions): { kernel: Pair; stride: Pair; padding: Pair } {
   const kernel = toPair(where, 'kernelSize', kernelSize, 1);
   const stride = opts.stride === undefined || opts.stride === null ? kernel : toPair(where, 'stride', opts.stride, 1);
-  const padding = toPair(where, 'padding', opts.padding ?? 0, 0);
+  const padding = toPair(where, 'padding', opts.padding ?? 0, 0, MAX_PADDING);
   checkHalfPadding(where, kernel, padding);
   return { kernel, stride, padding };
 }
@@ -50,6 +51,7 @@ export function maxPool2d(x: Tensor, kernelSize: PairLike, opts: Pool2dOptions =
   const { kernel, stride, padding } = poolWindow(where, kernelSize, checkOptions(where, opts));
   const s = spatialInput(where, x);
   const [OH, OW] = windowOutput(where, s, kernel, stride, padding);
+  checkOutputSize(where, spatialShape(s, s.C, OH, OW), `input ${formatShape(x.shape)}, kernelSize ${formatPair(kernel)}, stride ${formatPair(stride)} and padding ${formatPair(padding)}`);
   const { H, W } = s;
   const P = s.N * s.C;
   const out = new Float32Array(P * OH * OW);
@@ -79,6 +81,7 @@ export function avgPool2d(x: Tensor, kernelSize: PairLike, opts: AvgPool2dOption
   const includePad = checkBoolean(where, 'countIncludePad', o.countIncludePad ?? true);
   const s = spatialInput(where, x);
   const [OH, OW] = windowOutput(where, s, kernel, stride, padding);
+  checkOutputSize(where, spatialShape(s, s.C, OH, OW), `input ${formatShape(x.shape)}, kernelSize ${formatPair(kernel)}, stride ${formatPair(stride)} and padding ${formatPair(padding)}`);
   const { H, W } = s;
   const P = s.N * s.C;
   const win = [kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1]] as const;
@@ -106,6 +109,7 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: PairLike, where = 'adap
   const s = spatialInput(where, x);
   const { H, W } = s;
   if (H < 1 || W < 1) throw new RangeError(`${where}: expected an input with non-empty H and W, got [${x.shape.join(', ')}]`);
+  checkOutputSize(where, spatialShape(s, s.C, OH, OW), `input ${formatShape(x.shape)} and outputSize ${formatPair([OH, OW])}`);
   const P = s.N * s.C;
   const out = new Float32Array(P * OH * OW);
   k.adaptiveAvgPool2dForward(out, x.data, P, H, W, OH, OW);

@@ -4,22 +4,29 @@ import { Tensor } from '../../tensor';
 import { formatShape } from '../../shape';
 import { checkInt, describe, typeError } from '../../errors';
 
+/** The largest kernel or stride the native kernels take (they index with int32). */
+export const MAX_WINDOW = 2 ** 31 - 1;
+/** The largest padding the native kernels take: in + 2 * padding must still fit an int32. */
+export const MAX_PADDING = 2 ** 30 - 1;
+/** The most elements an output may have: kernels index planes and buffers with int32. */
+export const MAX_OUTPUT = 2 ** 31 - 1;
+
 /** A (height, width) pair. */
 export type Pair = [number, number];
 
 /** A size given as one number for both dimensions or as a [height, width] pair. */
 export type PairLike = number | [number, number] | readonly number[];
 
-/** Reads a number or a [h, w] pair of integers >= min, as PyTorch's _pair. */
-export function toPair(where: string, name: string, v: unknown, min: number): Pair {
+/** Reads a number or a [h, w] pair of integers in [min, max], as PyTorch's _pair. */
+export function toPair(where: string, name: string, v: unknown, min: number, max = MAX_WINDOW): Pair {
   if (typeof v === 'number') {
-    checkInt(where, name, v, min);
+    checkInt(where, name, v, min, max);
     return [v, v];
   }
   if (!Array.isArray(v)) throw typeError(where, 'a number or a pair of numbers', name, v);
   if (v.length !== 2) throw new RangeError(`${where}: expected a number or a pair of numbers for ${name}, got ${describe(v)}`);
-  checkInt(where, name, v[0], min);
-  checkInt(where, name, v[1], min);
+  checkInt(where, name, v[0], min, max);
+  checkInt(where, name, v[1], min, max);
   return [v[0], v[1]];
 }
 
@@ -51,14 +58,15 @@ export function spatialShape(s: SpatialInput, C: number, OH: number, OW: number)
 /**
  * The sliding-window output size, floor((in + 2 p - k) / s) + 1 per dimension (PyTorch's,
  * ceil_mode off). Below 1 the kernel does not fit the padded input: a RangeError that names
- * every number that went into it.
+ * every number that went into it, and the argument the kernel came from (`kernelName`: the
+ * pooling's kernelSize, or a convolution's weight).
  */
-export function windowOutput(where: string, s: SpatialInput, kernel: Pair, stride: Pair, padding: Pair): Pair {
+export function windowOutput(where: string, s: SpatialInput, kernel: Pair, stride: Pair, padding: Pair, kernelName = 'kernelSize'): Pair {
   const oh = Math.floor((s.H + 2 * padding[0] - kernel[0]) / stride[0]) + 1;
   const ow = Math.floor((s.W + 2 * padding[1] - kernel[1]) / stride[1]) + 1;
   if (oh < 1 || ow < 1) {
     throw new RangeError(
-      `${where}: expected the kernel to fit the padded input, got input size ${formatPair([s.H, s.W])}, kernel ${formatPair(kernel)}, ` +
+      `${where}: expected the kernel to fit the padded input for ${kernelName}, got input size ${formatPair([s.H, s.W])}, kernel ${formatPair(kernel)}, ` +
         `stride ${formatPair(stride)}, padding ${formatPair(padding)} (output size ${formatPair([oh, ow])})`,
     );
   }
@@ -68,6 +76,16 @@ export function windowOutput(where: string, s: SpatialInput, kernel: Pair, strid
 /** Pooling padding must leave a real pixel in every window: at most half the kernel (PyTorch's rule). */
 export function checkHalfPadding(where: string, kernel: Pair, padding: Pair): void {
   if (2 * padding[0] > kernel[0] || 2 * padding[1] > kernel[1]) {
-    throw new RangeError(`${where}: expected padding at most half the kernel size ${formatPair(kernel)} for padding, got ${formatPair(padding)}`);
+    throw new RangeError(`${where}: expected padding at most half the kernelSize ${formatPair(kernel)} for padding, got ${formatPair(padding)}`);
   }
+}
+
+/**
+ * Refuses an output of more than 2^31-1 elements (a huge padding or outputSize) before it is
+ * allocated, naming the arguments it came from (`from`, e.g. "input [1, 1, 2, 2], padding (9, 9)").
+ */
+export function checkOutputSize(where: string, shape: number[], from: string): void {
+  let n = 1;
+  for (const d of shape) n *= d;
+  if (n > MAX_OUTPUT) throw new RangeError(`${where}: expected an output of at most 2^31-1 elements, got ${formatShape(shape)} from ${from}`);
 }

@@ -47,6 +47,9 @@ export function xavierUniform(t: Tensor, opts?: XavierOptions): Tensor {
   const where = 'init.xavierUniform';
   const [std, o] = xavierStd(where, t, opts);
   const bound = Math.sqrt(3) * std; // as PyTorch computes it: the uniform with that std
+  // A huge finite gain (1e308) overflows the bound to Infinity, which the generator would
+  // refuse without naming gain.
+  if (!Number.isFinite(bound)) throw rangeError(where, 'a gain for which gain * sqrt(6 / (fan_in + fan_out)) is finite', 'gain', opts?.gain);
   generatorFrom(where, o).fillUniform(t.data, -bound, bound);
   return t;
 }
