@@ -2,7 +2,7 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
-import { Tensor } from '../tensor';
+import { Tensor, checkTensor } from '../tensor';
 import { typeError } from '../errors';
 import { LITTLE_ENDIAN, METADATA_KEY, checkPath, swap32 } from './safetensors';
 
@@ -56,7 +56,7 @@ export async function save(stateDict: Record<string, Tensor>, file: string, opts
     throw typeError(where, 'a state dict (an object of Tensors)', 'stateDict', stateDict);
   }
   for (const [name, t] of Object.entries(stateDict)) {
-    if (!(t instanceof Tensor)) throw typeError(where, 'a Tensor', `stateDict['${name}']`, t);
+    checkTensor(where, `stateDict['${name}']`, t);
     if (name === METADATA_KEY) throw new RangeError(`${where}: expected a tensor name other than '${METADATA_KEY}' (reserved by the format) for stateDict, got '${METADATA_KEY}'`);
   }
   checkPath(where, 'file', file);

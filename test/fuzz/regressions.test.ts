@@ -278,3 +278,12 @@ describe('normalisation, convolution and pooling (found when their bindings and 
     expectError(() => nn.init.xavierUniform(zeros([0, 1]), { gain: 1e308 }), 'RangeError', /^init.xavierUniform: expected a gain for which .* is finite for gain, got 1e\+308/);
   });
 });
+
+describe('save of a detached tensor', () => {
+  test('is a TypeError naming the entry, not V8 failing to construct a view', async () => {
+    const { zeros, save } = await import('../../lib');
+    const t = zeros([3]);
+    structuredClone(t.data.buffer, { transfer: [t.data.buffer] });
+    await expect(save({ a: t }, '/tmp/kiln-detached.safetensors')).rejects.toMatchObject({ name: 'TypeError', message: expect.stringMatching(/stateDict\['a'\].*detached/) });
+  });
+});
