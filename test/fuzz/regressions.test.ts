@@ -283,7 +283,7 @@ describe('save of a detached tensor', () => {
   test('is a TypeError naming the entry, not V8 failing to construct a view', async () => {
     const { zeros, save } = await import('../../lib');
     const t = zeros([3]);
-    structuredClone(t.data.buffer, { transfer: [t.data.buffer] });
+    structuredClone(t.data.buffer, { transfer: [t.data.buffer as ArrayBuffer] });
     await expect(save({ a: t }, '/tmp/kiln-detached.safetensors')).rejects.toMatchObject({ name: 'TypeError', message: expect.stringMatching(/stateDict\['a'\].*detached/) });
   });
 });
