@@ -128,6 +128,12 @@ inline void expect_length(Napi::Env env, const Array& a, double need, const char
                          " elements, got " + std::to_string(a.length));
 }
 
+// The same check for an optional buffer (a null bias): skipped when it was not passed.
+template <typename Array>
+inline void expect_optional_length(Napi::Env env, const Array& a, double need, const char* where, const char* name) {
+  if (a.data != nullptr) expect_length(env, a, need, where, name);
+}
+
 // The product of sizes as a double, exact up to 2^53, so overflow cannot hide a short buffer.
 inline double product(std::initializer_list<double> sizes) {
   double p = 1;

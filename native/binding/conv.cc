@@ -76,7 +76,7 @@ Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
   expect_length(env, out, product({double(N), double(OC), double(OH), double(OW)}), where, "out");
   expect_length(env, inp, product({double(N), double(C), double(H), double(W)}), where, "inp");
   expect_length(env, weight, product({double(OC), double(C), double(w.KH), double(w.KW)}), where, "weight");
-  if (bias.data) expect_length(env, bias, OC, where, "bias");
+  expect_optional_length(env, bias, OC, where, "bias");
   conv2d_forward(out.data, inp.data, weight.data, bias.data, N, C, H, W, OC, w.KH, w.KW, w.SH, w.SW, w.PH, w.PW);
   return env.Undefined();
 }
@@ -102,9 +102,9 @@ Napi::Value Conv2dBackward(const Napi::CallbackInfo& info) {
     throw_range(env, std::string(where) + ": expected C*KH*KW*OH*OW below 2^31, got a larger convolution");
   const double in_len = product({double(N), double(C), double(H), double(W)});
   const double w_len = product({double(OC), double(C), double(w.KH), double(w.KW)});
-  if (dinp.data) expect_length(env, dinp, in_len, where, "dinp");
-  if (dweight.data) expect_length(env, dweight, w_len, where, "dweight");
-  if (dbias.data) expect_length(env, dbias, OC, where, "dbias");
+  expect_optional_length(env, dinp, in_len, where, "dinp");
+  expect_optional_length(env, dweight, w_len, where, "dweight");
+  expect_optional_length(env, dbias, OC, where, "dbias");
   expect_length(env, dout, product({double(N), double(OC), double(OH), double(OW)}), where, "dout");
   expect_length(env, inp, in_len, where, "inp");
   expect_length(env, weight, w_len, where, "weight");

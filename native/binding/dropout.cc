@@ -22,7 +22,7 @@ Napi::Value DropoutForward(const Napi::CallbackInfo& info) {
   std::uint64_t seed = static_cast<std::uint64_t>(integer(info, 4, where, "seed", 0, 9007199254740991LL));
   std::uint64_t offset = static_cast<std::uint64_t>(integer(info, 5, where, "offset", 0, 9007199254740991LL));
   expect_length(env, out, static_cast<double>(inp.length), where, "out");
-  if (mask.data) expect_length(env, mask, static_cast<double>(inp.length), where, "mask");
+  expect_optional_length(env, mask, static_cast<double>(inp.length), where, "mask");
   dropout_forward(out.data, mask.data, inp.data, inp.length, p, seed, offset);
   return env.Undefined();
 }

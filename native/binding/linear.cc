@@ -20,7 +20,7 @@ Napi::Value LinearForward(const Napi::CallbackInfo& info) {
   expect_length(env, out, product({double(N), double(OC)}), where, "out");
   expect_length(env, inp, product({double(N), double(C)}), where, "inp");
   expect_length(env, weight, product({double(OC), double(C)}), where, "weight");
-  if (bias.data) expect_length(env, bias, OC, where, "bias");
+  expect_optional_length(env, bias, OC, where, "bias");
   linear_forward(out.data, inp.data, weight.data, bias.data, N, C, OC);
   return env.Undefined();
 }
@@ -37,9 +37,9 @@ Napi::Value LinearBackward(const Napi::CallbackInfo& info) {
   FloatArray weight = float_array(info, 5, where, "weight");
   int N = size(info, 6, where, "N"), C = size(info, 7, where, "C"), OC = size(info, 8, where, "OC");
   Napi::Env env = info.Env();
-  if (dinp.data) expect_length(env, dinp, product({double(N), double(C)}), where, "dinp");
-  if (dweight.data) expect_length(env, dweight, product({double(OC), double(C)}), where, "dweight");
-  if (dbias.data) expect_length(env, dbias, OC, where, "dbias");
+  expect_optional_length(env, dinp, product({double(N), double(C)}), where, "dinp");
+  expect_optional_length(env, dweight, product({double(OC), double(C)}), where, "dweight");
+  expect_optional_length(env, dbias, OC, where, "dbias");
   expect_length(env, dout, product({double(N), double(OC)}), where, "dout");
   expect_length(env, inp, product({double(N), double(C)}), where, "inp");
   expect_length(env, weight, product({double(OC), double(C)}), where, "weight");

@@ -50,10 +50,10 @@ Napi::Value BatchNormForwardTrain(const Napi::CallbackInfo& info) {
   expect_length(env, inp, total, where, "inp");
   expect_length(env, mean, s.C, where, "mean");
   expect_length(env, rstd, s.C, where, "rstd");
-  if (rmean.data) expect_length(env, rmean, s.C, where, "runningMean");
-  if (rvar.data) expect_length(env, rvar, s.C, where, "runningVar");
-  if (weight.data) expect_length(env, weight, s.C, where, "weight");
-  if (bias.data) expect_length(env, bias, s.C, where, "bias");
+  expect_optional_length(env, rmean, s.C, where, "runningMean");
+  expect_optional_length(env, rvar, s.C, where, "runningVar");
+  expect_optional_length(env, weight, s.C, where, "weight");
+  expect_optional_length(env, bias, s.C, where, "bias");
   batchnorm_forward_train(out.data, mean.data, rstd.data, rmean.data, rvar.data, inp.data, weight.data, bias.data, s.N,
                           s.C, s.L, float(momentum), float(eps));
   return env.Undefined();
@@ -79,8 +79,8 @@ Napi::Value BatchNormForwardEval(const Napi::CallbackInfo& info) {
   expect_length(env, inp, total, where, "inp");
   expect_length(env, mean, s.C, where, "mean");
   expect_length(env, rstd, s.C, where, "rstd");
-  if (weight.data) expect_length(env, weight, s.C, where, "weight");
-  if (bias.data) expect_length(env, bias, s.C, where, "bias");
+  expect_optional_length(env, weight, s.C, where, "weight");
+  expect_optional_length(env, bias, s.C, where, "bias");
   expect_length(env, rmean, s.C, where, "runningMean");
   expect_length(env, rvar, s.C, where, "runningVar");
   batchnorm_forward_eval(out.data, mean.data, rstd.data, inp.data, weight.data, bias.data, rmean.data, rvar.data, s.N,
@@ -105,12 +105,12 @@ Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   bool batch_stats = boolean(info, 11, where, "batchStats");
   Napi::Env env = info.Env();
   const double total = product({double(s.N), double(s.C), double(s.L)});
-  if (dinp.data) expect_length(env, dinp, total, where, "dinp");
-  if (dweight.data) expect_length(env, dweight, s.C, where, "dweight");
-  if (dbias.data) expect_length(env, dbias, s.C, where, "dbias");
+  expect_optional_length(env, dinp, total, where, "dinp");
+  expect_optional_length(env, dweight, s.C, where, "dweight");
+  expect_optional_length(env, dbias, s.C, where, "dbias");
   expect_length(env, dout, total, where, "dout");
   expect_length(env, inp, total, where, "inp");
-  if (weight.data) expect_length(env, weight, s.C, where, "weight");
+  expect_optional_length(env, weight, s.C, where, "weight");
   expect_length(env, mean, s.C, where, "mean");
   expect_length(env, rstd, s.C, where, "rstd");
   batchnorm_backward(dinp.data, dweight.data, dbias.data, dout.data, inp.data, weight.data, mean.data, rstd.data, s.N,
@@ -146,8 +146,8 @@ Napi::Value LayerNormForward(const Napi::CallbackInfo& info) {
   expect_length(env, inp, total, where, "inp");
   expect_length(env, mean, s.N, where, "mean");
   expect_length(env, rstd, s.N, where, "rstd");
-  if (weight.data) expect_length(env, weight, s.D, where, "weight");
-  if (bias.data) expect_length(env, bias, s.D, where, "bias");
+  expect_optional_length(env, weight, s.D, where, "weight");
+  expect_optional_length(env, bias, s.D, where, "bias");
   layernorm_forward(out.data, mean.data, rstd.data, inp.data, weight.data, bias.data, s.N, s.D, float(eps));
   return env.Undefined();
 }
@@ -167,12 +167,12 @@ Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
   ND s = nd(info, 8, where);
   Napi::Env env = info.Env();
   const double total = product({double(s.N), double(s.D)});
-  if (dinp.data) expect_length(env, dinp, total, where, "dinp");
-  if (dweight.data) expect_length(env, dweight, s.D, where, "dweight");
-  if (dbias.data) expect_length(env, dbias, s.D, where, "dbias");
+  expect_optional_length(env, dinp, total, where, "dinp");
+  expect_optional_length(env, dweight, s.D, where, "dweight");
+  expect_optional_length(env, dbias, s.D, where, "dbias");
   expect_length(env, dout, total, where, "dout");
   expect_length(env, inp, total, where, "inp");
-  if (weight.data) expect_length(env, weight, s.D, where, "weight");
+  expect_optional_length(env, weight, s.D, where, "weight");
   expect_length(env, mean, s.N, where, "mean");
   expect_length(env, rstd, s.N, where, "rstd");
   layernorm_backward(dinp.data, dweight.data, dbias.data, dout.data, inp.data, weight.data, mean.data, rstd.data, s.N,
@@ -195,7 +195,7 @@ Napi::Value RmsNormForward(const Napi::CallbackInfo& info) {
   expect_length(env, out, total, where, "out");
   expect_length(env, inp, total, where, "inp");
   expect_length(env, rstd, s.N, where, "rstd");
-  if (weight.data) expect_length(env, weight, s.D, where, "weight");
+  expect_optional_length(env, weight, s.D, where, "weight");
   rmsnorm_forward(out.data, rstd.data, inp.data, weight.data, s.N, s.D, float(eps));
   return env.Undefined();
 }
@@ -213,11 +213,11 @@ Napi::Value RmsNormBackward(const Napi::CallbackInfo& info) {
   ND s = nd(info, 6, where);
   Napi::Env env = info.Env();
   const double total = product({double(s.N), double(s.D)});
-  if (dinp.data) expect_length(env, dinp, total, where, "dinp");
-  if (dweight.data) expect_length(env, dweight, s.D, where, "dweight");
+  expect_optional_length(env, dinp, total, where, "dinp");
+  expect_optional_length(env, dweight, s.D, where, "dweight");
   expect_length(env, dout, total, where, "dout");
   expect_length(env, inp, total, where, "inp");
-  if (weight.data) expect_length(env, weight, s.D, where, "weight");
+  expect_optional_length(env, weight, s.D, where, "weight");
   expect_length(env, rstd, s.N, where, "rstd");
   rmsnorm_backward(dinp.data, dweight.data, dout.data, inp.data, weight.data, rstd.data, s.N, s.D);
   return env.Undefined();

@@ -43,7 +43,7 @@ Napi::Value SgdStep(const Napi::CallbackInfo& info) {
   bool init = boolean(info, 8, where, "initBuffer");
   int n = elements(env, param, where, "param");
   expect_length(env, grad, n, where, "grad");
-  if (buf.data) expect_length(env, buf, n, where, "momentumBuffer");
+  expect_optional_length(env, buf, n, where, "momentumBuffer");
   sgd_step(param.data, buf.data, grad.data, n, lr, momentum, dampening, wd, nesterov, init);
   return env.Undefined();
 }
@@ -68,7 +68,7 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
   int n = elements(env, param, where, "param");
   expect_length(env, m, n, where, "expAvg");
   expect_length(env, v, n, where, "expAvgSq");
-  if (vmax.data) expect_length(env, vmax, n, where, "maxExpAvgSq");
+  expect_optional_length(env, vmax, n, where, "maxExpAvgSq");
   expect_length(env, grad, n, where, "grad");
   adam_step(param.data, m.data, v.data, vmax.data, grad.data, n, step, lr, beta1, beta2, eps, wd, decoupled);
   return env.Undefined();
