@@ -6,11 +6,13 @@
 // `valid` produce buffers whose lengths satisfy the binding's checks.
 import * as fc from 'fast-check';
 import { native } from '../../lib/native';
+import { NativeFunctionName } from '../../lib/native-binding';
 import { Entry, Slot } from './engine';
 import { boolean, f32, f32opt, i32targets, integer, number, size } from './kinds';
 
+// Fuzzing passes malformed arguments on purpose: the typed signature is set aside here only.
 type Fn = (...args: unknown[]) => unknown;
-const bind = (name: string) => (args: unknown[]) => (native[name] as Fn)(...args);
+const bind = (name: NativeFunctionName) => (args: unknown[]) => (native[name] as Fn)(...args);
 const slots = (spec: [string, Slot['corrupt']][]): Slot[] => spec.map(([name, corrupt]) => ({ name, corrupt }));
 
 const dim = fc.integer({ min: 0, max: 5 });
@@ -39,7 +41,7 @@ const windowArb = (half: boolean) =>
 const windowSlots: [string, Slot['corrupt']][] = [['KH', integer], ['KW', integer], ['SH', integer], ['SW', integer], ['PH', integer], ['PW', integer]];
 const positive = (a: Float32Array) => a.map((v) => Math.abs(v) + 0.5);
 
-function entry(name: string, spec: [string, Slot['corrupt']][], valid: fc.Arbitrary<unknown[]>, extra: Partial<Entry> = {}): Entry {
+function entry(name: NativeFunctionName, spec: [string, Slot['corrupt']][], valid: fc.Arbitrary<unknown[]>, extra: Partial<Entry> = {}): Entry {
   return { name, slots: slots(spec), valid, call: bind(name), ...extra };
 }
 
