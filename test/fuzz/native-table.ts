@@ -128,7 +128,7 @@ export const NATIVE_TABLE: Entry[] = [
     fc.tuple(fc.integer({ min: 0, max: 30 }), fc.boolean(), prob, seed, seed).map(([n, m, p, s, o]) => [buf(n), m ? buf(n) : null, buf(n), p, s, o]),
   ),
   entry('dropoutBackward', [['dinp', f32], ['dout', f32], ['mask', f32]], fc.integer({ min: 0, max: 30 }).map((n) => [buf(n), buf(n), buf(n)])),
-  // ---- normalisation (native/binding/norm.cc) ----
+  // ---- normalisation (native/binding/batchnorm.cc, layernorm.cc, rmsnorm.cc) ----
   entry(
     'batchNormForwardTrain',
     [['out', f32], ['mean', f32], ['rstd', f32], ['runningMean', f32opt], ['runningVar', f32opt], ['inp', f32], ['weight', f32opt], ['bias', f32opt], ['N', size], ['C', size], ['L', size], ['momentum', number], ['eps', number]],
@@ -176,7 +176,7 @@ export const NATIVE_TABLE: Entry[] = [
       a ? buf(N * D) : null, b ? buf(D) : null, buf(N * D), buf(N * D), w ? buf(D) : null, positive(buf(N)), N, D,
     ]),
   ),
-  // ---- convolution and pooling (native/binding/conv.cc) ----
+  // ---- convolution (native/binding/conv2d.cc) ----
   entry(
     'conv2dForward',
     [['out', f32], ['inp', f32], ['weight', f32], ['bias', f32opt], ['N', size], ['C', size], ['H', size], ['W', size], ['OC', size], ...windowSlots],
@@ -192,6 +192,7 @@ export const NATIVE_TABLE: Entry[] = [
       N, C, g.H, g.W, OC, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW,
     ]),
   ),
+  // ---- pooling (native/binding/pool2d.cc) ----
   entry(
     'maxPool2dForward',
     [['out', f32], ['argmax', i32targets], ['inp', f32], ['P', size], ['H', size], ['W', size], ...windowSlots],
