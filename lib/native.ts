@@ -10,16 +10,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-/** The native functions, each validating its own arguments (the backstop behind lib/'s checks). */
-export interface NativeBinding {
-  setNumThreads(n: number): void;
-  getNumThreads(): number;
-  sgemm(c: Float32Array, a: Float32Array, b: Float32Array, M: number, N: number, K: number, transA: boolean, transB: boolean, beta: number): void;
-  randomUniform(out: Float32Array, low: number, high: number, seed: number, offset: number): void;
-  randomNormal(out: Float32Array, mean: number, std: number, seed: number, offset: number): void;
-  buildInfo(): { eigen: string; simd: string; isa: string };
-  [name: string]: unknown;
-}
+import type { NativeBinding } from './native-binding';
+export type { NativeBinding } from './native-binding';
 
 export type Variant = 'x86-64-v4' | 'x86-64-v3' | 'x86-64' | 'local';
 

@@ -29,19 +29,14 @@ export const abs = (a: Tensor) => unaryOp('abs', a, Math.abs, (x, _y, g) => (x >
 // a branch-free JavaScript loop still took 8 ms, the native pass takes under 1.
 // Semantics as torch.relu: NaN stays NaN; backward is threshold_backward on the result,
 // result <= 0 ? 0 : g.
-const act = native as unknown as {
-  reluForward(out: Float32Array, inp: Float32Array): void;
-  reluBackward(dinp: Float32Array, dout: Float32Array, out: Float32Array): void;
-};
-
 export function relu(a: Tensor): Tensor {
   // Checked here, not only in the kernel: a broken tensor must be named 'input', as every op does.
   checkTensor('Tensor.relu', 'input', a);
   const out = new Float32Array(a.numel);
-  act.reluForward(out, a.data);
+  native.reluForward(out, a.data);
   return fromOp(out, a.shape.slice(), [a], 'relu', (g) => {
     const gx = new Float32Array(out.length);
-    act.reluBackward(gx, g, out);
+    native.reluBackward(gx, g, out);
     return [gx];
   });
 }

@@ -6,11 +6,6 @@ import { checkBoolean, checkOptions } from '../errors';
 import { Optimizer, Params, ParamState, gradOf, runClosure } from './optimizer';
 import { checkBetas, checkNonNegative } from './checks';
 
-type AdamFn = {
-  adamStep(param: Float32Array, expAvg: Float32Array, expAvgSq: Float32Array, maxExpAvgSq: Float32Array | null, grad: Float32Array, step: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: boolean): void;
-};
-const k = native as unknown as AdamFn;
-
 export interface AdamOptions {
   lr: number;
   betas: [number, number];
@@ -70,7 +65,7 @@ export function adamUpdate(opt: Optimizer<AdamOptions>, decoupled: boolean, clos
       const step = st.step!.data;
       step[0] += 1;
       const vmax = g.amsgrad ? st.max_exp_avg_sq!.data : null;
-      k.adamStep(p.data, st.exp_avg!.data, st.exp_avg_sq!.data, vmax, grad, step[0], g.lr, beta1, beta2, g.eps, g.weightDecay, decoupled);
+      native.adamStep(p.data, st.exp_avg!.data, st.exp_avg_sq!.data, vmax, grad, step[0], g.lr, beta1, beta2, g.eps, g.weightDecay, decoupled);
     }
   });
   return loss;

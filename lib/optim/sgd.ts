@@ -6,11 +6,6 @@ import { checkBoolean, checkNumber, checkOptions, describe, typeError } from '..
 import { Optimizer, Params, gradOf, runClosure } from './optimizer';
 import { checkNonNegative } from './checks';
 
-type SgdFn = {
-  sgdStep(param: Float32Array, momentumBuffer: Float32Array | null, grad: Float32Array, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, initBuffer: boolean): void;
-};
-const k = native as unknown as SgdFn;
-
 export interface SGDOptions {
   lr: number;
   momentum: number;
@@ -70,7 +65,7 @@ export class SGD extends Optimizer<SGDOptions> {
           buf = new Tensor(new Float32Array(p.numel), p.shape.slice());
           st.momentum_buffer = buf;
         }
-        k.sgdStep(p.data, buf ? buf.data : null, grad, g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov, init);
+        native.sgdStep(p.data, buf ? buf.data : null, grad, g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov, init);
       }
     });
     return loss;

@@ -5,7 +5,6 @@
 
 namespace kiln {
 namespace binding {
-namespace {
 
 // reluForward(out, inp)
 Napi::Value ReluForward(const Napi::CallbackInfo& info) {
@@ -29,13 +28,6 @@ Napi::Value ReluBackward(const Napi::CallbackInfo& info) {
   expect_length(info.Env(), dout, static_cast<double>(out.length), where, "dout");
   relu_backward(dinp.data, dout.data, out.data, out.length);
   return info.Env().Undefined();
-}
-
-}  // namespace
-
-void InitActivation(Napi::Env env, Napi::Object exports) {
-  exports.Set("reluForward", Napi::Function::New(env, ReluForward));
-  exports.Set("reluBackward", Napi::Function::New(env, ReluBackward));
 }
 
 }  // namespace binding

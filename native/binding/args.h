@@ -141,5 +141,39 @@ inline double product(std::initializer_list<double> sizes) {
   return p;
 }
 
+// Shared by several families.
+
+// The element count of a whole buffer (a parameter, a gradient): kernels index it with int.
+inline int elements(Napi::Env env, const FloatArray& a, const char* where, const char* name) {
+  if (a.length > 2147483647u)
+    throw_range(env, std::string(where) + ": expected at most 2147483647 elements for " + name + ", got " + std::to_string(a.length));
+  return static_cast<int>(a.length);
+}
+
+inline double non_negative(const Napi::CallbackInfo& info, std::size_t i, const char* where, const char* name) {
+  double v = number(info, i, where, name);
+  if (v < 0.0) throw_range(info.Env(), std::string(where) + ": expected a non-negative number for " + name + ", got " + describe(info[i]));
+  return v;
+}
+
+// Kernels index a sample row (C * L) and whole tensors with ints where the sizes allow it;
+// a tensor past 2^31 - 1 elements is refused before any buffer is touched.
+inline void expect_elements(Napi::Env env, double count, const char* where, const char* what) {
+  if (count > 2147483647.0)
+    throw_range(env, std::string(where) + ": expected at most 2147483647 elements for " + what + ", got " +
+                         std::to_string(static_cast<long long>(count)));
+}
+
+// N rows of D features (layer and RMS normalisation).
+struct ND {
+  int N, D;
+};
+
+inline ND nd(const Napi::CallbackInfo& info, std::size_t i, const char* where) {
+  ND s{size(info, i, where, "N"), size(info, i + 1, where, "D")};
+  expect_elements(info.Env(), product({double(s.N), double(s.D)}), where, "N * D");
+  return s;
+}
+
 }  // namespace binding
 }  // namespace kiln

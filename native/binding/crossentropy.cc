@@ -23,6 +23,8 @@ float smoothing_arg(const Napi::CallbackInfo& info, std::size_t i, const char* w
   return static_cast<float>(eps);
 }
 
+}  // namespace
+
 // crossentropyForward(losses, lse, logits, targets, N, C, D, labelSmoothing)
 Napi::Value CrossentropyForward(const Napi::CallbackInfo& info) {
   const char* where = "crossentropyForward";
@@ -72,13 +74,6 @@ Napi::Value CrossentropyBackward(const Napi::CallbackInfo& info) {
   const int stride = static_cast<double>(dloss.length) == R ? 1 : 0;
   crossentropy_backward(dlogits.data, dloss.data, stride, logits.data, lse.data, targets.data, N, C, D, eps);
   return env.Undefined();
-}
-
-}  // namespace
-
-void InitCrossEntropy(Napi::Env env, Napi::Object exports) {
-  exports.Set("crossentropyForward", Napi::Function::New(env, CrossentropyForward));
-  exports.Set("crossentropyBackward", Napi::Function::New(env, CrossentropyBackward));
 }
 
 }  // namespace binding

@@ -7,7 +7,6 @@
 
 namespace kiln {
 namespace binding {
-namespace {
 
 // dropoutForward(out, mask | null, inp, p, seed, offset)
 Napi::Value DropoutForward(const Napi::CallbackInfo& info) {
@@ -39,13 +38,6 @@ Napi::Value DropoutBackward(const Napi::CallbackInfo& info) {
   expect_length(env, mask, static_cast<double>(dinp.length), where, "mask");
   dropout_backward(dinp.data, dout.data, mask.data, dinp.length);
   return env.Undefined();
-}
-
-}  // namespace
-
-void InitDropout(Napi::Env env, Napi::Object exports) {
-  exports.Set("dropoutForward", Napi::Function::New(env, DropoutForward));
-  exports.Set("dropoutBackward", Napi::Function::New(env, DropoutBackward));
 }
 
 }  // namespace binding

@@ -23,6 +23,8 @@ double bound(const Napi::CallbackInfo& info, std::size_t i, const char* where, c
   return d;
 }
 
+}  // namespace
+
 // truncNormal(out, mean, std, a, b, seed, offset)
 Napi::Value TruncNormal(const Napi::CallbackInfo& info) {
   const char* where = "truncNormal";
@@ -60,14 +62,6 @@ Napi::Value NormalQuantile(const Napi::CallbackInfo& info) {
   double p = number(info, 0, where, "p");
   if (p < 0 || p > 1) throw_range(info.Env(), std::string(where) + ": expected p in [0, 1] for p, got " + describe(info[0]));
   return Napi::Number::New(info.Env(), normal_quantile(p));
-}
-
-}  // namespace
-
-void InitWeightInit(Napi::Env env, Napi::Object exports) {
-  exports.Set("truncNormal", Napi::Function::New(env, TruncNormal));
-  exports.Set("orthogonal", Napi::Function::New(env, Orthogonal));
-  exports.Set("normalQuantile", Napi::Function::New(env, NormalQuantile));
 }
 
 }  // namespace binding

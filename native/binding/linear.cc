@@ -5,7 +5,6 @@
 
 namespace kiln {
 namespace binding {
-namespace {
 
 // linearForward(out, inp, weight, bias | null, N, C, OC)
 Napi::Value LinearForward(const Napi::CallbackInfo& info) {
@@ -45,13 +44,6 @@ Napi::Value LinearBackward(const Napi::CallbackInfo& info) {
   expect_length(env, weight, product({double(OC), double(C)}), where, "weight");
   linear_backward(dinp.data, dweight.data, dbias.data, dout.data, inp.data, weight.data, N, C, OC);
   return env.Undefined();
-}
-
-}  // namespace
-
-void InitLinear(Napi::Env env, Napi::Object exports) {
-  exports.Set("linearForward", Napi::Function::New(env, LinearForward));
-  exports.Set("linearBackward", Napi::Function::New(env, LinearBackward));
 }
 
 }  // namespace binding

@@ -1,5 +1,4 @@
-// Bindings for native/kernels/optim.h and native/kernels/clip.h.
-#include "../kernels/clip.h"
+// Bindings for native/kernels/optim.h.
 #include "../kernels/optim.h"
 #include "args.h"
 #include "bindings.h"
@@ -8,24 +7,13 @@ namespace kiln {
 namespace binding {
 namespace {
 
-// The element count of a parameter: kernels index with int.
-int elements(Napi::Env env, const FloatArray& a, const char* where, const char* name) {
-  if (a.length > 2147483647u)
-    throw_range(env, std::string(where) + ": expected at most 2147483647 elements for " + name + ", got " + std::to_string(a.length));
-  return static_cast<int>(a.length);
-}
-
-double non_negative(const Napi::CallbackInfo& info, std::size_t i, const char* where, const char* name) {
-  double v = number(info, i, where, name);
-  if (v < 0.0) throw_range(info.Env(), std::string(where) + ": expected a non-negative number for " + name + ", got " + describe(info[i]));
-  return v;
-}
-
 double unit_interval(const Napi::CallbackInfo& info, std::size_t i, const char* where, const char* name) {
   double v = number(info, i, where, name);
   if (v < 0.0 || v >= 1.0) throw_range(info.Env(), std::string(where) + ": expected a number in [0, 1) for " + name + ", got " + describe(info[i]));
   return v;
 }
+
+}  // namespace
 
 // sgdStep(param, momentumBuffer | null, grad, lr, momentum, dampening, weightDecay, nesterov, initBuffer)
 Napi::Value SgdStep(const Napi::CallbackInfo& info) {
@@ -72,43 +60,6 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
   expect_length(env, grad, n, where, "grad");
   adam_step(param.data, m.data, v.data, vmax.data, grad.data, n, step, lr, beta1, beta2, eps, wd, decoupled);
   return env.Undefined();
-}
-
-// sumAbsPow(x, p) -> sum |x_i|^p
-Napi::Value SumAbsPow(const Napi::CallbackInfo& info) {
-  const char* where = "sumAbsPow";
-  expect_count(info, 2, where);
-  FloatArray x = float_array(info, 0, where, "x");
-  double p = non_negative(info, 1, where, "p");
-  return Napi::Number::New(info.Env(), sum_abs_pow(x.data, elements(info.Env(), x, where, "x"), p));
-}
-
-// maxAbs(x) -> max |x_i|
-Napi::Value MaxAbs(const Napi::CallbackInfo& info) {
-  const char* where = "maxAbs";
-  expect_count(info, 1, where);
-  FloatArray x = float_array(info, 0, where, "x");
-  return Napi::Number::New(info.Env(), max_abs(x.data, elements(info.Env(), x, where, "x")));
-}
-
-// scaleInPlace(x, c): x *= c
-Napi::Value ScaleInPlace(const Napi::CallbackInfo& info) {
-  const char* where = "scaleInPlace";
-  expect_count(info, 2, where);
-  FloatArray x = float_array(info, 0, where, "x");
-  double c = number(info, 1, where, "c");
-  scale_inplace(x.data, elements(info.Env(), x, where, "x"), static_cast<float>(c));
-  return info.Env().Undefined();
-}
-
-}  // namespace
-
-void InitOptim(Napi::Env env, Napi::Object exports) {
-  exports.Set("sgdStep", Napi::Function::New(env, SgdStep));
-  exports.Set("adamStep", Napi::Function::New(env, AdamStep));
-  exports.Set("sumAbsPow", Napi::Function::New(env, SumAbsPow));
-  exports.Set("maxAbs", Napi::Function::New(env, MaxAbs));
-  exports.Set("scaleInPlace", Napi::Function::New(env, ScaleInPlace));
 }
 
 }  // namespace binding

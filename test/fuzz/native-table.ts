@@ -6,11 +6,13 @@
 // `valid` produce buffers whose lengths satisfy the binding's checks.
 import * as fc from 'fast-check';
 import { native } from '../../lib/native';
+import { NativeFunctionName } from '../../lib/native-binding';
 import { Entry, Slot } from './engine';
 import { boolean, f32, f32opt, i32targets, integer, number, size } from './kinds';
 
+// Fuzzing passes malformed arguments on purpose: the typed signature is set aside here only.
 type Fn = (...args: unknown[]) => unknown;
-const bind = (name: string) => (args: unknown[]) => (native[name] as Fn)(...args);
+const bind = (name: NativeFunctionName) => (args: unknown[]) => (native[name] as Fn)(...args);
 const slots = (spec: [string, Slot['corrupt']][]): Slot[] => spec.map(([name, corrupt]) => ({ name, corrupt }));
 
 const dim = fc.integer({ min: 0, max: 5 });
@@ -39,7 +41,7 @@ const windowArb = (half: boolean) =>
 const windowSlots: [string, Slot['corrupt']][] = [['KH', integer], ['KW', integer], ['SH', integer], ['SW', integer], ['PH', integer], ['PW', integer]];
 const positive = (a: Float32Array) => a.map((v) => Math.abs(v) + 0.5);
 
-function entry(name: string, spec: [string, Slot['corrupt']][], valid: fc.Arbitrary<unknown[]>, extra: Partial<Entry> = {}): Entry {
+function entry(name: NativeFunctionName, spec: [string, Slot['corrupt']][], valid: fc.Arbitrary<unknown[]>, extra: Partial<Entry> = {}): Entry {
   return { name, slots: slots(spec), valid, call: bind(name), ...extra };
 }
 
@@ -126,7 +128,7 @@ export const NATIVE_TABLE: Entry[] = [
     fc.tuple(fc.integer({ min: 0, max: 30 }), fc.boolean(), prob, seed, seed).map(([n, m, p, s, o]) => [buf(n), m ? buf(n) : null, buf(n), p, s, o]),
   ),
   entry('dropoutBackward', [['dinp', f32], ['dout', f32], ['mask', f32]], fc.integer({ min: 0, max: 30 }).map((n) => [buf(n), buf(n), buf(n)])),
-  // ---- normalisation (native/binding/norm.cc) ----
+  // ---- normalisation (native/binding/batchnorm.cc, layernorm.cc, rmsnorm.cc) ----
   entry(
     'batchNormForwardTrain',
     [['out', f32], ['mean', f32], ['rstd', f32], ['runningMean', f32opt], ['runningVar', f32opt], ['inp', f32], ['weight', f32opt], ['bias', f32opt], ['N', size], ['C', size], ['L', size], ['momentum', number], ['eps', number]],
@@ -174,7 +176,7 @@ export const NATIVE_TABLE: Entry[] = [
       a ? buf(N * D) : null, b ? buf(D) : null, buf(N * D), buf(N * D), w ? buf(D) : null, positive(buf(N)), N, D,
     ]),
   ),
-  // ---- convolution and pooling (native/binding/conv.cc) ----
+  // ---- convolution (native/binding/conv2d.cc) ----
   entry(
     'conv2dForward',
     [['out', f32], ['inp', f32], ['weight', f32], ['bias', f32opt], ['N', size], ['C', size], ['H', size], ['W', size], ['OC', size], ...windowSlots],
@@ -190,6 +192,7 @@ export const NATIVE_TABLE: Entry[] = [
       N, C, g.H, g.W, OC, g.KH, g.KW, g.SH, g.SW, g.PH, g.PW,
     ]),
   ),
+  // ---- pooling (native/binding/pool2d.cc) ----
   entry(
     'maxPool2dForward',
     [['out', f32], ['argmax', i32targets], ['inp', f32], ['P', size], ['H', size], ['W', size], ...windowSlots],

@@ -6,14 +6,6 @@ import { emptyFloat32 } from './buffers';
 import { checkBoolean, checkInRange, checkOptions } from '../../errors';
 import { checkEps } from './layernorm';
 
-type F32 = Float32Array;
-type BatchNormFn = {
-  batchNormForwardTrain(out: F32, mean: F32, rstd: F32, runningMean: F32 | null, runningVar: F32 | null, inp: F32, weight: F32 | null, bias: F32 | null, N: number, C: number, L: number, momentum: number, eps: number): void;
-  batchNormForwardEval(out: F32, mean: F32, rstd: F32, inp: F32, weight: F32 | null, bias: F32 | null, runningMean: F32, runningVar: F32, N: number, C: number, L: number, eps: number): void;
-  batchNormBackward(dinp: F32 | null, dweight: F32 | null, dbias: F32 | null, dout: F32, inp: F32, weight: F32 | null, mean: F32, rstd: F32, N: number, C: number, L: number, batchStats: boolean): void;
-};
-const k = native as unknown as BatchNormFn;
-
 export interface BatchNormOptions {
   weight?: Tensor | null;
   bias?: Tensor | null;
@@ -82,15 +74,15 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   const rstd = new Float32Array(C);
   const w = weight ? weight.data : null;
   const b = bias ? bias.data : null;
-  if (training) k.batchNormForwardTrain(out, mean, rstd, rm ? rm.data : null, rv ? rv.data : null, x.data, w, b, N, C, L, momentum, eps);
-  else k.batchNormForwardEval(out, mean, rstd, x.data, w, b, rm!.data, rv!.data, N, C, L, eps);
+  if (training) native.batchNormForwardTrain(out, mean, rstd, rm ? rm.data : null, rv ? rv.data : null, x.data, w, b, N, C, L, momentum, eps);
+  else native.batchNormForwardEval(out, mean, rstd, x.data, w, b, rm!.data, rv!.data, N, C, L, eps);
 
   const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
   return fromOp(out, x.shape.slice(), inputs, 'batchNorm', (g) => {
     const dx = x.requiresGrad ? emptyFloat32(x.numel) : null;
     const dw = weight && weight.requiresGrad ? new Float32Array(C) : null;
     const db = bias && bias.requiresGrad ? new Float32Array(C) : null;
-    k.batchNormBackward(dx, dw, db, g, x.data, w, mean, rstd, N, C, L, training);
+    native.batchNormBackward(dx, dw, db, g, x.data, w, mean, rstd, N, C, L, training);
     const grads: (Float32Array | null)[] = [dx];
     if (weight) grads.push(dw);
     if (bias) grads.push(db);

@@ -6,12 +6,6 @@ import { checkOptions } from '../../errors';
 import { native } from '../../native';
 import { MAX_PADDING, PairLike, checkOutputSize, formatPair, spatialInput, spatialShape, toPair, windowOutput } from './window';
 
-type ConvFn = {
-  conv2dForward(out: Float32Array, inp: Float32Array, w: Float32Array, b: Float32Array | null, N: number, C: number, H: number, W: number, OC: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number): void;
-  conv2dBackward(dinp: Float32Array | null, dw: Float32Array | null, db: Float32Array | null, dout: Float32Array, inp: Float32Array, w: Float32Array, N: number, C: number, H: number, W: number, OC: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number): void;
-};
-const k = native as unknown as ConvFn;
-
 export interface Conv2dOptions {
   bias?: Tensor | null;
   stride?: PairLike;
@@ -53,13 +47,13 @@ export function conv2d(x: Tensor, weight: Tensor, opts: Conv2dOptions | Tensor |
   checkOutputSize(where, spatialShape(s, OC, OH, OW), `input ${formatShape(x.shape)}, weight ${formatShape(weight.shape)}, stride ${formatPair(stride)} and padding ${formatPair(padding)}`);
   const out = new Float32Array(N * OC * OH * OW);
   const win = [KH, KW, stride[0], stride[1], padding[0], padding[1]] as const;
-  k.conv2dForward(out, x.data, weight.data, bias ? bias.data : null, N, C, H, W, OC, ...win);
+  native.conv2dForward(out, x.data, weight.data, bias ? bias.data : null, N, C, H, W, OC, ...win);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return fromOp(out, spatialShape(s, OC, OH, OW), inputs, 'conv2d', (g) => {
     const dx = x.requiresGrad ? new Float32Array(x.numel) : null;
     const dw = weight.requiresGrad ? new Float32Array(weight.numel) : null;
     const db = bias && bias.requiresGrad ? new Float32Array(OC) : null;
-    k.conv2dBackward(dx, dw, db, g, x.data, weight.data, N, C, H, W, OC, ...win);
+    native.conv2dBackward(dx, dw, db, g, x.data, weight.data, N, C, H, W, OC, ...win);
     return [dx, dw, db];
   });
 }

@@ -4,12 +4,6 @@ import { Generator, generatorFrom } from '../../random';
 import { checkBoolean, checkOptions, describe, typeError } from '../../errors';
 import { native } from '../../native';
 
-type DropoutFn = {
-  dropoutForward(out: Float32Array, mask: Float32Array | null, inp: Float32Array, p: number, seed: number, offset: number): void;
-  dropoutBackward(dinp: Float32Array, dout: Float32Array, mask: Float32Array): void;
-};
-const k = native as unknown as DropoutFn;
-
 /** Checks a dropout probability: a number in [0, 1] (the message API.md gives). */
 export function checkDropoutP(where: string, p: unknown): number {
   if (typeof p !== 'number') throw typeError(where, 'a number', 'p', p);
@@ -51,10 +45,10 @@ export function dropout(x: Tensor, opts?: DropoutOptions, where = 'dropout'): Te
   const mask = x.requiresGrad && isGradEnabled() ? new Float32Array(n) : null;
   // p = 1 draws nothing (every element goes), as PyTorch, which does not touch its generator then.
   const offset = p < 1 ? g.take(n) : 0;
-  k.dropoutForward(out, mask, x.data, p, g.seed, offset);
+  native.dropoutForward(out, mask, x.data, p, g.seed, offset);
   return fromOp(out, x.shape.slice(), [x], 'dropout', (grad) => {
     const dx = new Float32Array(n);
-    k.dropoutBackward(dx, grad, mask!);
+    native.dropoutBackward(dx, grad, mask!);
     return [dx];
   });
 }

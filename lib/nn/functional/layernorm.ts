@@ -5,15 +5,6 @@ import { native } from '../../native';
 import { emptyFloat32 } from './buffers';
 import { checkNumber, checkOptions, rangeError } from '../../errors';
 
-type F32 = Float32Array;
-type RowNormFn = {
-  layerNormForward(out: F32, mean: F32, rstd: F32, inp: F32, weight: F32 | null, bias: F32 | null, N: number, D: number, eps: number): void;
-  layerNormBackward(dinp: F32 | null, dweight: F32 | null, dbias: F32 | null, dout: F32, inp: F32, weight: F32 | null, mean: F32, rstd: F32, N: number, D: number): void;
-  rmsNormForward(out: F32, rstd: F32, inp: F32, weight: F32 | null, N: number, D: number, eps: number): void;
-  rmsNormBackward(dinp: F32 | null, dweight: F32 | null, dout: F32, inp: F32, weight: F32 | null, rstd: F32, N: number, D: number): void;
-};
-const k = native as unknown as RowNormFn;
-
 /** torch.finfo(torch.float32).eps = 2^-23: torch.nn.RMSNorm's eps when none is given. */
 export const FLOAT32_EPS = 2 ** -23;
 
@@ -74,13 +65,13 @@ export function layerNorm(x: Tensor, normalizedShape: number | number[], opts: {
   const mean = new Float32Array(N);
   const rstd = new Float32Array(N);
   const w = weight ? weight.data : null;
-  k.layerNormForward(out, mean, rstd, x.data, w, bias ? bias.data : null, N, D, eps);
+  native.layerNormForward(out, mean, rstd, x.data, w, bias ? bias.data : null, N, D, eps);
   const inputs = [x, weight, bias].filter((t): t is Tensor => t !== null);
   return fromOp(out, x.shape.slice(), inputs, 'layerNorm', (g) => {
     const dx = x.requiresGrad ? emptyFloat32(x.numel) : null;
     const dw = weight && weight.requiresGrad ? new Float32Array(D) : null;
     const db = bias && bias.requiresGrad ? new Float32Array(D) : null;
-    k.layerNormBackward(dx, dw, db, g, x.data, w, mean, rstd, N, D);
+    native.layerNormBackward(dx, dw, db, g, x.data, w, mean, rstd, N, D);
     const grads: (Float32Array | null)[] = [dx];
     if (weight) grads.push(dw);
     if (bias) grads.push(db);
@@ -109,12 +100,12 @@ export function rmsNorm(x: Tensor, normalizedShape: number | number[], opts: { w
   const out = emptyFloat32(x.numel);
   const rstd = new Float32Array(N);
   const w = weight ? weight.data : null;
-  k.rmsNormForward(out, rstd, x.data, w, N, D, eps);
+  native.rmsNormForward(out, rstd, x.data, w, N, D, eps);
   const inputs = weight ? [x, weight] : [x];
   return fromOp(out, x.shape.slice(), inputs, 'rmsNorm', (g) => {
     const dx = x.requiresGrad ? emptyFloat32(x.numel) : null;
     const dw = weight && weight.requiresGrad ? new Float32Array(D) : null;
-    k.rmsNormBackward(dx, dw, g, x.data, w, rstd, N, D);
+    native.rmsNormBackward(dx, dw, g, x.data, w, rstd, N, D);
     return (weight ? [dx, dw] : [dx]).map((a) => a && freshGrad(a));
   });
 }

@@ -4,12 +4,6 @@ import { formatShape } from '../../shape';
 import { native } from '../../native';
 import { typeError } from '../../errors';
 
-type LinearFn = {
-  linearForward(out: Float32Array, inp: Float32Array, w: Float32Array, b: Float32Array | null, N: number, C: number, OC: number): void;
-  linearBackward(dinp: Float32Array | null, dw: Float32Array | null, db: Float32Array | null, dout: Float32Array, inp: Float32Array, w: Float32Array, N: number, C: number, OC: number): void;
-};
-const k = native as unknown as LinearFn;
-
 /**
  * Applies y = x W^T + b to the last dimension of x, as torch.nn.functional.linear.
  * @param x (..., inFeatures)
@@ -35,13 +29,13 @@ export function linear(x: Tensor, weight: Tensor, opts?: { bias?: Tensor | null 
   const N = x.numel / C || 0;
   const outShape = [...x.shape.slice(0, -1), OC];
   const out = new Float32Array(N * OC);
-  k.linearForward(out, x.data, weight.data, bias ? bias.data : null, N, C, OC);
+  native.linearForward(out, x.data, weight.data, bias ? bias.data : null, N, C, OC);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return fromOp(out, outShape, inputs, 'linear', (g) => {
     const dx = x.requiresGrad ? new Float32Array(x.numel) : null;
     const dw = weight.requiresGrad ? new Float32Array(weight.numel) : null;
     const db = bias && bias.requiresGrad ? new Float32Array(OC) : null;
-    k.linearBackward(dx, dw, db, g, x.data, weight.data, N, C, OC);
+    native.linearBackward(dx, dw, db, g, x.data, weight.data, N, C, OC);
     return [dx, dw, db];
   });
 }

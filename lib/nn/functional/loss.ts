@@ -7,12 +7,6 @@ import { indexMap } from '../../ops/binary';
 import { native } from '../../native';
 import { checkChoice, checkInRange, checkOptions, rangeError, typeError } from '../../errors';
 
-type CrossEntropyFn = {
-  crossentropyForward(losses: Float32Array, lse: Float32Array, logits: Float32Array, targets: Int32Array, N: number, C: number, D: number, labelSmoothing: number): void;
-  crossentropyBackward(dlogits: Float32Array, dloss: Float32Array, logits: Float32Array, lse: Float32Array, targets: Int32Array, N: number, C: number, D: number, labelSmoothing: number): void;
-};
-const k = native as unknown as CrossEntropyFn;
-
 /** How a loss reduces its per-element values: PyTorch's `reduction` argument. */
 export type Reduction = 'mean' | 'sum' | 'none';
 export const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
@@ -102,12 +96,12 @@ export function crossEntropy(input: Tensor, target: Targets, opts?: CrossEntropy
   const losses = new Float32Array(R);
   const lse = new Float32Array(R);
   const x = input.data;
-  k.crossentropyForward(losses, lse, x, targets, N, C, D, eps);
+  native.crossentropyForward(losses, lse, x, targets, N, C, D, eps);
   const [out, shape] = reduceLosses(losses, rowShape, reduction);
   return fromOp(out, shape, [input], 'crossEntropy', (g) => {
     const dx = new Float32Array(x.length);
     const dloss = reduction === 'mean' ? new Float32Array([g[0] / R]) : g;
-    k.crossentropyBackward(dx, dloss, x, lse, targets, N, C, D, eps);
+    native.crossentropyBackward(dx, dloss, x, lse, targets, N, C, D, eps);
     return [dx];
   });
 }

@@ -5,16 +5,6 @@ import { native } from '../../native';
 import { MAX_PADDING, Pair, PairLike, checkHalfPadding, checkOutputSize, formatPair, spatialInput, spatialShape, toPair, windowOutput } from './window';
 import { formatShape } from '../../shape';
 
-type PoolFn = {
-  maxPool2dForward(out: Float32Array, argmax: Int32Array, inp: Float32Array, P: number, H: number, W: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number): void;
-  maxPool2dBackward(dinp: Float32Array, dout: Float32Array, argmax: Int32Array, P: number, H: number, W: number, OH: number, OW: number): void;
-  avgPool2dForward(out: Float32Array, inp: Float32Array, P: number, H: number, W: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number, countIncludePad: boolean): void;
-  avgPool2dBackward(dinp: Float32Array, dout: Float32Array, P: number, H: number, W: number, KH: number, KW: number, SH: number, SW: number, PH: number, PW: number, countIncludePad: boolean): void;
-  adaptiveAvgPool2dForward(out: Float32Array, inp: Float32Array, P: number, H: number, W: number, OH: number, OW: number): void;
-  adaptiveAvgPool2dBackward(dinp: Float32Array, dout: Float32Array, P: number, H: number, W: number, OH: number, OW: number): void;
-};
-const k = native as unknown as PoolFn;
-
 export interface Pool2dOptions {
   /** [kernelSize] a number or a [height, width] pair. */
   stride?: PairLike | null;
@@ -56,10 +46,10 @@ export function maxPool2d(x: Tensor, kernelSize: PairLike, opts: Pool2dOptions =
   const P = s.N * s.C;
   const out = new Float32Array(P * OH * OW);
   const argmax = new Int32Array(P * OH * OW);
-  k.maxPool2dForward(out, argmax, x.data, P, H, W, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1]);
+  native.maxPool2dForward(out, argmax, x.data, P, H, W, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1]);
   return fromOp(out, spatialShape(s, s.C, OH, OW), [x], 'maxPool2d', (g) => {
     const dx = new Float32Array(x.numel);
-    k.maxPool2dBackward(dx, g, argmax, P, H, W, OH, OW);
+    native.maxPool2dBackward(dx, g, argmax, P, H, W, OH, OW);
     return [dx];
   });
 }
@@ -86,10 +76,10 @@ export function avgPool2d(x: Tensor, kernelSize: PairLike, opts: AvgPool2dOption
   const P = s.N * s.C;
   const win = [kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1]] as const;
   const out = new Float32Array(P * OH * OW);
-  k.avgPool2dForward(out, x.data, P, H, W, ...win, includePad);
+  native.avgPool2dForward(out, x.data, P, H, W, ...win, includePad);
   return fromOp(out, spatialShape(s, s.C, OH, OW), [x], 'avgPool2d', (g) => {
     const dx = new Float32Array(x.numel);
-    k.avgPool2dBackward(dx, g, P, H, W, ...win, includePad);
+    native.avgPool2dBackward(dx, g, P, H, W, ...win, includePad);
     return [dx];
   });
 }
@@ -112,10 +102,10 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: PairLike, where = 'adap
   checkOutputSize(where, spatialShape(s, s.C, OH, OW), `input ${formatShape(x.shape)} and outputSize ${formatPair([OH, OW])}`);
   const P = s.N * s.C;
   const out = new Float32Array(P * OH * OW);
-  k.adaptiveAvgPool2dForward(out, x.data, P, H, W, OH, OW);
+  native.adaptiveAvgPool2dForward(out, x.data, P, H, W, OH, OW);
   return fromOp(out, spatialShape(s, s.C, OH, OW), [x], 'adaptiveAvgPool2d', (g) => {
     const dx = new Float32Array(x.numel);
-    k.adaptiveAvgPool2dBackward(dx, g, P, H, W, OH, OW);
+    native.adaptiveAvgPool2dBackward(dx, g, P, H, W, OH, OW);
     return [dx];
   });
 }

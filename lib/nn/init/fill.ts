@@ -7,11 +7,6 @@ import { checkNumber, checkOptions, rangeError, typeError } from '../../errors';
 import { formatShape } from '../../shape';
 import { native } from '../../native';
 
-type TruncFn = {
-  truncNormal(out: Float32Array, mean: number, std: number, a: number, b: number, seed: number, offset: number): void;
-};
-const k = native as unknown as TruncFn;
-
 /** Options of the random initialisers. */
 export interface RandomInitOptions {
   /** The stream to draw from [the default generator]. */
@@ -101,7 +96,7 @@ export function truncNormal(t: Tensor, opts?: TruncNormalOptions): Tensor {
   }
   if (!(a < b)) throw rangeError(where, `a < b (b is ${b})`, 'a', a);
   const g = generatorFrom(where, o);
-  k.truncNormal(t.data, mean, std, a, b, g.seed, g.take(t.numel));
+  native.truncNormal(t.data, mean, std, a, b, g.seed, g.take(t.numel));
   return t;
 }
 

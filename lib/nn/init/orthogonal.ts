@@ -6,11 +6,6 @@ import { formatShape } from '../../shape';
 import { native } from '../../native';
 import { RandomInitOptions } from './fill';
 
-type OrthogonalFn = {
-  orthogonal(out: Float32Array, rows: number, cols: number, gain: number, seed: number, offset: number): void;
-};
-const k = native as unknown as OrthogonalFn;
-
 /** Options of orthogonal. */
 export interface OrthogonalOptions extends RandomInitOptions {
   /** [1] the scale of the result (Saxe et al. suggest the nonlinearity's gain). */
@@ -41,6 +36,6 @@ export function orthogonal(t: Tensor, opts?: OrthogonalOptions): Tensor {
   if (t.numel === 0) return t;
   const rows = t.shape[0];
   const cols = t.numel / rows;
-  k.orthogonal(t.data, rows, cols, gain, g.seed, g.take(t.numel));
+  native.orthogonal(t.data, rows, cols, gain, g.seed, g.take(t.numel));
   return t;
 }

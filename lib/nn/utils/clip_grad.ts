@@ -4,13 +4,6 @@ import { Tensor } from '../../tensor';
 import { native } from '../../native';
 import { checkBoolean, checkNumber, checkOptions, rangeError, typeError } from '../../errors';
 
-type ClipFn = {
-  sumAbsPow(x: Float32Array, p: number): number;
-  maxAbs(x: Float32Array): number;
-  scaleInPlace(x: Float32Array, c: number): void;
-};
-const k = native as unknown as ClipFn;
-
 /**
  * Clips the gradients of `parameters` in place so that their total norm (all gradients seen
  * as one vector) is at most maxNorm, as torch.nn.utils.clip_grad_norm_ (Pascanu et al. 2013):
@@ -47,12 +40,12 @@ export function clipGradNorm(parameters: Tensor | Iterable<Tensor>, maxNorm: num
   if (p === Infinity) {
     total = 0;
     for (const g of grads) {
-      const m = k.maxAbs(g);
+      const m = native.maxAbs(g);
       if (!(m <= total)) total = m;
     }
   } else {
     let s = 0;
-    for (const g of grads) s += k.sumAbsPow(g, p);
+    for (const g of grads) s += native.sumAbsPow(g, p);
     total = p === 2 ? Math.sqrt(s) : p === 1 ? s : s ** (1 / p);
   }
   if (errorIfNonfinite && !Number.isFinite(total)) {
@@ -62,6 +55,6 @@ export function clipGradNorm(parameters: Tensor | Iterable<Tensor>, maxNorm: num
   // As torch: the coefficient is clamped to 1, so only a smaller one changes anything; a NaN
   // norm makes every gradient NaN, as multiplying by it does there.
   if (Number.isNaN(coef)) for (const g of grads) g.fill(NaN);
-  else if (coef < 1) for (const g of grads) k.scaleInPlace(g, coef);
+  else if (coef < 1) for (const g of grads) native.scaleInPlace(g, coef);
   return total;
 }
