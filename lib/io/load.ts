@@ -18,7 +18,7 @@ async function readExactly(fh: fsp.FileHandle, bytes: Uint8Array, position: numb
 function convertHint(file: string): string {
   return (
     `convert it in Python with safetensors.torch.save_file(model.state_dict(), 'model.safetensors') ` +
-    `(pip install safetensors; for a saved state dict, save_file(torch.load(${show(file)}, map_location='cpu'), 'model.safetensors'))`
+    `(pip install safetensors; for a saved state dict, save_file(torch.load('${file}', map_location='cpu'), 'model.safetensors'))`
   );
 }
 
