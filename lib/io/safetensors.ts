@@ -8,12 +8,14 @@
 //   [rest]     the data section: each tensor's raw little-endian bytes at [begin, end),
 //              relative to the section's start; the tensors tile it with no gap or overlap.
 //
-// kiln's tensors are float32, so it writes and reads F32 only. The reader validates the whole
-// header before it allocates any tensor: a hostile file gets a TypeError or RangeError that
-// names the file and the reason, never a huge allocation or a crash.
+// kiln's tensors are float32: it reads every dtype PyTorch writes (./dtypes.ts), converting to
+// float32, and writes F32 (and I64 for BatchNorm's num_batches_tracked, as PyTorch does). The
+// reader validates the whole header before it allocates any tensor: a hostile file gets a
+// TypeError or RangeError that names the file and the reason, never a huge allocation or a crash.
 import * as os from 'os';
 import { describe, typeError } from '../errors';
 import { MAX_NUMEL } from '../shape';
+import { DTYPE_LIST, DTYPE_SIZES, Dtype, isDtype } from './dtypes';
 import { findDuplicateKey } from './json-keys';
 
 /** The reference implementation's bound on N (100 MB). */
@@ -24,7 +26,9 @@ export const LITTLE_ENDIAN = os.endianness() === 'LE';
 /** One tensor of a validated header; offsets are relative to the data section. */
 export interface TensorEntry {
   name: string;
+  dtype: Dtype;
   shape: number[];
+  numel: number;
   begin: number;
   end: number;
 }
@@ -76,7 +80,8 @@ function isSize(v: unknown): v is number {
 
 /**
  * Decodes and validates a header: UTF-8, a JSON object starting with '{', no duplicate keys,
- * string-to-string metadata, F32 entries whose shapes match their byte ranges, and ranges
+ * string-to-string metadata, entries of a known dtype whose shapes match their byte ranges
+ * (numel times the dtype's size), and ranges
  * that tile the data section of `dataBytes` bytes exactly. Returns the tensors in data order.
  */
 export function parseHeader(bytes: Uint8Array, dataBytes: number, err: FileErrors): TensorEntry[] {
@@ -132,7 +137,8 @@ function checkEntry(name: string, info: unknown, dataBytes: number, err: FileErr
   if (info === null || typeof info !== 'object' || Array.isArray(info)) throw err.type('an object with dtype, shape and data_offsets', label, info);
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
   if (typeof dtype !== 'string') throw err.type('a dtype string', `the dtype of ${label}`, dtype);
-  if (dtype !== 'F32') throw err.type("dtype 'F32' (kiln reads float32 tensors only)", label, dtype);
+  if (!isDtype(dtype)) throw err.type(`one of ${DTYPE_LIST} (the dtypes PyTorch writes)`, `the dtype of ${label}`, dtype);
+  const size = DTYPE_SIZES[dtype];
   if (!Array.isArray(shape)) throw err.type('an array of sizes', `the shape of ${label}`, shape);
   let numel = 1;
   for (const d of shape) {
@@ -148,10 +154,10 @@ function checkEntry(name: string, info: unknown, dataBytes: number, err: FileErr
   if (!isSize(begin) || !isSize(end) || begin > end || end > dataBytes) {
     throw err.range(`integers with 0 <= begin <= end <= ${dataBytes} (the data section's size)`, `the data_offsets of ${label}`, offsets);
   }
-  if (end - begin !== numel * 4) {
-    throw err.range(`${numel * 4} bytes (shape ${show(shape)} of F32)`, `the data_offsets of ${label}`, new Said(`[${begin}, ${end}), ${end - begin} bytes`));
+  if (end - begin !== numel * size) {
+    throw err.range(`${numel * size} bytes (shape ${show(shape)} of ${dtype})`, `the data_offsets of ${label}`, new Said(`[${begin}, ${end}), ${end - begin} bytes`));
   }
-  return { name, shape: shape.slice(), begin, end };
+  return { name, dtype, shape: shape.slice(), numel, begin, end };
 }
 
 /** Swaps each 4-byte group in place (float32 data on a big-endian host). */

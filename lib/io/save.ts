@@ -3,19 +3,25 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
 import { Tensor, checkTensor } from '../tensor';
-import { typeError } from '../errors';
+import { rangeError, typeError } from '../errors';
 import { LITTLE_ENDIAN, METADATA_KEY, checkPath, swap32 } from './safetensors';
+import { isInt64Key, writeInt64 } from './dtypes';
 
-/** The header JSON and its byte length: tensors in the given order, padded with spaces to 8 bytes. */
+/**
+ * The file's bytes: header JSON (tensors in the given order, padded with spaces to 8 bytes)
+ * and data. F32, except BatchNorm's num_batches_tracked, which PyTorch keeps as int64: I64,
+ * so that torch's load_state_dict gets the dtype it holds.
+ */
 function encode(stateDict: Record<string, Tensor>, metadata: Record<string, string> | undefined): Buffer {
   const parts: string[] = [];
   if (metadata !== undefined) parts.push(`${JSON.stringify(METADATA_KEY)}:${JSON.stringify(metadata)}`);
-  const tensors: Tensor[] = [];
+  const tensors: [Tensor, boolean][] = [];
   let offset = 0;
   for (const [name, t] of Object.entries(stateDict)) {
-    const end = offset + t.numel * 4;
-    parts.push(`${JSON.stringify(name)}:{"dtype":"F32","shape":${JSON.stringify(t.shape)},"data_offsets":[${offset},${end}]}`);
-    tensors.push(t);
+    const int64 = isInt64Key(name);
+    const end = offset + t.numel * (int64 ? 8 : 4);
+    parts.push(`${JSON.stringify(name)}:{"dtype":"${int64 ? 'I64' : 'F32'}","shape":${JSON.stringify(t.shape)},"data_offsets":[${offset},${end}]}`);
+    tensors.push([t, int64]);
     offset = end;
   }
   const json = Buffer.from(`{${parts.join(',')}}`, 'utf8');
@@ -25,7 +31,12 @@ function encode(stateDict: Record<string, Tensor>, metadata: Record<string, stri
   json.copy(bytes, 8);
   bytes.fill(0x20, 8 + json.length, 8 + headerLength);
   let at = 8 + headerLength;
-  for (const t of tensors) {
+  for (const [t, int64] of tensors) {
+    if (int64) {
+      writeInt64(new DataView(bytes.buffer, bytes.byteOffset, bytes.length), at, t.data);
+      at += t.numel * 8;
+      continue;
+    }
     const src = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
     bytes.set(src, at);
     if (!LITTLE_ENDIAN) swap32(bytes.subarray(at, at + src.length));
@@ -35,8 +46,11 @@ function encode(stateDict: Record<string, Tensor>, metadata: Record<string, stri
 }
 
 /**
- * Writes a state dict to a safetensors file (F32 tensors in the state dict's order), readable
- * by Python's `safetensors.torch.load_file` and by `load`.
+ * Writes a state dict to a safetensors file (F32 tensors in the state dict's order; BatchNorm's
+ * `num_batches_tracked` as I64, as PyTorch keeps it), readable by Python's
+ * `safetensors.torch.load_file` and by `load`. The file is safetensors whatever its name: a
+ * `.pt`, `.pth` or `.bin` name gets a process warning (code KILN_SAVE_EXTENSION, once),
+ * since PyTorch users read those as pickles.
  *
  * The tensors are copied when save is called, so training may go on while the file is
  * written. The write is atomic: the bytes go to a temporary file in the same folder
@@ -47,7 +61,8 @@ function encode(stateDict: Record<string, Tensor>, metadata: Record<string, stri
  * @param opts `{ metadata? }`: string-to-string pairs stored as the header's `__metadata__`
  * @returns a Promise that resolves when the file is in place
  * @throws TypeError (as a rejection) for a value that is not a Tensor, a non-string path or
- * metadata; RangeError for a tensor named `__metadata__`; the file system's errors as they come.
+ * metadata; RangeError for a tensor named `__metadata__` or a `num_batches_tracked` that is not
+ * an integer; the file system's errors as they come.
  * @example await kiln.save(model.stateDict(), 'model.safetensors');
  */
 export async function save(stateDict: Record<string, Tensor>, file: string, opts: { metadata?: Record<string, string> } = {}): Promise<void> {
@@ -58,6 +73,10 @@ export async function save(stateDict: Record<string, Tensor>, file: string, opts
   for (const [name, t] of Object.entries(stateDict)) {
     checkTensor(where, `stateDict['${name}']`, t);
     if (name === METADATA_KEY) throw new RangeError(`${where}: expected a tensor name other than '${METADATA_KEY}' (reserved by the format) for stateDict, got '${METADATA_KEY}'`);
+    if (isInt64Key(name)) {
+      const bad = t.data.find((v) => !Number.isInteger(v) || Math.abs(v) >= 2 ** 63);
+      if (bad !== undefined) throw rangeError(where, 'integers (a num_batches_tracked buffer is written as I64, as PyTorch keeps it)', `stateDict['${name}']`, bad);
+    }
   }
   checkPath(where, 'file', file);
   if (opts === null || typeof opts !== 'object') throw typeError(where, 'an options object', 'options', opts);
@@ -67,6 +86,7 @@ export async function save(stateDict: Record<string, Tensor>, file: string, opts
     for (const [k, v] of Object.entries(metadata)) if (typeof v !== 'string') throw typeError(where, 'a string', `metadata['${k}']`, v);
   }
   const bytes = encode(stateDict, metadata);
+  warnExtension(file);
 
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
@@ -88,6 +108,23 @@ export async function save(stateDict: Record<string, Tensor>, file: string, opts
     throw e;
   }
   await syncDir(dir);
+}
+
+let warnedExtension = false;
+
+/**
+ * Once per process: a name PyTorch users read as a pickle (`.pt`, `.pth`, `.bin`) holds
+ * safetensors here, which torch.load cannot open.
+ */
+function warnExtension(file: string): void {
+  const ext = path.extname(file).toLowerCase();
+  if (warnedExtension || (ext !== '.pt' && ext !== '.pth' && ext !== '.bin')) return;
+  warnedExtension = true;
+  process.emitWarning(
+    `save: '${file}' is written in the safetensors format despite its '${ext}' extension, which PyTorch uses for pickles: ` +
+      `torch.load cannot read it; read it in Python with safetensors.torch.load_file, or name it '.safetensors'`,
+    { code: 'KILN_SAVE_EXTENSION' },
+  );
 }
 
 /** Flushes the folder's entry for the rename, where the platform allows it (not on Windows). */
