@@ -47,9 +47,11 @@ export function xavierUniform(t: Tensor, opts?: XavierOptions): Tensor {
   const where = 'init.xavierUniform';
   const [std, o] = xavierStd(where, t, opts);
   const bound = Math.sqrt(3) * std; // as PyTorch computes it: the uniform with that std
-  // A huge finite gain (1e308) overflows the bound to Infinity, which the generator would
-  // refuse without naming gain.
-  if (!Number.isFinite(bound)) throw rangeError(where, 'a gain for which gain * sqrt(6 / (fan_in + fan_out)) is finite', 'gain', opts?.gain);
+  // A huge finite gain (1e39) overflows the float32 range [-bound, bound] to Infinity and the
+  // draws to NaN (PyTorch: "from is out of bounds for float").
+  if (!Number.isFinite(Math.fround(2 * bound))) {
+    throw rangeError(where, 'a gain for which the float32 range 2 * gain * sqrt(6 / (fan_in + fan_out)) is finite', 'gain', opts?.gain);
+  }
   generatorFrom(where, o).fillUniform(t.data, -bound, bound);
   return t;
 }
@@ -66,6 +68,10 @@ export function xavierUniform(t: Tensor, opts?: XavierOptions): Tensor {
 export function xavierNormal(t: Tensor, opts?: XavierOptions): Tensor {
   const where = 'init.xavierNormal';
   const [std, o] = xavierStd(where, t, opts);
+  // The kernel draws in float32, where a std past its range is Infinity and fills with NaN.
+  if (!Number.isFinite(Math.fround(std))) {
+    throw rangeError(where, 'a gain for which the float32 std gain * sqrt(2 / (fan_in + fan_out)) is finite', 'gain', opts?.gain);
+  }
   generatorFrom(where, o).fillNormal(t.data, 0, std);
   return t;
 }
