@@ -20,7 +20,7 @@ describe('BatchNorm: trackRunningStats set after construction', () => {
     expect(bn.numBatchesTracked!.data[0]).toBe(1);
     // Still normalised by the batch's own statistics: each column has mean 0.
     const colMean = y.mean(0);
-    expectClose(colMean.data, new Float32Array(2), 1e-5);
+    expectClose(colMean.data, new Float32Array(2), { atol: 1e-5 });
     // bn.eval() with track_running_stats False but buffers present: bn_training = False,
     // so the running statistics normalise: y = (x - running_mean) / sqrt(running_var + eps).
     bn.eval();
@@ -29,7 +29,7 @@ describe('BatchNorm: trackRunningStats set after construction', () => {
     const rm = bn.runningMean!.data;
     const rv = bn.runningVar!.data;
     const want = new Float32Array(4).map((_, i) => (xe.data[i] - rm[i % 2]) / Math.sqrt(rv[i % 2] + 1e-5));
-    expectClose(ye.data, want, 1e-5);
+    expectClose(ye.data, want, { atol: 1e-5 });
   });
 
   test('turning tracking back on resumes the updates', () => {
@@ -42,7 +42,7 @@ describe('BatchNorm: trackRunningStats set after construction', () => {
     bn.forward(x);
     expect(bn.numBatchesTracked!.data[0]).toBe(1);
     // Cumulative average after one batch: the batch mean itself.
-    expectClose(bn.runningMean!.data, x.mean(0).data, 1e-5);
+    expectClose(bn.runningMean!.data, x.mean(0).data, { atol: 1e-5 });
   });
 });
 
