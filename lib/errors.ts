@@ -56,6 +56,20 @@ export function checkNumber(where: string, name: string, v: unknown): number {
   return v;
 }
 
+/** The largest finite float32, 3.4028234663852886e38. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * A finite number that float32 holds: tensors are float32, so a value past FLOAT32_MAX
+ * (1e39, say) would be stored as Infinity (PyTorch: "value cannot be converted to type float
+ * without overflow").
+ */
+export function checkFloat32(where: string, name: string, v: unknown): number {
+  checkNumber(where, name, v);
+  if (!Number.isFinite(Math.fround(v as number))) throw rangeError(where, `a number in float32 range [-${FLOAT32_MAX}, ${FLOAT32_MAX}]`, name, v);
+  return v as number;
+}
+
 /** An integer in [min, max]. */
 export function checkInt(where: string, name: string, v: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number') throw typeError(where, 'an integer', name, v);

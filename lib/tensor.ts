@@ -4,8 +4,8 @@
 // a closure that maps the output's gradient to its inputs' gradients; `backward()` sorts the
 // graph once (iteratively, so deep graphs cannot overflow the stack) and runs the closures in
 // reverse order. Gradients accumulate into leaves' `.grad`, as PyTorch's.
-import { MAX_NUMEL, checkShape, formatShape, numelOf } from './shape';
-import { checkInt, describe, isDetached, rangeError, typeError } from './errors';
+import { MAX_NUMEL, checkShape, formatShape, numelOf, sameShape } from './shape';
+import { FLOAT32_MAX, checkInt, describe, isDetached, rangeError, typeError } from './errors';
 import * as binary from './ops/binary';
 import * as unary from './ops/unary';
 import * as reduce from './ops/reduce';
@@ -135,7 +135,11 @@ export class Tensor {
         throw typeError('Tensor.backward', 'a Tensor, a number, nested arrays or a Float32Array', 'grad', grad);
       }
       const g = grad instanceof Tensor ? checkTensor('Tensor.backward', 'grad', grad) : tensor(grad as Nested);
-      if (g.numel !== this.numel) {
+      // A Tensor or nested arrays must have the output's shape, as PyTorch ("Mismatch in
+      // shape"): grad of shape [6] for a [2, 3] output is a mistake, not a reshape. A
+      // Float32Array is a flat buffer of the output's length; a number, one element's gradient.
+      const flat = grad instanceof Float32Array || typeof grad === 'number';
+      if (flat ? g.numel !== this.numel : !sameShape(g.shape, this.shape)) {
         throw new RangeError(`Tensor.backward: expected grad of shape ${formatShape(this.shape)}, got ${formatShape(g.shape)}`);
       }
       // Not copied: the engine copies the caller's array only if it must write into it.
@@ -405,10 +409,20 @@ export function ones(shape: number | number[]): Tensor {
 export function full(shape: number | number[], value: number): Tensor {
   const s = checkShape('full', shape);
   if (typeof value !== 'number') throw typeError('full', 'a number', 'value', value);
+  // NaN and the infinities are float32 values; a finite number past its range is not (PyTorch:
+  // "value cannot be converted to type float without overflow").
+  if (Number.isFinite(value) && !Number.isFinite(Math.fround(value))) {
+    throw rangeError('full', `NaN, +-Infinity or a number in float32 range [-${FLOAT32_MAX}, ${FLOAT32_MAX}]`, 'value', value);
+  }
   return new Tensor(new Float32Array(numelOf(s)).fill(value), s);
 }
 
-/** 0, 1, ..., n-1 (or start, start+step, ... below end). @example arange(5) */
+/**
+ * 0, 1, ..., n-1 (or start, start+step, ... below end).
+ * @throws TypeError for a non-number; RangeError for a non-finite bound, step 0, or an end on
+ *   the other side of start than step points (arange(-5), as PyTorch).
+ * @example arange(5)
+ */
 export function arange(n: number, end?: number, step = 1): Tensor {
   const where = 'arange';
   const start = end === undefined ? 0 : n;
@@ -418,6 +432,11 @@ export function arange(n: number, end?: number, step = 1): Tensor {
     if (!Number.isFinite(v)) throw rangeError(where, 'a finite number', name, v);
   }
   if (step === 0) throw rangeError(where, 'a non-zero number', 'step', step);
+  // An end on the wrong side of start is a mistake (arange(-5)), not an empty range: PyTorch
+  // refuses it ("upper bound and larger bound inconsistent with step sign").
+  if (step > 0 ? stop < start : stop > start) {
+    throw rangeError(where, `a number ${step > 0 ? '>=' : '<='} start (${describe(start)}), as step ${describe(step)} is ${step > 0 ? 'positive' : 'negative'},`, 'end', stop);
+  }
   const count = Math.max(0, Math.ceil((stop - start) / step));
   if (count > MAX_NUMEL) {
     throw new RangeError(`${where}: expected at most 2^31-1 elements for (start, end, step), got (${describe(start)}, ${describe(stop)}, ${describe(step)}): ${count} elements`);

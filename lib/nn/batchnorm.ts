@@ -25,7 +25,11 @@ export abstract class BatchNormBase extends Module {
   readonly eps: number;
   momentum: number | null;
   readonly affine: boolean;
-  readonly trackRunningStats: boolean;
+  /**
+   * Whether training updates the running statistics; read at every forward, as PyTorch's, so
+   * setting it false after construction stops the updates (the buffers stay).
+   */
+  trackRunningStats: boolean;
   // Declared in PyTorch's registration order, which the state dict follows.
   weight: Parameter | null;
   bias: Parameter | null;
@@ -78,15 +82,22 @@ export abstract class BatchNormBase extends Module {
     }
     // Checked before any state changes, so a refused batch leaves the counter alone.
     if (this.training) checkBatchSize(where, x);
+    // PyTorch's _BatchNorm.forward, step for step: the counter moves only when training with
+    // tracking on; trackRunningStats is read here, so it may change after construction.
     let factor = this.momentum ?? 0;
-    if (this.training && this.numBatchesTracked) {
+    if (this.training && this.trackRunningStats && this.numBatchesTracked) {
       this.numBatchesTracked.data[0] += 1;
       // momentum null: the running statistics are the plain average of every batch so far.
       factor = this.momentum === null ? 1 / this.numBatchesTracked.data[0] : this.momentum;
     }
-    // Without running statistics the batch's own statistics normalise, in evaluation too.
+    // Without running statistics the batch's own statistics normalise, in evaluation too;
+    // with them, evaluation uses them even when tracking was turned off.
     const batchStats = this.training || (this.runningMean === null && this.runningVar === null);
-    return batchNorm(x, this.runningMean, this.runningVar, { weight: this.weight, bias: this.bias, training: batchStats, momentum: factor, eps: this.eps }, where);
+    // The running statistics are passed (and so updated) in training only while tracking.
+    const useRunning = !this.training || this.trackRunningStats;
+    const rm = useRunning ? this.runningMean : null;
+    const rv = useRunning ? this.runningVar : null;
+    return batchNorm(x, rm, rv, { weight: this.weight, bias: this.bias, training: batchStats, momentum: factor, eps: this.eps }, where);
   }
 
   override extraRepr(): string {

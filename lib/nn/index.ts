@@ -6,7 +6,7 @@ export { Linear } from './linear';
 export { Sequential } from './sequential';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, GELU, SELU, Softmax } from './activation';
 export { Flatten, Unflatten } from './flatten';
-export { Dropout } from './dropout';
+export { Dropout, Dropout1d, Dropout2d } from './dropout';
 export * as init from './init';
 export * as regularization from './regularization';
 export * as functional from './functional';

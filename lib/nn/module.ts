@@ -14,6 +14,36 @@ export function stateName(prop: string): string {
   return prop.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
+/**
+ * Per module, the names registered as buffers and whether each is persistent: a name stays a
+ * buffer once a Buffer was assigned to it, whatever Tensor (or null) is assigned later, as
+ * PyTorch's Module.__setattr__ keeps `_buffers` entries. A symbol, so Object.keys skips it.
+ */
+const BUFFER_NAMES = Symbol('kiln.bufferNames');
+
+/**
+ * Keeps BUFFER_NAMES as properties are defined (assignment defines through the proxy too):
+ * a Buffer registers its name; a plain Tensor or null assigned to a registered name keeps it
+ * registered; a Parameter takes the name over (PyTorch moves it to `_parameters`); anything
+ * else is a TypeError, as PyTorch's "cannot assign 'int' as buffer".
+ */
+const moduleTraps: ProxyHandler<Module> = {
+  defineProperty(target, key, desc) {
+    if (typeof key === 'string' && 'value' in desc) {
+      const names = (target as unknown as Record<symbol, Map<string, boolean>>)[BUFFER_NAMES];
+      const v: unknown = desc.value;
+      if (v instanceof Buffer) names.set(key, v.persistent);
+      else if (names.has(key)) {
+        if (v instanceof Parameter) names.delete(key);
+        else if (v !== null && !(v instanceof Tensor)) {
+          throw typeError(target.constructor.name, `a Tensor or null (${key} is a buffer)`, key, v);
+        }
+      }
+    }
+    return Reflect.defineProperty(target, key, desc);
+  },
+};
+
 export interface LoadResult {
   missingKeys: string[];
   unexpectedKeys: string[];
@@ -30,6 +60,12 @@ export interface LoadResult {
  */
 export class Module {
   training = true;
+
+  constructor() {
+    Object.defineProperty(this, BUFFER_NAMES, { value: new Map<string, boolean>(), enumerable: false });
+    // Subclasses' constructors and fields run on the proxy, so their buffers register.
+    return new Proxy(this, moduleTraps);
+  }
 
   /** Computes the output; subclasses override it. */
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
@@ -88,6 +124,21 @@ export class Module {
     return out;
   }
 
+  /**
+   * Own buffers as [state name, property name, tensor, persistent]: the properties registered
+   * as buffers (see BUFFER_NAMES) that hold a tensor now, a plain Tensor assigned to one too.
+   */
+  private ownBuffers(): [string, string, Buffer, boolean][] {
+    const names = (this as unknown as Record<symbol, Map<string, boolean>>)[BUFFER_NAMES];
+    const out: [string, string, Buffer, boolean][] = [];
+    for (const key of Object.keys(this)) {
+      const v = (this as Record<string, unknown>)[key];
+      if (v instanceof Buffer) out.push([stateName(key), key, v, v.persistent]);
+      else if (v instanceof Tensor && !(v instanceof Parameter) && names?.has(key)) out.push([stateName(key), key, v as Buffer, names.get(key)!]);
+    }
+    return out;
+  }
+
   /** [name, Parameter] pairs of this module and its descendants, each parameter once. */
   namedParameters(): [string, Parameter][] {
     const out: [string, Parameter][] = [];
@@ -109,7 +160,7 @@ export class Module {
   namedBuffers(): [string, Buffer][] {
     const out: [string, Buffer][] = [];
     for (const [prefix, m] of this.namedModules()) {
-      for (const [name, , b] of m.ownTensors(Buffer)) out.push([prefix ? `${prefix}.${name}` : name, b]);
+      for (const [name, , b] of m.ownBuffers()) out.push([prefix ? `${prefix}.${name}` : name, b]);
     }
     return out;
   }
@@ -152,7 +203,8 @@ export class Module {
     const out: Record<string, Tensor> = {};
     const visit = (m: Module, prefix: string) => {
       for (const [name, , p] of m.ownTensors(Parameter)) out[prefix + name] = p.detach();
-      for (const [name, , b] of m.ownTensors(Buffer)) if (b.persistent) out[prefix + name] = b.detach();
+      // A buffer set to null is still registered but, as PyTorch's None buffers, not saved.
+      for (const [name, , b, persistent] of m.ownBuffers()) if (persistent) out[prefix + name] = b.detach();
       for (const [name, child] of m.namedChildren()) visit(child, `${prefix}${name}.`);
     };
     visit(this, '');

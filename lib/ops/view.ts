@@ -35,9 +35,11 @@ export function reshape(t: Tensor, shape: number | number[]): Tensor {
 export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
   const where = 'Tensor.flatten';
   checkTensor(where, 'input', t);
-  if (t.ndim === 0) return reshape(t, [1]);
+  // A 0-d tensor has one dimension's worth of indices, [-1, 0], as PyTorch's: flatten(0) and
+  // flatten(-1) give shape [1], but startDim 1 (nn.Flatten's default) is out of range.
   const s = normalizeDim(where, startDim, t.ndim, 'startDim');
   const e = normalizeDim(where, endDim, t.ndim, 'endDim');
+  if (t.ndim === 0) return reshape(t, [1]);
   if (s > e) throw rangeError(where, `endDim >= startDim (${s})`, 'endDim', endDim);
   const shape = [...t.shape.slice(0, s), numelOf(t.shape.slice(s, e + 1)), ...t.shape.slice(e + 1)];
   return reshape(t, shape);

@@ -43,7 +43,7 @@ export const CORE_TABLE: Entry[] = [
     (a) => kiln.tensor(a[0] as number[], a[1] as kiln.TensorOptions)),
   api('zeros', [['shape', shapeKind()]], shapeArb.map((s) => [s]), (a) => kiln.zeros(a[0] as number[])),
   api('ones', [['shape', shapeKind()]], shapeArb.map((s) => [s]), (a) => kiln.ones(a[0] as number[])),
-  api('full', [['shape', shapeKind()], ['value', () => junk(false)]], fc.tuple(shapeArb, fc.double()).map(([s, v]) => [s, v]), (a) => kiln.full(a[0] as number[], a[1] as number)),
+  api('full', [['shape', shapeKind()], ['value', () => junk(false)]], fc.tuple(shapeArb, fc.float()).map(([s, v]) => [s, v]), (a) => kiln.full(a[0] as number[], a[1] as number)),
   api('randn', [['shape', shapeKind()], ['options', optionsKind({ generator: genKind, requiresGrad: boolKind({ optional: true, names: ['requiresGrad'] }) }), { optional: true, names: ['generator', 'requiresGrad'] }]],
     fc.tuple(shapeArb, fc.integer({ min: 0, max: 9 })).map(([s, k]) => [s, { generator: new kiln.Generator(k) }]), (a) => kiln.randn(a[0] as number[], a[1] as {})),
   api('rand', [['shape', shapeKind()], ['options', optionsKind({ generator: genKind, requiresGrad: boolKind({ optional: true, names: ['requiresGrad'] }) }), { optional: true, names: ['generator', 'requiresGrad'] }]],

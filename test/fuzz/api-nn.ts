@@ -127,6 +127,11 @@ export const NN_TABLE: Entry[] = [
   api('new Dropout', [['p', numKind(optional), optional], ['options', optionsKind({ generator: genKind }), { optional: true, names: ['generator'] }]], fc.double({ min: 0, max: 1, noNaN: true }).map((p) => [p, {}]),
     (a) => new nn.Dropout(a[0] as number, a[1] as {})),
   api('Dropout.forward', [['input', tensorArg]], gradTensorArb.map((t) => [t]), (a) => forward(new nn.Dropout(0.3), a[0])),
+  ...(['Dropout1d', 'Dropout2d'] as const).flatMap((n) => [
+    api(`new ${n}`, [['p', numKind(optional), optional], ['options', optionsKind({ generator: genKind }), { optional: true, names: ['generator'] }]], fc.double({ min: 0, max: 1, noNaN: true }).map((p) => [p, {}]),
+      (a) => new nn[n](a[0] as number, a[1] as {})),
+    api(`${n}.forward`, [['input', tensorArg]], (n === 'Dropout1d' ? bn1dArb : bn2dArb).map((t) => [t]), (a) => forward(new nn[n](0.3), a[0])),
+  ]),
   api('new CrossEntropyLoss', [['options', optionsKind({ labelSmoothing: numKind({ optional: true, names: ['labelSmoothing'] }), reduction: reductionKind }), { optional: true, names: ['labelSmoothing', 'reduction'] }]],
     fc.constant([{ labelSmoothing: 0.1 }]), (a) => new nn.CrossEntropyLoss(a[0] as {})),
   api('CrossEntropyLoss.forward', [['input', tensorArg], ['target', targetsKind]], logitsAndTargets, (a) => forward(new nn.CrossEntropyLoss(), a[0], a[1])),
@@ -187,6 +192,9 @@ export const NN_TABLE: Entry[] = [
   ...(['softmax', 'logSoftmax'] as const).map((f) => api(f, [['input', tensorArg], ['dim', intKind()]], gradTensorArb.map((t) => [t, -1]), (a) => back(F[f](a[0] as Tensor, a[1] as number)))),
   api('dropout', [['input', tensorArg], ['options', optionsKind({ p: numKind({ optional: true, names: ['p'] }), training: boolKind({ optional: true, names: ['training'] }), generator: genKind }), { optional: true, names: ['p', 'training', 'generator'] }]],
     fc.tuple(gradTensorArb, fc.double({ min: 0, max: 1, noNaN: true })).map(([t, p]) => [t, { p, training: true, generator: new Generator(3) }]), (a) => back(F.dropout(a[0] as Tensor, a[1] as {}))),
+  ...(['dropout1d', 'dropout2d'] as const).map((f) =>
+    api(f, [['input', tensorArg], ['options', optionsKind({ p: numKind({ optional: true, names: ['p'] }), training: boolKind({ optional: true, names: ['training'] }), generator: genKind }), { optional: true, names: ['p', 'training', 'generator'] }]],
+      fc.tuple(f === 'dropout1d' ? bn1dArb : bn2dArb, fc.double({ min: 0, max: 1, noNaN: true })).map(([t, p]) => [t, { p, training: true, generator: new Generator(3) }]), (a) => back(F[f](a[0] as Tensor, a[1] as {})))),
   api('crossEntropy', [['input', tensorArg], ['target', targetsKind], ['options', optionsKind({ labelSmoothing: numKind({ optional: true, names: ['labelSmoothing'] }), reduction: reductionKind }), { optional: true, names: ['labelSmoothing', 'reduction'] }]],
     logitsAndTargets.map(([x, t]) => [x, t, { labelSmoothing: 0.1, reduction: 'sum' }]), (a) => back(F.crossEntropy(a[0] as Tensor, a[1] as number[], a[2] as {}))),
   ...(['mseLoss', 'l1Loss'] as const).map((f) =>
@@ -229,6 +237,9 @@ export const NN_TABLE: Entry[] = [
   api('init.constant', [['tensor', tensorArg], ['value', () => junk(false)]], tensorArb.map((t) => [t, 0.5]), (a) => nn.init.constant(a[0] as Tensor, a[1] as number)),
   ...initFill.map((f) => api(`init.${f}`, [['tensor', tensorArg]], tensorArb.map((t) => [t]), (a) => nn.init[f](a[0] as Tensor))),
   api('init.eye', [['tensor', tensorArg]], matrixArb.map((t) => [t]), (a) => nn.init.eye(a[0] as Tensor)),
+  api('init.dirac', [['tensor', tensorArg], ['groups', intKind(optional), optional]], bn2dArb.map((t) => [t, 1]), (a) => nn.init.dirac(a[0] as Tensor, a[1] as number)),
+  api('init.sparse', [['tensor', tensorArg], ['sparsity', numKind()], ['options', optionsKind({ std: numKind({ optional: true, names: ['std'] }), generator: genKind }), { optional: true, names: ['std', 'generator'] }]],
+    fc.tuple(matrixArb, fc.double({ min: 0, max: 1, noNaN: true })).map(([t, p]) => [t, p, { std: 0.1 }]), (a) => nn.init.sparse(a[0] as Tensor, a[1] as number, a[2] as {})),
   api('init.truncNormal', [['tensor', tensorArg], ['options', optionsKind({ mean: numKind(optional), std: numKind(optional), a: numKind(optional), b: numKind(optional), generator: genKind }), { optional: true, names: ['mean', 'std', 'a', 'b', 'generator'] }]],
     tensorArb.map((t) => [t, { std: 0.5 }]), (a) => nn.init.truncNormal(a[0] as Tensor, a[1] as {})),
   ...(['xavierUniform', 'xavierNormal', 'orthogonal'] as const).map((f) =>

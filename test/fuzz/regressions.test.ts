@@ -128,6 +128,8 @@ test('layers and init check their arguments when constructed', () => {
   expectError(() => new nn.Buffer(zeros([2]), [3]), 'TypeError', /^Buffer: expected no shape or the Tensor's own \[2\] for shape, got \[3\]/);
   // Found as: init.inspect(model, 'abc') failed inside the model ("Linear.forward: ... for input").
   expectError(() => nn.init.inspect(new nn.Linear(3, 2), 'abc' as never), 'TypeError', /^init.inspect: expected a Tensor for sampleInput, got 'abc'/);
+  // Found as: init.inspect(a Sequential, [], undefined) failed inside the model ("Linear.forward: ... got undefined").
+  expectError(() => nn.init.inspect(new nn.Linear(3, 2), []), 'TypeError', /^init.inspect: expected a Tensor or a non-empty array of Tensors for sampleInput, got \[\]$/);
 });
 
 test('optimisers: state dicts with broken state are rejected when loaded, by name', () => {

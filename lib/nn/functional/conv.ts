@@ -2,7 +2,7 @@
 // channels, im2col + GEMM otherwise (native/kernels/conv2d.cc, winograd.cc).
 import { Tensor, fromOp, checkTensor } from '../../tensor';
 import { formatShape } from '../../shape';
-import { checkOptions } from '../../errors';
+import { checkOptions, rangeError } from '../../errors';
 import { native } from '../../native';
 import { MAX_PADDING, PairLike, checkOutputSize, formatPair, spatialInput, spatialShape, toPair, windowOutput } from './window';
 
@@ -36,6 +36,9 @@ export function conv2d(x: Tensor, weight: Tensor, opts: Conv2dOptions | Tensor |
     throw new RangeError(`${where}: expected a 4-D weight (outChannels, inChannels, kH, kW), got ${formatShape(weight.shape)}`);
   }
   const [OC, C, KH, KW] = weight.shape;
+  // No output channels is no convolution: PyTorch refuses it ("expected weight to be at least
+  // 1 at dimension 0"). No input channels is allowed (the sum is empty), as PyTorch.
+  if (OC < 1) throw rangeError(where, 'a weight with at least 1 output channel (dimension 0)', 'weight', weight);
   const s = spatialInput(where, x);
   if (s.C !== C) throw new RangeError(`${where}: expected input with ${C} channels, got ${formatShape(x.shape)}`);
   if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== OC)) {

@@ -4,7 +4,7 @@ export { linear } from './linear';
 export { relu, leakyRelu, sigmoid, tanh, gelu, selu, softmax, logSoftmax } from './activation';
 export { crossEntropy, mseLoss, l1Loss, binaryCrossEntropyWithLogits } from './loss';
 export type { Reduction, Targets, CrossEntropyOptions, BCEWithLogitsOptions } from './loss';
-export { dropout } from './dropout';
+export { dropout, dropout1d, dropout2d } from './dropout';
 export type { DropoutOptions } from './dropout';
 export { batchNorm } from './batchnorm';
 export { layerNorm, rmsNorm } from './layernorm';

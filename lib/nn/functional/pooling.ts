@@ -1,6 +1,6 @@
 // F.maxPool2d, F.avgPool2d, F.adaptiveAvgPool2d on the native kernels (native/kernels/pool2d.cc).
 import { Tensor, fromOp, checkTensor } from '../../tensor';
-import { checkBoolean, checkOptions } from '../../errors';
+import { checkBoolean, checkOptions, rangeError } from '../../errors';
 import { native } from '../../native';
 import { MAX_PADDING, Pair, PairLike, checkHalfPadding, checkOutputSize, formatPair, spatialInput, spatialShape, toPair, windowOutput } from './window';
 import { formatShape } from '../../shape';
@@ -27,6 +27,18 @@ export function poolWindow(where: string, kernelSize: unknown, opts: Pool2dOptio
 }
 
 /**
+ * Max and average pooling need a non-empty (C, H, W) sample, as PyTorch's ("Expected 3D or 4D
+ * (batch mode) tensor with optional 0 dim batch size"): only the batch may be empty. Adaptive
+ * pooling allows C = 0, as PyTorch's does.
+ */
+function checkNonEmptySample(where: string, x: Tensor): void {
+  const first = x.ndim === 4 ? 1 : 0;
+  if (x.shape.slice(first).some((d) => d === 0)) {
+    throw rangeError(where, 'an input with non-zero sizes in every dimension but the batch', 'input', x);
+  }
+}
+
+/**
  * 2-D max pooling, as torch.nn.functional.max_pool2d: each output is the maximum of its
  * kH x kW window (padding counts as -inf). The gradient flows to the maximum only; with ties,
  * to the first one in row-major window order, as PyTorch's. NaN propagates.
@@ -40,6 +52,7 @@ export function maxPool2d(x: Tensor, kernelSize: PairLike, opts: Pool2dOptions =
   checkTensor(where, 'input', x);
   const { kernel, stride, padding } = poolWindow(where, kernelSize, checkOptions(where, opts));
   const s = spatialInput(where, x);
+  checkNonEmptySample(where, x);
   const [OH, OW] = windowOutput(where, s, kernel, stride, padding);
   checkOutputSize(where, spatialShape(s, s.C, OH, OW), `input ${formatShape(x.shape)}, kernelSize ${formatPair(kernel)}, stride ${formatPair(stride)} and padding ${formatPair(padding)}`);
   const { H, W } = s;
@@ -70,6 +83,7 @@ export function avgPool2d(x: Tensor, kernelSize: PairLike, opts: AvgPool2dOption
   const { kernel, stride, padding } = poolWindow(where, kernelSize, o);
   const includePad = checkBoolean(where, 'countIncludePad', o.countIncludePad ?? true);
   const s = spatialInput(where, x);
+  checkNonEmptySample(where, x);
   const [OH, OW] = windowOutput(where, s, kernel, stride, padding);
   checkOutputSize(where, spatialShape(s, s.C, OH, OW), `input ${formatShape(x.shape)}, kernelSize ${formatPair(kernel)}, stride ${formatPair(stride)} and padding ${formatPair(padding)}`);
   const { H, W } = s;

@@ -3,7 +3,7 @@
 // returns the tensor.
 import { Tensor, checkTensor } from '../../tensor';
 import { Generator, generatorFrom } from '../../random';
-import { checkNumber, checkOptions, rangeError, typeError } from '../../errors';
+import { FLOAT32_MAX, checkFloat32, checkNumber, checkOptions, rangeError, typeError } from '../../errors';
 import { formatShape } from '../../shape';
 import { native } from '../../native';
 
@@ -14,21 +14,35 @@ export interface RandomInitOptions {
 }
 
 /**
+ * Checks the bounds of a float32 uniform draw, as PyTorch's uniform_: each must fit float32
+ * ("to is out of bounds for float"), and so must b - a, which the kernel scales by in float32
+ * ("expects to-from <= std::numeric_limits<Float>::max()"). Else the tensor fills with
+ * Infinity and NaN. `names` are the arguments the bounds came from.
+ */
+export function checkUniformBounds(where: string, a: number, b: number, names: [string, string]): void {
+  checkFloat32(where, names[0], a);
+  checkFloat32(where, names[1], b);
+  if (a > b) throw rangeError(where, `${names[0]} <= ${names[1]} (${names[1]} is ${b})`, names[0], a);
+  if (!Number.isFinite(Math.fround(b - a))) {
+    throw rangeError(where, `${names[1]} - ${names[0]} <= ${FLOAT32_MAX} (float32's largest; ${names[0]} is ${a})`, `${names[1]}`, b);
+  }
+}
+
+/**
  * Fills `t` with U(a, b), as torch.nn.init.uniform_.
  * @param t the tensor to fill in place.
  * @param a [0] the lower bound.
  * @param b [1] the upper bound.
  * @param opts `{ generator? }`
  * @returns t
- * @throws TypeError for a non-number bound; RangeError for a non-finite one or a > b.
+ * @throws TypeError for a non-number bound; RangeError for a bound that is not finite in
+ *   float32 (1e39), a > b, or b - a past float32's largest.
  * @example nn.init.uniform(w, -0.1, 0.1);
  */
 export function uniform(t: Tensor, a = 0, b = 1, opts?: RandomInitOptions): Tensor {
   const where = 'init.uniform';
   checkTensor(where, 'tensor', t);
-  checkNumber(where, 'a', a);
-  checkNumber(where, 'b', b);
-  if (a > b) throw rangeError(where, `a <= b (b is ${b})`, 'a', a);
+  checkUniformBounds(where, a, b, ['a', 'b']);
   const g = generatorFrom(where, checkOptions(where, opts));
   g.fillUniform(t.data, a, b);
   return t;
@@ -41,14 +55,16 @@ export function uniform(t: Tensor, a = 0, b = 1, opts?: RandomInitOptions): Tens
  * @param std [1] non-negative.
  * @param opts `{ generator? }`
  * @returns t
- * @throws TypeError for a non-number; RangeError for a non-finite mean or std, or std < 0.
+ * @throws TypeError for a non-number; RangeError for a mean or std that is not finite in
+ *   float32 (1e39), or std < 0.
  * @example nn.init.normal(w, 0, 0.02);
  */
 export function normal(t: Tensor, mean = 0, std = 1, opts?: RandomInitOptions): Tensor {
   const where = 'init.normal';
   checkTensor(where, 'tensor', t);
-  checkNumber(where, 'mean', mean);
-  checkNumber(where, 'std', std);
+  // float32 range: the kernel draws in float32, where 1e39 is Infinity and fills with NaN.
+  checkFloat32(where, 'mean', mean);
+  checkFloat32(where, 'std', std);
   if (std < 0) throw rangeError(where, 'a non-negative number', 'std', std);
   const g = generatorFrom(where, checkOptions(where, opts));
   g.fillNormal(t.data, mean, std);
@@ -77,22 +93,27 @@ export interface TruncNormalOptions extends RandomInitOptions {
  * @param opts `{ mean = 0, std = 1, a = -2, b = 2, generator? }`; a may be -Infinity and b
  *   Infinity (one-sided truncation).
  * @returns t
- * @throws TypeError for a non-number option; RangeError for NaN, a non-finite mean or std,
- *   std <= 0, or a >= b.
+ * @throws TypeError for a non-number option; RangeError for NaN, a mean or std that is not
+ *   finite in float32, a finite a or b past float32's range, std <= 0, or a >= b.
  * @example nn.init.truncNormal(w, { std: 0.02, a: -0.04, b: 0.04 }); // ViT-style
  */
 export function truncNormal(t: Tensor, opts?: TruncNormalOptions): Tensor {
   const where = 'init.truncNormal';
   checkTensor(where, 'tensor', t);
   const o = checkOptions(where, opts);
-  const mean = checkNumber(where, 'mean', o.mean ?? 0);
-  const std = checkNumber(where, 'std', o.std ?? 1);
+  // float32 range: a std of 1e39 gave all zeros, a mean of 1e39 NaN.
+  const mean = checkFloat32(where, 'mean', o.mean ?? 0);
+  const std = checkFloat32(where, 'std', o.std ?? 1);
   if (std <= 0) throw rangeError(where, 'a positive number', 'std', std);
   const a = o.a ?? -2;
   const b = o.b ?? 2;
   for (const [name, v] of [['a', a], ['b', b]] as const) {
     if (typeof v !== 'number') throw typeError(where, 'a number', name, v);
+    // +-Infinity means no cut-off; a finite bound must fit float32, as PyTorch's clamp_.
     if (Number.isNaN(v)) throw rangeError(where, 'a number or +-Infinity', name, v);
+    if (Number.isFinite(v) && !Number.isFinite(Math.fround(v))) {
+      throw rangeError(where, `+-Infinity or a number in float32 range [-${FLOAT32_MAX}, ${FLOAT32_MAX}]`, name, v);
+    }
   }
   if (!(a < b)) throw rangeError(where, `a < b (b is ${b})`, 'a', a);
   const g = generatorFrom(where, o);
@@ -101,16 +122,21 @@ export function truncNormal(t: Tensor, opts?: TruncNormalOptions): Tensor {
 }
 
 /**
- * Fills `t` with `value`, as torch.nn.init.constant_. Any number is allowed, NaN and
- * infinities included (as PyTorch's fill_).
+ * Fills `t` with `value`, as torch.nn.init.constant_. NaN and the infinities are allowed (as
+ * PyTorch's fill_), a finite number past float32's range is not.
  * @returns t
- * @throws TypeError when value is not a number.
+ * @throws TypeError when value is not a number; RangeError for a finite value past float32's range (1e39).
  * @example nn.init.constant(bias, 0.1);
  */
 export function constant(t: Tensor, value: number): Tensor {
   const where = 'init.constant';
   checkTensor(where, 'tensor', t);
   if (typeof value !== 'number') throw typeError(where, 'a number', 'value', value);
+  // NaN and the infinities are float32 values; 1e39 is not (PyTorch: "value cannot be
+  // converted to type float without overflow").
+  if (Number.isFinite(value) && !Number.isFinite(Math.fround(value))) {
+    throw rangeError(where, `NaN, +-Infinity or a number in float32 range [-${FLOAT32_MAX}, ${FLOAT32_MAX}]`, 'value', value);
+  }
   t.data.fill(value);
   return t;
 }

@@ -8,6 +8,8 @@ export { xavierUniform, xavierNormal, kaimingUniform, kaimingNormal } from './sc
 export type { XavierOptions, KaimingOptions } from './scaled';
 export type { FanMode } from './fans';
 export { orthogonal } from './orthogonal';
+export { dirac, sparse } from './structured';
+export type { SparseOptions } from './structured';
 export type { OrthogonalOptions } from './orthogonal';
 export { inspect, InitReport, SIGMOID_SATURATION, TANH_SATURATION } from './inspect';
 export type { InspectOptions, LayerStats, ParamStats } from './inspect';

@@ -209,6 +209,8 @@ export function inspect(model: Module, sampleInput: Tensor | Tensor[], opts?: In
   const o = checkOptions(where, opts);
   const lossFn = o.loss ?? ((y: Tensor) => y.pow(2).mean());
   if (typeof lossFn !== 'function') throw typeError(where, 'a function', 'loss', lossFn);
+  // An empty array would call forward with no input, and fail inside the model without naming sampleInput.
+  if (Array.isArray(sampleInput) && sampleInput.length === 0) throw typeError(where, 'a Tensor or a non-empty array of Tensors', 'sampleInput', sampleInput);
   const inputs = (Array.isArray(sampleInput) ? sampleInput : [sampleInput]).map((x, i) =>
     checkTensor(where, Array.isArray(sampleInput) ? `sampleInput[${i}]` : 'sampleInput', x).detach(),
   );

@@ -1,7 +1,7 @@
 // torch.nn.init.orthogonal_, on the native Householder QR (native/kernels/init.cc).
 import { Tensor, checkTensor } from '../../tensor';
 import { generatorFrom } from '../../random';
-import { checkNumber, checkOptions } from '../../errors';
+import { checkFloat32, checkOptions } from '../../errors';
 import { formatShape } from '../../shape';
 import { native } from '../../native';
 import { RandomInitOptions } from './fill';
@@ -23,14 +23,15 @@ export interface OrthogonalOptions extends RandomInitOptions {
  * @param t a tensor with at least 2 dimensions, filled in place.
  * @param opts `{ gain = 1, generator? }`
  * @returns t
- * @throws RangeError for fewer than 2 dimensions or a non-finite gain; TypeError for a non-number gain.
+ * @throws RangeError for fewer than 2 dimensions or a gain that is not finite in float32; TypeError for a non-number gain.
  * @example nn.init.orthogonal(rnn.weight, { gain: nn.init.calculateGain('tanh') });
  */
 export function orthogonal(t: Tensor, opts?: OrthogonalOptions): Tensor {
   const where = 'init.orthogonal';
   checkTensor(where, 'tensor', t);
   const o = checkOptions(where, opts);
-  const gain = checkNumber(where, 'gain', o.gain ?? 1);
+  // float32 range: Q's entries times a gain of 1e39 overflow to Infinity.
+  const gain = checkFloat32(where, 'gain', o.gain ?? 1);
   const g = generatorFrom(where, o);
   if (t.ndim < 2) throw new RangeError(`${where}: expected a tensor with at least 2 dimensions for tensor, got shape ${formatShape(t.shape)}`);
   if (t.numel === 0) return t;

@@ -47,9 +47,11 @@ export function xavierUniform(t: Tensor, opts?: XavierOptions): Tensor {
   const where = 'init.xavierUniform';
   const [std, o] = xavierStd(where, t, opts);
   const bound = Math.sqrt(3) * std; // as PyTorch computes it: the uniform with that std
-  // A huge finite gain (1e308) overflows the bound to Infinity, which the generator would
-  // refuse without naming gain.
-  if (!Number.isFinite(bound)) throw rangeError(where, 'a gain for which gain * sqrt(6 / (fan_in + fan_out)) is finite', 'gain', opts?.gain);
+  // A huge finite gain (1e39) overflows the float32 range [-bound, bound] to Infinity and the
+  // draws to NaN (PyTorch: "from is out of bounds for float").
+  if (!Number.isFinite(Math.fround(2 * bound))) {
+    throw rangeError(where, 'a gain for which the float32 range 2 * gain * sqrt(6 / (fan_in + fan_out)) is finite', 'gain', opts?.gain);
+  }
   generatorFrom(where, o).fillUniform(t.data, -bound, bound);
   return t;
 }
@@ -66,8 +68,28 @@ export function xavierUniform(t: Tensor, opts?: XavierOptions): Tensor {
 export function xavierNormal(t: Tensor, opts?: XavierOptions): Tensor {
   const where = 'init.xavierNormal';
   const [std, o] = xavierStd(where, t, opts);
+  // The kernel draws in float32, where a std past its range is Infinity and fills with NaN.
+  if (!Number.isFinite(Math.fround(std))) {
+    throw rangeError(where, 'a gain for which the float32 std gain * sqrt(2 / (fan_in + fan_out)) is finite', 'gain', opts?.gain);
+  }
   generatorFrom(where, o).fillNormal(t.data, 0, std);
   return t;
+}
+
+let warnedZeroElement = false;
+
+/**
+ * Warns, once per process, that a zero-element tensor is left as it is: PyTorch's kaiming_*
+ * warn "Initializing zero-element tensors is a no-op" (shown once per call site by Python's
+ * default filter). Returns whether t is empty.
+ */
+function noOpIfEmpty(t: Tensor): boolean {
+  if (t.numel !== 0) return false;
+  if (!warnedZeroElement) {
+    warnedZeroElement = true;
+    process.emitWarning('Initializing zero-element tensors is a no-op', { code: 'KILN_INIT_ZERO_ELEMENT' });
+  }
+  return true;
 }
 
 /** The std Kaiming wants, gain / sqrt(fan); options are validated before the empty-tensor no-op. */
@@ -84,7 +106,8 @@ function kaimingStd(where: string, t: Tensor, opts: KaimingOptions | undefined):
  * Fills `t` with U(-bound, bound), bound = gain * sqrt(3 / fan), as
  * torch.nn.init.kaiming_uniform_ (He et al. 2015, "Delving deep into rectifiers"), with
  * gain = calculateGain(nonlinearity, a) and fan the fan_in or fan_out of PyTorch's layout.
- * A zero-element tensor is left as it is (PyTorch warns and does the same).
+ * A zero-element tensor is left as it is, with a warning the first time (process.emitWarning,
+ * PyTorch's text: 'Initializing zero-element tensors is a no-op').
  * @param t a tensor with at least 2 dimensions, filled in place.
  * @param opts `{ a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu', generator? }`
  * @returns t
@@ -95,7 +118,7 @@ function kaimingStd(where: string, t: Tensor, opts: KaimingOptions | undefined):
 export function kaimingUniform(t: Tensor, opts?: KaimingOptions): Tensor {
   const where = 'init.kaimingUniform';
   const [std, o] = kaimingStd(where, t, opts);
-  if (t.numel === 0) return t;
+  if (noOpIfEmpty(t)) return t;
   const bound = Math.sqrt(3) * std; // as PyTorch computes it: the uniform with that std
   generatorFrom(where, o).fillUniform(t.data, -bound, bound);
   return t;
@@ -103,7 +126,7 @@ export function kaimingUniform(t: Tensor, opts?: KaimingOptions): Tensor {
 
 /**
  * Fills `t` with N(0, std^2), std = gain / sqrt(fan), as torch.nn.init.kaiming_normal_
- * (He et al. 2015). A zero-element tensor is left as it is.
+ * (He et al. 2015). A zero-element tensor is left as it is, with a warning the first time.
  * @param t a tensor with at least 2 dimensions, filled in place.
  * @param opts `{ a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu', generator? }`
  * @returns t
@@ -114,7 +137,7 @@ export function kaimingUniform(t: Tensor, opts?: KaimingOptions): Tensor {
 export function kaimingNormal(t: Tensor, opts?: KaimingOptions): Tensor {
   const where = 'init.kaimingNormal';
   const [std, o] = kaimingStd(where, t, opts);
-  if (t.numel === 0) return t;
+  if (noOpIfEmpty(t)) return t;
   generatorFrom(where, o).fillNormal(t.data, 0, std);
   return t;
 }
