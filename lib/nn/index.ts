@@ -1,5 +1,6 @@
 // kiln.nn: modules, functional ops, init, utilities.
-export { Module, stateName } from './module';
+export { Module } from './module';
+export { stateName } from '../naming';
 export type { LoadResult } from './module';
 export { Parameter, Buffer } from './parameter';
 export { Linear } from './linear';

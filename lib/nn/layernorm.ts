@@ -2,9 +2,9 @@
 import { Tensor } from '../tensor';
 import { Module } from './module';
 import { Parameter } from './parameter';
-import { checkEps, checkNormalizedShape, layerNorm, rmsNorm } from './functional/layernorm';
+import { checkNormalizedShape, layerNorm, rmsNorm } from './functional/layernorm';
 import { numelOf } from '../shape';
-import { checkBoolean, checkOptions } from '../errors';
+import { checkBoolean, checkEps, checkOptions } from '../errors';
 import { pyBool, pyFloat, pyTuple } from './pyrepr';
 
 /**

@@ -2,9 +2,8 @@
 // (native/kernels/optim.h) does the moments, AMSGrad's maximum, bias corrections and the step.
 import { Tensor } from '../tensor';
 import { native } from '../native';
-import { checkBoolean, checkOptions } from '../errors';
+import { checkBetas, checkBoolean, checkNonNegative, checkOptions } from '../errors';
 import { Optimizer, Params, ParamState, gradOf, runClosure } from './optimizer';
-import { checkBetas, checkNonNegative } from './checks';
 
 type AdamFn = {
   adamStep(param: Float32Array, expAvg: Float32Array, expAvgSq: Float32Array, maxExpAvgSq: Float32Array | null, grad: Float32Array, step: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: boolean): void;

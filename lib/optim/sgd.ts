@@ -2,9 +2,8 @@
 // and L2 weight decay, one fused native update per parameter (native/kernels/optim.h).
 import { Tensor } from '../tensor';
 import { native } from '../native';
-import { checkBoolean, checkNumber, checkOptions, describe, typeError } from '../errors';
+import { checkBoolean, checkNonNegative, checkNumber, checkOptions, describe, typeError } from '../errors';
 import { Optimizer, Params, gradOf, runClosure } from './optimizer';
-import { checkNonNegative } from './checks';
 
 type SgdFn = {
   sgdStep(param: Float32Array, momentumBuffer: Float32Array | null, grad: Float32Array, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, initBuffer: boolean): void;

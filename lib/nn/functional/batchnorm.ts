@@ -4,7 +4,7 @@ import { formatShape } from '../../shape';
 import { native } from '../../native';
 import { emptyFloat32 } from './buffers';
 import { checkBoolean, checkInRange, checkOptions } from '../../errors';
-import { checkEps } from './layernorm';
+import { checkEps } from '../../errors';
 
 type F32 = Float32Array;
 type BatchNormFn = {

@@ -3,7 +3,7 @@ import { Tensor, fromOp, checkTensor, freshGrad } from '../../tensor';
 import { checkShape, formatShape, sameShape } from '../../shape';
 import { native } from '../../native';
 import { emptyFloat32 } from './buffers';
-import { checkNumber, checkOptions, rangeError } from '../../errors';
+import { checkEps, checkOptions, rangeError } from '../../errors';
 
 type F32 = Float32Array;
 type RowNormFn = {
@@ -22,13 +22,6 @@ export function checkNormalizedShape(where: string, normalizedShape: unknown): n
   const ns = checkShape(where, normalizedShape, 'normalizedShape');
   if (ns.length === 0) throw rangeError(where, 'at least one dimension', 'normalizedShape', ns);
   return ns;
-}
-
-/** eps: a finite, non-negative number. */
-export function checkEps(where: string, eps: unknown): number {
-  const e = checkNumber(where, 'eps', eps);
-  if (e < 0) throw rangeError(where, 'a non-negative number', 'eps', e);
-  return e;
 }
 
 /** Validates x against normalizedShape and returns the (rows N, row size D) view. */
