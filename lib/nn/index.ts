@@ -15,6 +15,7 @@ export { CrossEntropyLoss, MSELoss, L1Loss, BCEWithLogitsLoss } from './loss';
 export * as utils from './utils';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm';
 export type { BatchNormOptions } from './batchnorm';
-export { LayerNorm, RMSNorm } from './layernorm';
+export { LayerNorm } from './layernorm';
+export { RMSNorm } from './rmsnorm';
 export { Conv2d } from './conv';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pooling';
