@@ -70,6 +70,28 @@ export function checkFloat32(where: string, name: string, v: unknown): number {
   return v as number;
 }
 
+/** A finite number >= 0 (lr, eps, weightDecay, momentum). */
+export function checkNonNegative(where: string, name: string, v: unknown): number {
+  const x = checkNumber(where, name, v);
+  if (x < 0) throw rangeError(where, 'a non-negative number', name, x);
+  return x;
+}
+
+/** eps of a normalisation layer: a finite, non-negative number. */
+export function checkEps(where: string, eps: unknown): number {
+  return checkNonNegative(where, 'eps', eps);
+}
+
+/** Adam's betas: two numbers, each in [0, 1). */
+export function checkBetas(where: string, name: string, v: unknown): [number, number] {
+  if (!Array.isArray(v) || v.length !== 2) throw typeError(where, 'an array of two numbers', name, v);
+  v.forEach((b, i) => {
+    checkNumber(where, `${name}[${i}]`, b);
+    if (b < 0 || b >= 1) throw rangeError(where, 'a number in [0, 1)', `${name}[${i}]`, b);
+  });
+  return v as [number, number];
+}
+
 /** An integer in [min, max]. */
 export function checkInt(where: string, name: string, v: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number') throw typeError(where, 'an integer', name, v);

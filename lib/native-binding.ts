@@ -83,7 +83,7 @@ export interface LayerNormBinding {
   layerNormBackward(dinp: F32 | null, dweight: F32 | null, dbias: F32 | null, dout: F32, inp: F32, weight: F32 | null, mean: F32, rstd: F32, N: number, D: number): void;
 }
 
-/** native/kernels/rmsnorm.h: lib/nn/functional/layernorm.ts (F.rmsNorm). */
+/** native/kernels/rmsnorm.h: lib/nn/functional/rmsnorm.ts (F.rmsNorm). */
 export interface RmsNormBinding {
   rmsNormForward(out: F32, rstd: F32, inp: F32, weight: F32 | null, N: number, D: number, eps: number): void;
   rmsNormBackward(dinp: F32 | null, dweight: F32 | null, dout: F32, inp: F32, weight: F32 | null, rstd: F32, N: number, D: number): void;

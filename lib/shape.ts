@@ -68,6 +68,39 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
   return strides;
 }
 
+/**
+ * The strided walk over `outShape` in row-major order, one call per row of its last dimension:
+ * `row(i, off, len, step)` gets the flat index i of the row's first element, the offset
+ * sum(idx[d] * strides[d]) of its source, and the row's length and stride: element k of the row
+ * comes from off + k * step. Broadcasting (strides 0 where a dimension repeats) and permutation
+ * (the input's strides in the new order) are both this walk; a row at a time keeps the
+ * callers' inner loops monomorphic and tight.
+ */
+export function stridedRows(
+  strides: readonly number[],
+  outShape: readonly number[],
+  row: (i: number, off: number, len: number, step: number) => void,
+): void {
+  const nd = outShape.length;
+  const len = nd === 0 ? 1 : outShape[nd - 1];
+  const step = nd === 0 ? 0 : strides[nd - 1];
+  let n = 1;
+  for (const s of outShape) n *= s;
+  if (n === 0) return;
+  const idx = new Array<number>(nd).fill(0);
+  let off = 0;
+  for (let i = 0; i < n; i += len) {
+    row(i, off, len, step);
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]++;
+      off += strides[d];
+      if (idx[d] < outShape[d]) break;
+      off -= strides[d] * outShape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

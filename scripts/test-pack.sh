@@ -52,8 +52,11 @@ for f in dist/index.js dist/index.d.ts dist/native.js binding.gyp CMakeLists.txt
   grep -qx "package/$f" "$work/contents" || missing="$missing $f"
 done
 if [ -z "$missing" ]; then pass "tarball holds dist, types, native sources, scripts, Eigen + licence, 3 prebuilds"; else fail "tarball lacks:$missing"; fi
-extra=$(grep -E '^package/(build|build-cmake|node_modules|lib|test|bench|\.ci|\.git)/|\.tgz$|^package/vendor/eigen3/unsupported/' "$work/contents" | head -5)
-if [ -z "$extra" ]; then pass "tarball has no build/, node_modules/, lib/, test/"; else fail "tarball holds what it should not: $extra"; fi
+extra=$(grep -E '^package/(build|build-cmake|node_modules|lib|test|bench|examples|dist/demo|\.ci|\.git)/|\.tgz$|^package/vendor/eigen3/unsupported/' "$work/contents" | head -5)
+if [ -z "$extra" ]; then pass "tarball has no build/, node_modules/, lib/, test/, examples/, dist/demo/"; else fail "tarball holds what it should not: $extra"; fi
+# The demo is an example (examples/mnist), not the library's: its CLI parser is no runtime dependency.
+deps=$(tar -xOzf "$tgz" package/package.json | node -e "let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', () => console.log(Object.keys(JSON.parse(s).dependencies || {}).sort().join(' ')))")
+if [ "$deps" = "cli-progress node-addon-api" ]; then pass "runtime dependencies: $deps"; else fail "runtime dependencies are '$deps', expected 'cli-progress node-addon-api'"; fi
 if [ "$size" -lt $((4 * 1024 * 1024)) ]; then pass "tarball under 4 MB"; else fail "tarball is $((size / 1024)) KB (limit 4 MB)"; fi
 
 # --- a sandbox with no compiler ------------------------------------------------------------

@@ -1,6 +1,6 @@
 // The demo's random shifts: each image moves by at most maxShift pixels, content intact.
 import { Generator, rand, tensor } from '../lib';
-import { shiftBatch } from '../lib/demo/augment';
+import { shiftBatch } from '../examples/mnist/augment';
 
 function findShift(src: Float32Array, dst: Float32Array, max: number): [number, number] | null {
   for (let dy = -max; dy <= max; dy++) {

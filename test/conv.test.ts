@@ -1,7 +1,7 @@
 // Conv2d against PyTorch (test/fixtures/gen_conv.py), finite differences, threads and errors.
-import { Tensor, tensor, nn, Generator, setNumThreads, getNumThreads, randn } from '../lib';
+import { Tensor, tensor, nn, Generator, randn } from '../lib';
 import { native } from '../lib/native';
-import { expectClose, expectError, gradCheck, loadFixture } from './helpers';
+import { expectClose, expectError, expectSameOnTwoThreads, gradCheck, loadFixture } from './helpers';
 
 interface Case {
   args: Record<string, number | number[]>;
@@ -145,11 +145,7 @@ describe('Conv2d module', () => {
 });
 
 describe('conv2d with 1 and 2 threads', () => {
-  const saved = getNumThreads();
-  afterEach(() => setNumThreads(saved));
-
-  const run = (threads: number, N: number, k: number, stride: number, padding: number) => {
-    setNumThreads(threads);
+  const run = (N: number, k: number, stride: number, padding: number) => {
     const g = new Generator(7);
     const x = randn([N, 16, 16, 15], { generator: g, requiresGrad: true });
     const w = randn([24, 16, k, k], { generator: g, requiresGrad: true });
@@ -170,10 +166,7 @@ describe('conv2d with 1 and 2 threads', () => {
   for (const [name, k, stride, padding] of configs) {
     for (const N of [5, 1]) {
       test(`${name}, batch ${N}`, () => {
-        const one = run(1, N, k, stride, padding);
-        const two = run(2, N, k, stride, padding);
-        const names = ['out', 'dinput', 'dweight', 'dbias'];
-        one.forEach((a, i) => expectClose(two[i], a, { rtol: 1e-5, atol: 1e-4, label: names[i] }));
+        expectSameOnTwoThreads(() => run(N, k, stride, padding), { rtol: 1e-5, atol: 1e-4, labels: ['out', 'dinput', 'dweight', 'dbias'] });
       });
     }
   }

@@ -1,5 +1,6 @@
-// The main job, shortened: one epoch of the MLP demo through the built CLI (dist/, made by
-// prepare), checking its progress lines, its final accuracy line and the saved checkpoint.
+// The main job, shortened: one epoch of the MLP demo (examples/mnist/main.ts, run the way
+// `npm run demo` runs it: through scripts/run-ts.js), checking its progress lines, its final
+// accuracy line and the saved checkpoint.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -7,11 +8,12 @@ import * as path from 'path';
 import { load } from '../lib';
 
 const root = path.resolve(__dirname, '..');
+const demo = ['scripts/run-ts.js', 'examples/mnist/main.ts'];
 
 test('npm run demo, one epoch: progress, test accuracy line, loadable safetensors', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-demo-'));
   const out = path.join(dir, 'mlp.safetensors');
-  const r = spawnSync(process.execPath, ['dist/demo/main.js', '--epochs', '1', '--threads', '1', '--out', out], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...demo, '--epochs', '1', '--threads', '1', '--out', out], { cwd: root, encoding: 'utf8' });
   expect(r.status).toBe(0);
   const text = r.stdout + r.stderr;
   expect(text).toMatch(/Epoch 1\/1 - loss \d\.\d+ - accuracy 0\.\d+ - val_loss/);
@@ -26,7 +28,7 @@ test('npm run demo, one epoch: progress, test accuracy line, loadable safetensor
 });
 
 test('bad options are refused with a message', () => {
-  const r = spawnSync(process.execPath, ['dist/demo/main.js', '--model', 'rnn'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...demo, '--model', 'rnn'], { cwd: root, encoding: 'utf8' });
   expect(r.status).not.toBe(0);
   expect(r.stderr).toMatch(/--model must be 'mlp' or 'cnn', got 'rnn'/);
 });

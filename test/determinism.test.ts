@@ -3,8 +3,9 @@
 // buffers lie in memory; the elementwise and random kernels give the same bits on any thread
 // count, and a training run on 2 threads stays within float tolerance of the run on 1 (the
 // GEMM splits its work by thread, which changes the order of its sums).
-import { Generator, Tensor, getNumThreads, manualSeed, nn, optim, randn, setNumThreads } from '../lib';
+import { Generator, Tensor, manualSeed, nn, optim, randn } from '../lib';
 import { native } from '../lib/native';
+import { withThreads } from './helpers';
 
 type Fn = (...args: unknown[]) => unknown;
 const k = native as unknown as Record<string, Fn>;
@@ -60,17 +61,6 @@ test('every kernel gives the same bits wherever its buffers lie (byte offsets 0 
   }
   expect(differ).toEqual([]);
 });
-
-/** Runs f with n kernel threads, restoring the count after. */
-function withThreads<T>(n: number, f: () => T): T {
-  const before = getNumThreads();
-  setNumThreads(n);
-  try {
-    return f();
-  } finally {
-    setNumThreads(before);
-  }
-}
 
 test('the elementwise, random and loss kernels give the same bits on 1 and 2 threads', () => {
   // Sizes past each kernel's grain, so that 2 threads do split the work.

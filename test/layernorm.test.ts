@@ -1,14 +1,12 @@
 // LayerNorm and F.layerNorm against PyTorch (test/fixtures/gen_norm.py), a float64 reference on
 // rows longer than the kernel's chunk, finite differences and error paths.
-import { Tensor, tensor, nn, setNumThreads, getNumThreads } from '../lib';
+import { Tensor, tensor, nn } from '../lib';
 import { native } from '../lib/native';
-import { expectClose, expectError, gradCheck, loadFixture } from './helpers';
+import { FixtureTensor as T, expectClose, expectError, expectMatchesFixture, expectSameOnTwoThreads, fixtureTensor, gradCheck, loadFixture, seeded } from './helpers';
 
-type T = { shape: number[]; data: number[] };
 interface LnCase { ns: number[]; eps: number; x: T; weight: T | null; bias: T | null; out: T; w: T; dx: T; dweight: T | null; dbias: T | null }
 const F = nn.functional;
 const fx = loadFixture<Record<string, LnCase>>('norm');
-const tt = (t: T, requiresGrad = false) => tensor(new Float32Array(t.data), { shape: t.shape, requiresGrad });
 
 // Each entry quotes the PyTorch module that the F.layer_norm call of gen_norm.py stands for.
 const modules: Record<string, () => nn.LayerNorm> = {
@@ -29,37 +27,24 @@ describe('LayerNorm matches PyTorch', () => {
       expect(m.bias === null).toBe(c.bias === null);
       if (c.weight) m.weight!.data.set(c.weight.data);
       if (c.bias) m.bias!.data.set(c.bias.data);
-      const x = tt(c.x, true);
-      const y = m.forward(x);
-      expect(y.shape).toEqual(c.out.shape);
-      expectClose(y, c.out.data, { rtol: 1e-5, atol: 2e-5, label: 'out' });
-      y.mul(tt(c.w)).sum().backward();
-      expectClose(x.grad!, c.dx.data, { rtol: 1e-4, atol: 2e-5, label: 'dx' });
-      if (c.dweight) expectClose(m.weight!.grad!, c.dweight.data, { rtol: 1e-4, atol: 1e-5, label: 'dweight' });
-      if (c.dbias) expectClose(m.bias!.grad!, c.dbias.data, { rtol: 1e-4, atol: 1e-5, label: 'dbias' });
+      expectMatchesFixture(c, (x) => m.forward(x), [
+        ['dweight', m.weight, c.dweight],
+        ['dbias', m.bias, c.dbias],
+      ]);
     });
   }
 
   test('F.layerNorm with the fixture of ln_2d', () => {
     // F.layer_norm(x, [3, 4], w, b, 1e-5)
     const c = fx.ln_2d;
-    const x = tt(c.x, true);
-    const w = tt(c.weight!, true);
-    const b = tt(c.bias!, true);
-    const y = F.layerNorm(x, [3, 4], { weight: w, bias: b, eps: 1e-5 });
-    expectClose(y, c.out.data, { rtol: 1e-5, atol: 2e-5, label: 'out' });
-    y.mul(tt(c.w)).sum().backward();
-    expectClose(x.grad!, c.dx.data, { rtol: 1e-4, atol: 2e-5, label: 'dx' });
-    expectClose(w.grad!, c.dweight!.data, { rtol: 1e-4, atol: 1e-5, label: 'dweight' });
-    expectClose(b.grad!, c.dbias!.data, { rtol: 1e-4, atol: 1e-5, label: 'dbias' });
+    const w = fixtureTensor(c.weight!, true);
+    const b = fixtureTensor(c.bias!, true);
+    expectMatchesFixture(c, (x) => F.layerNorm(x, [3, 4], { weight: w, bias: b, eps: 1e-5 }), [
+      ['dweight', w, c.dweight],
+      ['dbias', b, c.dbias],
+    ]);
   });
 });
-
-function seeded(n: number, seed: number, shift = 0, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = shift + scale * Math.sin(i * 0.7071 + seed) * Math.cos(i * 0.013 + 2 * seed);
-  return out;
-}
 
 describe('LayerNorm matches a float64 reference', () => {
   // D = 5000 spans two of the kernel's 4096-element chunks; the offset checks |mean| >> std.
@@ -118,9 +103,7 @@ describe('LayerNorm matches a float64 reference', () => {
   });
 
   test('two threads give the results of one (per-thread weight gradients)', () => {
-    const before = getNumThreads();
-    const run = (threads: number) => {
-      setNumThreads(threads);
+    const run = () => {
       const x = tensor(seeded(256 * 512, 5), { shape: [256, 512], requiresGrad: true });
       const w = tensor(seeded(512, 6, 1), { requiresGrad: true });
       const b = tensor(seeded(512, 7), { requiresGrad: true });
@@ -128,13 +111,7 @@ describe('LayerNorm matches a float64 reference', () => {
       y.backward(seeded(x.numel, 8));
       return [y.data, x.grad!.data, w.grad!.data, b.grad!.data];
     };
-    try {
-      const one = run(1);
-      const two = run(2);
-      one.forEach((a, i) => expectClose(two[i], a, { rtol: 1e-5, atol: 1e-5, label: `output ${i}` }));
-    } finally {
-      setNumThreads(before);
-    }
+    expectSameOnTwoThreads(run, { rtol: 1e-5, atol: 1e-5 });
   });
 });
 

@@ -1,9 +1,9 @@
 // The native relu kernel (native/kernels/activation.cc): PyTorch's special-value semantics,
 // thread independence and the binding's checks. Values against PyTorch and finite differences
 // are in ops.test.ts.
-import { tensor, randn, Generator, setNumThreads, getNumThreads } from '../lib';
+import { tensor, randn, Generator } from '../lib';
 import { native } from '../lib/native';
-import { expectClose, expectError } from './helpers';
+import { expectClose, expectError, expectSameOnTwoThreads } from './helpers';
 
 describe('relu', () => {
   test('NaN and infinities as PyTorch', () => {
@@ -18,22 +18,13 @@ describe('relu', () => {
   });
 
   test('identical with 1 and 2 threads on a tensor split across threads', () => {
-    const saved = getNumThreads();
-    try {
-      const run = (threads: number) => {
-        setNumThreads(threads);
-        const x = randn([150000], { generator: new Generator(5), requiresGrad: true });
-        const y = x.relu();
-        y.backward(randn([150000], { generator: new Generator(6) }));
-        return [y.data, x.grad!.data];
-      };
-      const [y1, g1] = run(1);
-      const [y2, g2] = run(2);
-      expectClose(y2, y1, { rtol: 0, atol: 0 });
-      expectClose(g2, g1, { rtol: 0, atol: 0 });
-    } finally {
-      setNumThreads(saved);
-    }
+    const run = () => {
+      const x = randn([150000], { generator: new Generator(5), requiresGrad: true });
+      const y = x.relu();
+      y.backward(randn([150000], { generator: new Generator(6) }));
+      return [y.data, x.grad!.data];
+    };
+    expectSameOnTwoThreads(run, { labels: ['out', 'dinput'] });
   });
 
   test('the binding checks lengths and types (the backstop)', () => {

@@ -1,14 +1,12 @@
 // RMSNorm and F.rmsNorm against torch.nn.RMSNorm's formula evaluated by PyTorch
 // (test/fixtures/gen_norm.py), a float64 reference, finite differences and error paths.
-import { Tensor, tensor, nn, setNumThreads, getNumThreads } from '../lib';
+import { Tensor, tensor, nn } from '../lib';
 import { native } from '../lib/native';
-import { expectClose, expectError, gradCheck, loadFixture } from './helpers';
+import { FixtureTensor as T, expectClose, expectError, expectMatchesFixture, expectSameOnTwoThreads, fixtureTensor, gradCheck, loadFixture, seeded } from './helpers';
 
-type T = { shape: number[]; data: number[] };
 interface RmsCase { ns: number[]; eps: number | null; x: T; weight: T | null; out: T; w: T; dx: T; dweight: T | null }
 const F = nn.functional;
 const fx = loadFixture<Record<string, RmsCase>>('norm');
-const tt = (t: T, requiresGrad = false) => tensor(new Float32Array(t.data), { shape: t.shape, requiresGrad });
 
 // gen_norm.py: y = x * torch.rsqrt(x.pow(2).mean(dims, keepdim=True) + eps) * wt, for:
 const modules: Record<string, () => nn.RMSNorm> = {
@@ -26,25 +24,14 @@ describe('RMSNorm matches PyTorch', () => {
       const m = make();
       expect(m.weight === null).toBe(c.weight === null);
       if (c.weight) m.weight!.data.set(c.weight.data);
-      const x = tt(c.x, true);
-      const y = m.forward(x);
-      expect(y.shape).toEqual(c.out.shape);
-      expectClose(y, c.out.data, { rtol: 1e-5, atol: 2e-5, label: 'out' });
-      y.mul(tt(c.w)).sum().backward();
-      expectClose(x.grad!, c.dx.data, { rtol: 1e-4, atol: 2e-5, label: 'dx' });
-      if (c.dweight) expectClose(m.weight!.grad!, c.dweight.data, { rtol: 1e-4, atol: 1e-5, label: 'dweight' });
+      expectMatchesFixture(c, (x) => m.forward(x), [['dweight', m.weight, c.dweight]]);
     });
   }
 
   test('F.rmsNorm with the default eps', () => {
     const c = fx.rms_default;
-    const x = tt(c.x, true);
-    const w = tt(c.weight!, true);
-    const y = F.rmsNorm(x, 6, { weight: w });
-    expectClose(y, c.out.data, { rtol: 1e-5, atol: 2e-5, label: 'out' });
-    y.mul(tt(c.w)).sum().backward();
-    expectClose(x.grad!, c.dx.data, { rtol: 1e-4, atol: 2e-5, label: 'dx' });
-    expectClose(w.grad!, c.dweight!.data, { rtol: 1e-4, atol: 1e-5, label: 'dweight' });
+    const w = fixtureTensor(c.weight!, true);
+    expectMatchesFixture(c, (x) => F.rmsNorm(x, 6, { weight: w }), [['dweight', w, c.dweight]]);
   });
 
   test('the default eps is float32 machine epsilon, where it shows', () => {
@@ -55,12 +42,6 @@ describe('RMSNorm matches PyTorch', () => {
     expect(new nn.RMSNorm(2).eps).toBeNull();
   });
 });
-
-function seeded(n: number, seed: number, shift = 0, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = shift + scale * Math.sin(i * 0.7071 + seed) * Math.cos(i * 0.013 + 2 * seed);
-  return out;
-}
 
 describe('RMSNorm matches a float64 reference', () => {
   test('rows longer than a chunk', () => {
@@ -92,22 +73,14 @@ describe('RMSNorm matches a float64 reference', () => {
   });
 
   test('two threads give the results of one (per-thread weight gradients)', () => {
-    const before = getNumThreads();
-    const run = (threads: number) => {
-      setNumThreads(threads);
+    const run = () => {
       const x = tensor(seeded(256 * 512, 5), { shape: [256, 512], requiresGrad: true });
       const w = tensor(seeded(512, 6, 1), { requiresGrad: true });
       const y = F.rmsNorm(x, 512, { weight: w });
       y.backward(seeded(x.numel, 8));
       return [y.data, x.grad!.data, w.grad!.data];
     };
-    try {
-      const one = run(1);
-      const two = run(2);
-      one.forEach((a, i) => expectClose(two[i], a, { rtol: 1e-5, atol: 1e-5, label: `output ${i}` }));
-    } finally {
-      setNumThreads(before);
-    }
+    expectSameOnTwoThreads(run, { rtol: 1e-5, atol: 1e-5 });
   });
 });
 

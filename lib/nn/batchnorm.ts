@@ -5,7 +5,7 @@ import { Buffer, Parameter } from './parameter';
 import { batchNorm, checkBatchSize } from './functional/batchnorm';
 import { formatShape } from '../shape';
 import { checkBoolean, checkInRange, checkInt, checkOptions } from '../errors';
-import { checkEps } from './functional/layernorm';
+import { checkEps } from '../errors';
 import { pyBool, pyFloat } from './pyrepr';
 
 export interface BatchNormOptions {

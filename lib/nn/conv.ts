@@ -6,6 +6,7 @@ import { conv2d } from './functional/conv';
 import { MAX_PADDING, Pair, PairLike, formatPair, toPair } from './functional/window';
 import { checkBoolean, checkInt, checkOptions } from '../errors';
 import { Generator, generatorFrom } from '../random';
+import { resetWeightAndBias } from './init/layer';
 
 export interface Conv2dModuleOptions {
   /** [1] a number or a [height, width] pair. */
@@ -60,10 +61,7 @@ export class Conv2d extends Module {
 
   /** PyTorch's default init (see the class comment). */
   resetParameters(generator?: Generator): void {
-    const g = generator ?? generatorFrom('Conv2d');
-    const bound = 1 / Math.sqrt(this.inChannels * this.kernelSize[0] * this.kernelSize[1]);
-    g.fillUniform(this.weight.data, -bound, bound);
-    if (this.bias) g.fillUniform(this.bias.data, -bound, bound);
+    resetWeightAndBias('Conv2d', this.weight, this.bias, generator ?? generatorFrom('Conv2d'));
   }
 
   override forward(x: Tensor): Tensor {

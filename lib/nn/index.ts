@@ -1,5 +1,6 @@
 // kiln.nn: modules, functional ops, init, utilities.
-export { Module, stateName } from './module';
+export { Module } from './module';
+export { stateName } from '../naming';
 export type { LoadResult } from './module';
 export { Parameter, Buffer } from './parameter';
 export { Linear } from './linear';
@@ -14,6 +15,7 @@ export { CrossEntropyLoss, MSELoss, L1Loss, BCEWithLogitsLoss } from './loss';
 export * as utils from './utils';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm';
 export type { BatchNormOptions } from './batchnorm';
-export { LayerNorm, RMSNorm } from './layernorm';
+export { LayerNorm } from './layernorm';
+export { RMSNorm } from './rmsnorm';
 export { Conv2d } from './conv';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pooling';

@@ -5,9 +5,7 @@ import { Parameter } from './parameter';
 import { linear } from './functional/linear';
 import { checkBoolean, checkInt, checkOptions } from '../errors';
 import { Generator, generatorFrom } from '../random';
-import { kaimingUniform } from './init/scaled';
-import { uniform } from './init/fill';
-import { fanInAndOut } from './init/fans';
+import { resetWeightAndBias } from './init/layer';
 import { checkShape } from '../shape';
 
 /**
@@ -44,13 +42,7 @@ export class Linear extends Module {
    * +-1/sqrt(fan_in). Both bounds come to 1/sqrt(inFeatures).
    */
   resetParameters(generator?: Generator): void {
-    const g = generator ?? generatorFrom('Linear');
-    kaimingUniform(this.weight, { a: Math.sqrt(5), generator: g });
-    if (this.bias) {
-      const [fanIn] = fanInAndOut('Linear', this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform(this.bias, -bound, bound, { generator: g });
-    }
+    resetWeightAndBias('Linear', this.weight, this.bias, generator ?? generatorFrom('Linear'));
   }
 
   override forward(x: Tensor): Tensor {

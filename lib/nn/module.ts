@@ -8,11 +8,7 @@ import { Tensor, checkTensor } from '../tensor';
 import { Parameter, Buffer } from './parameter';
 import { formatShape } from '../shape';
 import { checkBoolean, checkOptions, typeError } from '../errors';
-
-/** camelCase property -> PyTorch's snake_case state-dict name (runningMean -> running_mean). */
-export function stateName(prop: string): string {
-  return prop.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
+import { stateName } from '../naming';
 
 /**
  * Per module, the names registered as buffers and whether each is persistent: a name stays a

@@ -2,7 +2,7 @@
 // Broadcasting is done through index maps (which input element feeds each output element),
 // cached per shape pair: the same maps then reduce gradients back to each input's shape.
 import { Tensor, fromOp, checkTensor } from '../tensor';
-import { broadcastShapes, broadcastStrides, numelOf, sameShape } from '../shape';
+import { broadcastShapes, broadcastStrides, numelOf, sameShape, stridedRows } from '../shape';
 import { typeError } from '../errors';
 
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3;
@@ -17,22 +17,12 @@ interface Broadcast {
 
 const cache = new Map<string, Broadcast>();
 
+/** For each element of outShape, the offset of the element of `shape` broadcast to it. */
 export function indexMap(shape: readonly number[], outShape: number[], n: number): Int32Array {
-  const strides = broadcastStrides(shape, outShape);
   const map = new Int32Array(n);
-  const nd = outShape.length;
-  const idx = new Array<number>(nd).fill(0);
-  let off = 0;
-  for (let i = 0; i < n; i++) {
-    map[i] = off;
-    for (let d = nd - 1; d >= 0; d--) {
-      idx[d]++;
-      off += strides[d];
-      if (idx[d] < outShape[d]) break;
-      off -= strides[d] * outShape[d];
-      idx[d] = 0;
-    }
-  }
+  stridedRows(broadcastStrides(shape, outShape), outShape, (i, off, len, step) => {
+    for (let k = 0; k < len; k++) map[i + k] = off + k * step;
+  });
   return map;
 }
 

@@ -3,9 +3,18 @@ import { Tensor, fromOp, checkTensor } from '../tensor';
 import { checkNumber } from '../errors';
 import { native } from '../native';
 
-/** Applies f elementwise; `grad(x, y, g)` is dL/dx given y = f(x) and g = dL/dy. */
-function unaryOp(name: string, a: Tensor, f: (x: number) => number, grad: (x: number, y: number, g: number) => number): Tensor {
-  checkTensor(`Tensor.${name}`, 'input', a);
+/**
+ * Applies f elementwise; `grad(x, y, g)` is dL/dx given y = f(x) and g = dL/dy. The tensor ops
+ * and the JavaScript activations of nn.functional share it; errors name `where`.
+ */
+export function unaryOp(
+  name: string,
+  a: Tensor,
+  f: (x: number) => number,
+  grad: (x: number, y: number, g: number) => number,
+  where = `Tensor.${name}`,
+): Tensor {
+  checkTensor(where, 'input', a);
   const x = a.data;
   const n = x.length;
   const out = new Float32Array(n);

@@ -1,6 +1,6 @@
 // Shape ops. Tensors are always contiguous, so reshape shares the buffer and transpose copies.
 import { Tensor, fromOp, checkTensor } from '../tensor';
-import { formatShape, normalizeDim, numelOf } from '../shape';
+import { formatShape, normalizeDim, numelOf, stridedRows } from '../shape';
 import { rangeError, typeError } from '../errors';
 
 export function clone(t: Tensor): Tensor {
@@ -77,18 +77,9 @@ function permuteData(x: Float32Array, shape: number[], perm: number[]): Float32A
   }
   const outShape = perm.map((p) => shape[p]);
   const strides = perm.map((p) => inStrides[p]);
-  const idx = new Array<number>(nd).fill(0);
-  let off = 0;
-  for (let i = 0; i < x.length; i++) {
-    out[i] = x[off];
-    for (let d = nd - 1; d >= 0; d--) {
-      idx[d]++;
-      off += strides[d];
-      if (idx[d] < outShape[d]) break;
-      off -= strides[d] * outShape[d];
-      idx[d] = 0;
-    }
-  }
+  stridedRows(strides, outShape, (i, off, len, step) => {
+    for (let k = 0; k < len; k++) out[i + k] = x[off + k * step];
+  });
   return out;
 }
 

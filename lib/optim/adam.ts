@@ -2,9 +2,8 @@
 // (native/kernels/optim.h) does the moments, AMSGrad's maximum, bias corrections and the step.
 import { Tensor } from '../tensor';
 import { native } from '../native';
-import { checkBoolean, checkOptions } from '../errors';
+import { checkBetas, checkBoolean, checkNonNegative, checkOptions } from '../errors';
 import { Optimizer, Params, ParamState, gradOf, runClosure } from './optimizer';
-import { checkBetas, checkNonNegative } from './checks';
 
 export interface AdamOptions {
   lr: number;

@@ -12,8 +12,22 @@ import { checkInRange, checkInt, checkNumber, checkOptions, typeError } from '..
 export type SchedulerStateDict = Record<string, unknown>;
 
 /**
- * The base of the schedulers: owns the step count and the base learning rates.
- * Subclasses give the closed form `lrAt(baseLr, t)`.
+ * One option of a scheduler: its property (and constructor option) name, its name in PyTorch's
+ * state dict, its check (the same in the constructor and in loadStateDict) and its default
+ * (none: required).
+ */
+interface OptionSpec {
+  prop: string;
+  key: string;
+  check: (where: string, name: string, v: unknown) => number;
+  default?: number;
+}
+
+const positiveInt = (where: string, name: string, v: unknown) => checkInt(where, name, v, 1);
+
+/**
+ * The base of the schedulers: owns the step count, the base learning rates and the options.
+ * Subclasses give their options' specs (`configure`) and the closed form `lrAt(baseLr, t)`.
  */
 export abstract class LRScheduler {
   readonly optimizer: Optimizer;
@@ -23,6 +37,8 @@ export abstract class LRScheduler {
   lastEpoch = -1;
   protected lastLrs: number[] = [];
   protected stepCount = 0;
+  private where = '';
+  private specs: readonly OptionSpec[] = [];
 
   constructor(optimizer: Optimizer) {
     const where = this.constructor.name;
@@ -31,10 +47,26 @@ export abstract class LRScheduler {
   }
 
   /**
-   * Called by each subclass once its options are valid: records each group's initialLr
-   * (kept if already set, so schedulers can be stacked) as the base lr, and takes step 0.
+   * Called by each subclass's constructor: checks and sets its options from `opts` (errors name
+   * `where` and the option), then starts.
    */
-  protected start(): void {
+  protected configure(where: string, specs: readonly OptionSpec[], opts: object | undefined): void {
+    const o = checkOptions(where, opts) as Record<string, unknown>;
+    this.where = where;
+    this.specs = specs;
+    for (const s of specs) this.setOption(s, s.check(where, s.prop, o[s.prop] ?? s.default));
+    this.start();
+  }
+
+  private setOption(s: OptionSpec, v: number): void {
+    (this as unknown as Record<string, number>)[s.prop] = v;
+  }
+
+  /**
+   * Records each group's initialLr (kept if already set, so schedulers can be stacked) as the
+   * base lr, and takes step 0.
+   */
+  private start(): void {
     for (const g of this.optimizer.paramGroups) g.initialLr ??= g.lr;
     this.baseLrs = this.optimizer.paramGroups.map((g) => g.initialLr as number);
     this.step();
@@ -44,10 +76,15 @@ export abstract class LRScheduler {
   protected abstract lrAt(baseLr: number, t: number): number;
 
   /** The options a subclass adds to its state dict, by PyTorch's names. */
-  protected abstract options(): Record<string, number>;
+  private options(): Record<string, number> {
+    return Object.fromEntries(this.specs.map((s) => [s.key, (this as unknown as Record<string, number>)[s.prop]]));
+  }
 
   /** Sets them back from a state dict. */
-  protected abstract setOptions(sd: Record<string, unknown>): void;
+  private setOptions(sd: Record<string, unknown>): void {
+    const where = `${this.where}.loadStateDict`;
+    for (const s of this.specs) this.setOption(s, s.check(where, s.key, sd[s.key]));
+  }
 
   /** Advances one step and sets every group's lr. */
   step(): void {
@@ -95,6 +132,11 @@ export abstract class LRScheduler {
   }
 }
 
+const STEP_LR: readonly OptionSpec[] = [
+  { prop: 'stepSize', key: 'step_size', check: positiveInt },
+  { prop: 'gamma', key: 'gamma', check: checkNumber, default: 0.1 },
+];
+
 /**
  * Multiplies the lr by gamma every stepSize steps, as torch.optim.lr_scheduler.StepLR:
  * lr_t = base_lr * gamma^floor(t / stepSize).
@@ -103,31 +145,25 @@ export abstract class LRScheduler {
  * @example const sched = new optim.lrScheduler.StepLR(opt, { stepSize: 30, gamma: 0.1 });
  */
 export class StepLR extends LRScheduler {
-  stepSize: number;
-  gamma: number;
+  // Set by configure from STEP_LR, checked there and by loadStateDict.
+  declare stepSize: number;
+  declare gamma: number;
 
   constructor(optimizer: Optimizer, opts: { stepSize: number; gamma?: number }) {
     super(optimizer);
-    const o = checkOptions('StepLR', opts);
-    this.stepSize = checkInt('StepLR', 'stepSize', o.stepSize, 1);
-    this.gamma = checkNumber('StepLR', 'gamma', o.gamma ?? 0.1);
-    this.start();
+    this.configure('StepLR', STEP_LR, opts);
   }
 
   protected lrAt(baseLr: number, t: number): number {
     return baseLr * this.gamma ** Math.floor(t / this.stepSize);
   }
 
-  protected options(): Record<string, number> {
-    return { step_size: this.stepSize, gamma: this.gamma };
-  }
-
-  protected setOptions(sd: Record<string, unknown>): void {
-    const where = 'StepLR.loadStateDict';
-    this.stepSize = checkInt(where, 'step_size', sd['step_size'], 1);
-    this.gamma = checkNumber(where, 'gamma', sd['gamma']);
-  }
 }
+
+const COSINE_ANNEALING_LR: readonly OptionSpec[] = [
+  { prop: 'tMax', key: 'T_max', check: positiveInt },
+  { prop: 'etaMin', key: 'eta_min', check: checkNumber, default: 0 },
+];
 
 /**
  * Cosine annealing (Loshchilov & Hutter 2017, SGDR, without restarts), as
@@ -139,31 +175,28 @@ export class StepLR extends LRScheduler {
  * @example const sched = new optim.lrScheduler.CosineAnnealingLR(opt, { tMax: 100, etaMin: 1e-5 });
  */
 export class CosineAnnealingLR extends LRScheduler {
-  tMax: number;
-  etaMin: number;
+  // Set by configure from COSINE_ANNEALING_LR.
+  declare tMax: number;
+  declare etaMin: number;
 
   constructor(optimizer: Optimizer, opts: { tMax: number; etaMin?: number }) {
     super(optimizer);
-    const o = checkOptions('CosineAnnealingLR', opts);
-    this.tMax = checkInt('CosineAnnealingLR', 'tMax', o.tMax, 1);
-    this.etaMin = checkNumber('CosineAnnealingLR', 'etaMin', o.etaMin ?? 0);
-    this.start();
+    this.configure('CosineAnnealingLR', COSINE_ANNEALING_LR, opts);
   }
 
   protected lrAt(baseLr: number, t: number): number {
     return this.etaMin + ((baseLr - this.etaMin) * (1 + Math.cos((Math.PI * t) / this.tMax))) / 2;
   }
 
-  protected options(): Record<string, number> {
-    return { T_max: this.tMax, eta_min: this.etaMin };
-  }
-
-  protected setOptions(sd: Record<string, unknown>): void {
-    const where = 'CosineAnnealingLR.loadStateDict';
-    this.tMax = checkInt(where, 'T_max', sd['T_max'], 1);
-    this.etaMin = checkNumber(where, 'eta_min', sd['eta_min']);
-  }
 }
+
+const LINEAR_LR: readonly OptionSpec[] = [
+  // torch: "Starting multiplicative factor expected to be between 0 and 1" (and 0 would
+  // divide by zero in its chained form, so it is excluded there as here).
+  { prop: 'startFactor', key: 'start_factor', check: (where, name, v) => checkInRange(where, name, v, 0, 1, { loOpen: true }), default: 1 / 3 },
+  { prop: 'endFactor', key: 'end_factor', check: (where, name, v) => checkInRange(where, name, v, 0, 1), default: 1 },
+  { prop: 'totalIters', key: 'total_iters', check: positiveInt, default: 5 },
+];
 
 /**
  * Scales the lr linearly from startFactor to endFactor over totalIters steps, then holds it,
@@ -174,33 +207,18 @@ export class CosineAnnealingLR extends LRScheduler {
  * @example const warmup = new optim.lrScheduler.LinearLR(opt, { startFactor: 0.1, totalIters: 100 });
  */
 export class LinearLR extends LRScheduler {
-  startFactor: number;
-  endFactor: number;
-  totalIters: number;
+  // Set by configure from LINEAR_LR.
+  declare startFactor: number;
+  declare endFactor: number;
+  declare totalIters: number;
 
   constructor(optimizer: Optimizer, opts: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
     super(optimizer);
-    const o = checkOptions('LinearLR', opts);
-    // torch: "Starting multiplicative factor expected to be between 0 and 1" (and 0 would
-    // divide by zero in its chained form, so it is excluded there as here).
-    this.startFactor = checkInRange('LinearLR', 'startFactor', o.startFactor ?? 1 / 3, 0, 1, { loOpen: true });
-    this.endFactor = checkInRange('LinearLR', 'endFactor', o.endFactor ?? 1, 0, 1);
-    this.totalIters = checkInt('LinearLR', 'totalIters', o.totalIters ?? 5, 1);
-    this.start();
+    this.configure('LinearLR', LINEAR_LR, opts);
   }
 
   protected lrAt(baseLr: number, t: number): number {
     return baseLr * (this.startFactor + ((this.endFactor - this.startFactor) * Math.min(this.totalIters, t)) / this.totalIters);
   }
 
-  protected options(): Record<string, number> {
-    return { start_factor: this.startFactor, end_factor: this.endFactor, total_iters: this.totalIters };
-  }
-
-  protected setOptions(sd: Record<string, unknown>): void {
-    const where = 'LinearLR.loadStateDict';
-    this.startFactor = checkInRange(where, 'start_factor', sd['start_factor'], 0, 1, { loOpen: true });
-    this.endFactor = checkInRange(where, 'end_factor', sd['end_factor'], 0, 1);
-    this.totalIters = checkInt(where, 'total_iters', sd['total_iters'], 1);
-  }
 }

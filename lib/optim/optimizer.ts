@@ -5,7 +5,7 @@
 // per-parameter state, zeroGrad, and stateDict/loadStateDict in PyTorch's layout. Subclasses
 // validate their options and implement `step` with one fused native call per parameter.
 import { Tensor, checkTensor, setGradEnabled } from '../tensor';
-import { stateName } from '../nn/module';
+import { camelName, stateName } from '../naming';
 import { checkInt, checkOptions, describe, rangeError, typeError } from '../errors';
 import { formatShape, sameShape } from '../shape';
 
@@ -39,7 +39,6 @@ export type Params<O> = Iterable<Tensor> | ParamGroupInput<O>[];
  */
 export type OptionsCheck<O> = (where: string, options: O, prefix: string, isDefaults: boolean) => void;
 
-const snakeToCamel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 // torch options kiln does not implement: a state dict from PyTorch that turns one on must not
 // load silently (foreach only picks an implementation, so it is accepted and ignored).
@@ -241,7 +240,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     const groups = saved.map((g, i) => {
       const group: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(g)) {
-        if (key !== 'params') group[snakeToCamel(key)] = Array.isArray(value) ? value.slice() : value;
+        if (key !== 'params') group[camelName(key)] = Array.isArray(value) ? value.slice() : value;
       }
       rejectUnsupported(where, group, `param_groups[${i}].`);
       group['params'] = this.paramGroups[i].params;

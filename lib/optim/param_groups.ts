@@ -3,8 +3,7 @@
 // (biases, LayerNorm/BatchNorm weights) do not.
 import { Tensor } from '../tensor';
 import { Module } from '../nn/module';
-import { checkNonNegative } from './checks';
-import { typeError } from '../errors';
+import { checkNonNegative, typeError } from '../errors';
 
 /** A parameter group: tensors plus the weight decay that applies to them. */
 export type DecayGroup = {

@@ -2,9 +2,8 @@
 // and L2 weight decay, one fused native update per parameter (native/kernels/optim.h).
 import { Tensor } from '../tensor';
 import { native } from '../native';
-import { checkBoolean, checkNumber, checkOptions, describe, typeError } from '../errors';
+import { checkBoolean, checkNonNegative, checkNumber, checkOptions, describe, typeError } from '../errors';
 import { Optimizer, Params, gradOf, runClosure } from './optimizer';
-import { checkNonNegative } from './checks';
 
 export interface SGDOptions {
   lr: number;

@@ -167,6 +167,17 @@ struct PoolGeom {
   }
 };
 
+// The window walk of the phase layout, shared by max and average pooling: for output row oh,
+// row(column, ih, kw) once per (ih, kw) of its windows, rows clipped to the input, in PyTorch's
+// order (rows, then the window's columns). `column` runs over all the row's output lanes.
+template <typename Phases, typename Row>
+inline void for_window_rows(const PoolGeom& g, Phases* phases, int oh, Row&& row) {
+  const int h0 = oh * g.SH - g.PH;
+  const int h1 = std::min(h0 + g.KH, g.H);
+  for (int ih = std::max(h0, 0); ih < h1; ++ih)
+    for (int kw = 0; kw < g.KW; ++kw) row(g.column(phases, ih, kw), ih, kw);
+}
+
 // phases[r][k] = padded[k*SW + r] over the whole plane: the padded rows are a whole number of
 // SW columns, so each phase is one long strided pass.
 void split_phases(float* __restrict phases, const float* __restrict padded, std::size_t per_phase, int SW) {
@@ -233,8 +244,7 @@ void maxpool_plane(float* __restrict y, std::int32_t* __restrict idx, const floa
       m[ow] = ninf;
       mi[ow] = hc * g.W + std::max(ow * g.SW - g.PW, 0);
     }
-    for (int ih = hc; ih < std::min(h0 + g.KH, g.H); ++ih)
-      for (int kw = 0; kw < g.KW; ++kw) scan_max_row(m, mi, g.column(phases, ih, kw), ih * g.W - g.PW + kw, g.SW, n / 16);
+    for_window_rows(g, phases, oh, [&](const float* v, int ih, int kw) { scan_max_row(m, mi, v, ih * g.W - g.PW + kw, g.SW, n / 16); });
     std::memcpy(y + oh * g.OW, m, sizeof(float) * g.OW);
     std::memcpy(idx + oh * g.OW, mi, sizeof(std::int32_t) * g.OW);
   }
@@ -265,48 +275,52 @@ struct AvgFactors {
 
 // The direct loops, PyTorch's cpu_max_pool / cpu_avg_pool as written: per output, its window
 // clipped to the input. For the padding-dominated windows PoolGeom::direct marks; no scratch.
-void maxpool_plane_direct(float* y, std::int32_t* idx, const float* x, const PoolGeom& g) {
+// The window walk they share: window(oh, ow, hs, he, ws, we) per output in order, with the
+// window's rows [hs, he) and columns [ws, we) clipped to the input (64-bit bounds: the
+// padding here can be near 2^31).
+template <typename Window>
+inline void for_each_window_direct(const PoolGeom& g, Window&& window) {
   for (int oh = 0; oh < g.OH; ++oh) {
     const long long h0 = static_cast<long long>(oh) * g.SH - g.PH;
     const int hs = static_cast<int>(std::max(h0, 0LL)), he = static_cast<int>(std::min(h0 + g.KH, static_cast<long long>(g.H)));
     for (int ow = 0; ow < g.OW; ++ow) {
       const long long w0 = static_cast<long long>(ow) * g.SW - g.PW;
       const int ws = static_cast<int>(std::max(w0, 0LL)), we = static_cast<int>(std::min(w0 + g.KW, static_cast<long long>(g.W)));
-      float m = -std::numeric_limits<float>::infinity();
-      std::int32_t mi = hs * g.W + ws;
-      for (int ih = hs; ih < he; ++ih)
-        for (int iw = ws; iw < we; ++iw) {
-          const float v = x[ih * g.W + iw];
-          if (v > m || v != v) m = v, mi = ih * g.W + iw;
-        }
-      y[oh * g.OW + ow] = m;
-      idx[oh * g.OW + ow] = mi;
+      window(oh, ow, hs, he, ws, we);
     }
   }
+}
+
+void maxpool_plane_direct(float* y, std::int32_t* idx, const float* x, const PoolGeom& g) {
+  for_each_window_direct(g, [&](int oh, int ow, int hs, int he, int ws, int we) {
+    float m = -std::numeric_limits<float>::infinity();
+    std::int32_t mi = hs * g.W + ws;
+    for (int ih = hs; ih < he; ++ih)
+      for (int iw = ws; iw < we; ++iw) {
+        const float v = x[ih * g.W + iw];
+        if (v > m || v != v) m = v, mi = ih * g.W + iw;
+      }
+    y[oh * g.OW + ow] = m;
+    idx[oh * g.OW + ow] = mi;
+  });
 }
 
 // Average pooling, forward (dy null) or backward (accumulates dy / divisor into dx).
 void avgpool_plane_direct(float* y, const float* x, float* dx, const float* dy, const PoolGeom& g, const std::vector<float>& row,
                           const std::vector<float>& col) {
-  for (int oh = 0; oh < g.OH; ++oh) {
-    const long long h0 = static_cast<long long>(oh) * g.SH - g.PH;
-    const int hs = static_cast<int>(std::max(h0, 0LL)), he = static_cast<int>(std::min(h0 + g.KH, static_cast<long long>(g.H)));
-    for (int ow = 0; ow < g.OW; ++ow) {
-      const long long w0 = static_cast<long long>(ow) * g.SW - g.PW;
-      const int ws = static_cast<int>(std::max(w0, 0LL)), we = static_cast<int>(std::min(w0 + g.KW, static_cast<long long>(g.W)));
-      const float d = row[oh] * col[ow];
-      if (dy) {
-        const float gv = d == 0.0f ? 0.0f : dy[oh * g.OW + ow] / d;
-        for (int ih = hs; ih < he; ++ih)
-          for (int iw = ws; iw < we; ++iw) dx[ih * g.W + iw] += gv;
-      } else {
-        float sum = 0.0f;
-        for (int ih = hs; ih < he; ++ih)
-          for (int iw = ws; iw < we; ++iw) sum += x[ih * g.W + iw];
-        y[oh * g.OW + ow] = d == 0.0f ? 0.0f : sum / d;
-      }
+  for_each_window_direct(g, [&](int oh, int ow, int hs, int he, int ws, int we) {
+    const float d = row[oh] * col[ow];
+    if (dy) {
+      const float gv = d == 0.0f ? 0.0f : dy[oh * g.OW + ow] / d;
+      for (int ih = hs; ih < he; ++ih)
+        for (int iw = ws; iw < we; ++iw) dx[ih * g.W + iw] += gv;
+    } else {
+      float sum = 0.0f;
+      for (int ih = hs; ih < he; ++ih)
+        for (int iw = ws; iw < we; ++iw) sum += x[ih * g.W + iw];
+      y[oh * g.OW + ow] = d == 0.0f ? 0.0f : sum / d;
     }
-  }
+  });
 }
 
 }  // namespace
@@ -381,9 +395,7 @@ void avgpool2d_forward(float* out, const float* inp, int P, int H, int W, int KH
       for (int oh = 0; oh < OH; ++oh) {
         std::fill(acc, acc + n, 0.0f);
         // Rows in PyTorch's order, and within each the window's columns in order: the same sums.
-        const int h0 = std::max(oh * SH - PH, 0), h1 = std::min(oh * SH - PH + KH, H);
-        for (int ih = h0; ih < h1; ++ih)
-          for (int kw = 0; kw < KW; ++kw) sum_row(acc, g.column(phases, ih, kw), n / 16);
+        for_window_rows(g, phases, oh, [&](const float* v, int, int) { sum_row(acc, v, n / 16); });
         const float rf = f.row[oh];
         float* yr = y + oh * OW;
         for (int ow = 0; ow < OW; ++ow) {
@@ -427,9 +439,7 @@ void avgpool2d_backward(float* dinp, const float* dout, int P, int H, int W, int
           const float d = rf * f.col[ow];
           gs[ow] = d == 0.0f ? 0.0f : dy[oh * OW + ow] / d;
         }
-        const int h0 = std::max(oh * SH - PH, 0), h1 = std::min(oh * SH - PH + KH, H);
-        for (int ih = h0; ih < h1; ++ih)
-          for (int kw = 0; kw < KW; ++kw) spread_row(g.column(phases, ih, kw), gs, n / 16);
+        for_window_rows(g, phases, oh, [&](float* v, int, int) { spread_row(v, gs, n / 16); });
       }
       if (g.SW != 1) merge_phases(buf, phases, static_cast<std::size_t>(H) * g.phase_len, g.SW);
       for (int ih = 0; ih < H; ++ih) {

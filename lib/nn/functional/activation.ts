@@ -1,21 +1,8 @@
 // Activation functions and their derivatives.
-import { Tensor, fromOp, checkTensor } from '../../tensor';
+import { Tensor, checkTensor } from '../../tensor';
 import { checkChoice, checkNumber, checkOptions } from '../../errors';
 import * as unary from '../../ops/unary';
 import * as reduce from '../../ops/reduce';
-
-function elementwise(where: string, name: string, x: Tensor, f: (v: number) => number, df: (v: number) => number): Tensor {
-  checkTensor(where, 'input', x);
-  const X = x.data;
-  const n = X.length;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = f(X[i]);
-  return fromOp(out, x.shape.slice(), [x], name, (g) => {
-    const gx = new Float32Array(n);
-    for (let i = 0; i < n; i++) gx[i] = g[i] * df(X[i]);
-    return [gx];
-  });
-}
 
 /** max(0, x). @example F.relu(x) */
 export function relu(x: Tensor): Tensor {
@@ -39,7 +26,7 @@ export function tanh(x: Tensor): Tensor {
 export function leakyRelu(x: Tensor, opts: { negativeSlope?: number } = {}): Tensor {
   const o = checkOptions('leakyRelu', opts);
   const a = checkNumber('leakyRelu', 'negativeSlope', o.negativeSlope ?? 0.01);
-  return elementwise('leakyRelu', 'leakyRelu', x, (v) => (v > 0 ? v : a * v), (v) => (v > 0 ? 1 : a));
+  return unary.unaryOp('leakyRelu', x, (v) => (v > 0 ? v : a * v), (v, _y, g) => g * (v > 0 ? 1 : a), 'leakyRelu');
 }
 
 // SELU constants from Klambauer et al. 2017, "Self-Normalizing Neural Networks".
@@ -48,12 +35,12 @@ export const SELU_SCALE = 1.0507009873554804934193349852946;
 
 /** scale * (max(0, x) + min(0, alpha * (exp(x) - 1))), Klambauer et al. 2017. */
 export function selu(x: Tensor): Tensor {
-  return elementwise(
-    'selu',
+  return unary.unaryOp(
     'selu',
     x,
     (v) => SELU_SCALE * (v > 0 ? v : SELU_ALPHA * Math.expm1(v)),
-    (v) => SELU_SCALE * (v > 0 ? 1 : SELU_ALPHA * Math.exp(v)),
+    (v, _y, g) => g * (SELU_SCALE * (v > 0 ? 1 : SELU_ALPHA * Math.exp(v))),
+    'selu',
   );
 }
 
@@ -86,24 +73,24 @@ export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): T
   const o = checkOptions('gelu', opts);
   const approximate = checkChoice('gelu', 'approximate', o.approximate ?? 'none', ['none', 'tanh'] as const);
   if (approximate === 'tanh') {
-    return elementwise(
-      'gelu',
+    return unary.unaryOp(
       'gelu',
       x,
       (v) => 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))),
-      (v) => {
+      (v, _y, g) => {
         const u = SQRT_2_OVER_PI * (v + 0.044715 * v * v * v);
         const th = Math.tanh(u);
-        return 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * v * v);
+        return g * (0.5 * (1 + th) + 0.5 * v * (1 - th * th) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * v * v));
       },
+      'gelu',
     );
   }
-  return elementwise(
-    'gelu',
+  return unary.unaryOp(
     'gelu',
     x,
     (v) => 0.5 * v * (1 + erf(v * INV_SQRT_2)),
-    (v) => 0.5 * (1 + erf(v * INV_SQRT_2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v),
+    (v, _y, g) => g * (0.5 * (1 + erf(v * INV_SQRT_2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v)),
+    'gelu',
   );
 }
 

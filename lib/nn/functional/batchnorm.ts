@@ -4,7 +4,7 @@ import { formatShape } from '../../shape';
 import { native } from '../../native';
 import { emptyFloat32 } from './buffers';
 import { checkBoolean, checkInRange, checkOptions } from '../../errors';
-import { checkEps } from './layernorm';
+import { checkEps } from '../../errors';
 
 export interface BatchNormOptions {
   weight?: Tensor | null;

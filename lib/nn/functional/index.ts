@@ -7,6 +7,7 @@ export type { Reduction, Targets, CrossEntropyOptions, BCEWithLogitsOptions } fr
 export { dropout, dropout1d, dropout2d } from './dropout';
 export type { DropoutOptions } from './dropout';
 export { batchNorm } from './batchnorm';
-export { layerNorm, rmsNorm } from './layernorm';
+export { layerNorm } from './layernorm';
+export { rmsNorm } from './rmsnorm';
 export { conv2d } from './conv';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d } from './pooling';

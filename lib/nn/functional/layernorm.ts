@@ -1,12 +1,11 @@
-// F.layerNorm and F.rmsNorm: normalisation over the last dimensions, on the native fused kernels.
+// F.layerNorm: normalisation over the last dimensions, on the native fused kernel; the shape
+// checks here are shared with F.rmsNorm (./rmsnorm.ts).
 import { Tensor, fromOp, checkTensor, freshGrad } from '../../tensor';
 import { checkShape, formatShape, sameShape } from '../../shape';
 import { native } from '../../native';
 import { emptyFloat32 } from './buffers';
-import { checkNumber, checkOptions, rangeError } from '../../errors';
+import { checkEps, checkOptions, rangeError } from '../../errors';
 
-/** torch.finfo(torch.float32).eps = 2^-23: torch.nn.RMSNorm's eps when none is given. */
-export const FLOAT32_EPS = 2 ** -23;
 
 /** A normalized shape: a size or a non-empty array of sizes. */
 export function checkNormalizedShape(where: string, normalizedShape: unknown): number[] {
@@ -15,15 +14,8 @@ export function checkNormalizedShape(where: string, normalizedShape: unknown): n
   return ns;
 }
 
-/** eps: a finite, non-negative number. */
-export function checkEps(where: string, eps: unknown): number {
-  const e = checkNumber(where, 'eps', eps);
-  if (e < 0) throw rangeError(where, 'a non-negative number', 'eps', e);
-  return e;
-}
-
 /** Validates x against normalizedShape and returns the (rows N, row size D) view. */
-function rowsOf(where: string, x: Tensor, ns: number[]): [number, number] {
+export function rowsOf(where: string, x: Tensor, ns: number[]): [number, number] {
   const k0 = x.ndim - ns.length;
   if (k0 < 0 || !sameShape(x.shape.slice(k0), ns)) {
     throw new RangeError(`${where}: expected input with shape [*, ${ns.join(', ')}], got ${formatShape(x.shape)}`);
@@ -35,7 +27,8 @@ function rowsOf(where: string, x: Tensor, ns: number[]): [number, number] {
   return [N, D];
 }
 
-function checkParam(where: string, name: string, t: Tensor | null | undefined, ns: number[]): Tensor | null {
+/** An optional affine parameter (weight, bias): null when absent, else a tensor of shape normalizedShape. */
+export function checkParam(where: string, name: string, t: Tensor | null | undefined, ns: number[]): Tensor | null {
   if (t === undefined || t === null) return null;
   checkTensor(where, name, t);
   if (!sameShape(t.shape, ns)) throw new RangeError(`${where}: expected ${name} of shape ${formatShape(ns)}, got ${formatShape(t.shape)}`);
@@ -76,36 +69,5 @@ export function layerNorm(x: Tensor, normalizedShape: number | number[], opts: {
     if (weight) grads.push(dw);
     if (bias) grads.push(db);
     return grads.map((a) => a && freshGrad(a));
-  });
-}
-
-/**
- * Root-mean-square normalisation over the last dimensions, as torch.nn.functional.rms_norm
- * (Zhang & Sennrich 2019): y = x / sqrt(mean(x^2) + eps) * weight.
- * @param x (*, ...normalizedShape)
- * @param normalizedShape the trailing shape to normalise over (a number or an array)
- * @param opts `{ weight?: normalizedShape, eps = 2^-23 }`: eps null or omitted is float32's
- *   machine epsilon, as PyTorch.
- * @throws TypeError for non-tensors or wrong option types; RangeError for shapes that do not fit or a negative eps.
- * @example F.rmsNorm(x, 4096, { weight })
- */
-export function rmsNorm(x: Tensor, normalizedShape: number | number[], opts: { weight?: Tensor | null; eps?: number | null } = {}, where = 'rmsNorm'): Tensor {
-  checkTensor(where, 'input', x);
-  const o = checkOptions(where, opts);
-  const ns = checkNormalizedShape(where, normalizedShape);
-  const [N, D] = rowsOf(where, x, ns);
-  const weight = checkParam(where, 'weight', o.weight, ns);
-  const eps = checkEps(where, o.eps ?? FLOAT32_EPS);
-
-  const out = emptyFloat32(x.numel);
-  const rstd = new Float32Array(N);
-  const w = weight ? weight.data : null;
-  native.rmsNormForward(out, rstd, x.data, w, N, D, eps);
-  const inputs = weight ? [x, weight] : [x];
-  return fromOp(out, x.shape.slice(), inputs, 'rmsNorm', (g) => {
-    const dx = x.requiresGrad ? emptyFloat32(x.numel) : null;
-    const dw = weight && weight.requiresGrad ? new Float32Array(D) : null;
-    native.rmsNormBackward(dx, dw, g, x.data, w, rstd, N, D);
-    return (weight ? [dx, dw] : [dx]).map((a) => a && freshGrad(a));
   });
 }

@@ -1,4 +1,5 @@
-// kiln.nn.init: weight initialisation as torch.nn.init, plus an initialisation inspector.
+// kiln.nn.init: weight initialisation as torch.nn.init, plus the initialisation inspector
+// (it lives in nn/utils/, above the layers it inspects; nn.init.inspect is its public name).
 // Each initialiser fills its tensor in place without recording gradients and returns it.
 export { calculateGain } from './gain';
 export type { Nonlinearity } from './gain';
@@ -11,5 +12,5 @@ export { orthogonal } from './orthogonal';
 export { dirac, sparse } from './structured';
 export type { SparseOptions } from './structured';
 export type { OrthogonalOptions } from './orthogonal';
-export { inspect, InitReport, SIGMOID_SATURATION, TANH_SATURATION } from './inspect';
-export type { InspectOptions, LayerStats, ParamStats } from './inspect';
+export { inspect, InitReport, SIGMOID_SATURATION, TANH_SATURATION } from '../utils/inspect';
+export type { InspectOptions, LayerStats, ParamStats } from '../utils/inspect';

@@ -1,7 +1,7 @@
 // The demo's two networks, with the initialisation each layer type wants.
-import * as nn from '../nn';
-import { Module } from '../nn/module';
-import { Generator } from '../random';
+import * as nn from '../../lib/nn';
+import { Module } from '../../lib/nn/module';
+import { Generator } from '../../lib/random';
 
 /**
  * MLP: (Linear without bias -> BatchNorm1d -> ReLU -> Dropout) twice, then Linear.

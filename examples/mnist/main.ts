@@ -4,13 +4,13 @@
 // weights as safetensors. `npm run demo -- --help` lists the options.
 import { Command, InvalidArgumentError } from 'commander';
 import * as path from 'path';
-import { manualSeed, Generator } from '../random';
-import { backendInfo, setNumThreads } from '../backend';
-import * as nn from '../nn';
-import * as optim from '../optim';
-import * as data from '../data';
-import { Trainer } from '../trainer';
-import { save } from '../io';
+import { manualSeed, Generator } from '../../lib/random';
+import { backendInfo, setNumThreads } from '../../lib/backend';
+import * as nn from '../../lib/nn';
+import * as optim from '../../lib/optim';
+import * as data from '../../lib/data';
+import { Trainer } from '../../lib/trainer';
+import { save } from '../../lib/io';
 import { buildCnn, buildMlp, initKaiming } from './models';
 import { shifted } from './augment';
 

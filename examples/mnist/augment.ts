@@ -1,9 +1,9 @@
 // Random translations of 28x28 digits, the classic MNIST augmentation (Simard et al. 2003
 // used elastic distortions; shifts of a couple of pixels give most of the gain). With only
 // 8,000 training digits, the CNN otherwise starts to memorise them after a few epochs.
-import { Tensor } from '../tensor';
-import { Generator } from '../random';
-import type { Batches } from '../trainer';
+import { Tensor } from '../../lib/tensor';
+import { Generator } from '../../lib/random';
+import type { Batches } from '../../lib/trainer';
 
 /** Shifts each image of x (N, 784) by up to `maxShift` pixels in each direction, zero-filling. */
 export function shiftBatch(x: Tensor, maxShift: number, generator: Generator): Tensor {
