@@ -4,8 +4,8 @@
 // whose variant the CPU supports best: x86-64-v4 (AVX-512), x86-64-v3 (AVX2+FMA), x86-64
 // (baseline). The CPU's level comes from CPUID and XGETBV, read by a tiny probe addon built for
 // baseline x86-64 (kiln_cpu.node, which loads on any x86-64 CPU); if it does not load, from
-// /proc/cpuinfo's flags. Overrides are strict (no silent fallback to another binary): $KILN_BINARY loads
-// that file only, $KILN_VARIANT that variant only ('local' = a local build only).
+// /proc/cpuinfo's flags. Overrides are strict (no silent fallback to another binary):
+// $KILN_BINARY loads that file only, $KILN_VARIANT that variant only ('local' = a local build).
 // node-gyp-build cannot choose by CPU feature, hence this loader; it keeps its layout
 // (prebuilds/<platform>-<arch>/).
 import * as fs from 'fs';
