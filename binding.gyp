@@ -1,36 +1,34 @@
 {
-  # Builds the same sources with the same flags as CMakeLists.txt: both ask
-  # scripts/native-config.js for the source list and the -march flag of $KILN_VARIANT.
-  # -ffp-contract=off: a*b+c fused into an FMA in scalar code but not in Eigen's vector code
-  # made results depend on a buffer's alignment (where Eigen's vector loop starts); see
-  # README, Determinism.
+  # Names no source, define, flag or variant of its own: scripts/native-config.js is the one
+  # description, which CMakeLists.txt reads too (test/native-config.test.ts compares both).
+  # What stays here is node-gyp's own: removing its default -fno-exceptions and -std=gnu++*.
   "targets": [
     {
       "target_name": "kiln",
-      "sources": ["<!@(node scripts/native-config.js sources)"],
+      "sources": ["<!@(node scripts/native-config.js sources kiln)"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!(node scripts/find-eigen.js)"
       ],
-      "defines": [
-        "NAPI_VERSION=8",
-        "NODE_ADDON_API_CPP_EXCEPTIONS",
-        "NODE_ADDON_API_CPP_EXCEPTIONS_ALL",
-        "NODE_ADDON_API_DISABLE_DEPRECATED",
-        "EIGEN_DONT_PARALLELIZE",
-        "EIGEN_MPL2_ONLY",
-        "NDEBUG"
-      ],
+      "defines": ["<!@(node scripts/native-config.js defines kiln)"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
-      "cflags_cc": ["-std=c++17", "-O3", "-ffp-contract=off", "-Wno-maybe-uninitialized", "-fexceptions", "-fvisibility=hidden", "<!@(node scripts/native-config.js arch)"],
-      "ldflags": ["-pthread", "-static-libstdc++", "-static-libgcc"],
+      "cflags_cc": ["<!@(node scripts/native-config.js cflags kiln)"],
+      "ldflags": ["<!@(node scripts/native-config.js ldflags kiln)"],
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
-        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
-        "OTHER_CPLUSPLUSFLAGS": ["-O3", "-ffp-contract=off"]
+        "OTHER_CPLUSPLUSFLAGS": ["<!@(node scripts/native-config.js cflags kiln)"]
       },
       "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } }
+    },
+    {
+      "target_name": "kiln_cpu",
+      "sources": ["<!@(node scripts/native-config.js sources kiln_cpu)"],
+      "defines": ["<!@(node scripts/native-config.js defines kiln_cpu)"],
+      "cflags_cc!": ["-std=gnu++17", "-std=gnu++20"],
+      "cflags_cc": ["<!@(node scripts/native-config.js cflags kiln_cpu)"],
+      "ldflags": ["<!@(node scripts/native-config.js ldflags kiln_cpu)"],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["<!@(node scripts/native-config.js cflags kiln_cpu)"] }
     }
   ]
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // Builds the addon from source with node-gyp into build/Release/kiln.node (the 'local'
-// variant, tuned for this machine). Skipped when KILN_SKIP_NATIVE_BUILD=1.
+// variant, tuned for this machine) and the CPU probe build/Release/kiln_cpu.node. Skipped when KILN_SKIP_NATIVE_BUILD=1.
 // scripts/prebuild.js and scripts/install.js reuse `nodeGyp` to run node-gyp the same way.
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -20,12 +20,12 @@ function findNodeGyp() {
   }
 }
 
-/** Runs `node-gyp rebuild` in `cwd` (which holds binding.gyp); returns the spawnSync result. */
-function nodeGyp(cwd, { env = process.env, stdio = 'inherit' } = {}) {
+/** Runs `node-gyp rebuild` (or `command`) in `cwd` (which holds binding.gyp); returns the spawnSync result. */
+function nodeGyp(cwd, { env = process.env, stdio = 'inherit', command = 'rebuild' } = {}) {
   const gyp = findNodeGyp();
   if (!gyp) return { status: 1, error: new Error('node-gyp not found (neither a dependency nor $npm_config_node_gyp)') };
   const jobs = env.JOBS || 'max';
-  const args = [gyp, 'rebuild', `--jobs=${jobs}`];
+  const args = [gyp, command, ...(command === 'configure' ? [] : [`--jobs=${jobs}`])];
   // Build against the running Node's own headers when it ships them (Debian's and most
   // installers do), so no header download is needed; npm passes its nodedir setting too.
   const prefix = path.resolve(path.dirname(process.execPath), '..');

@@ -2,7 +2,10 @@
 'use strict';
 // Builds the prebuilt binaries the npm package ships: one per x86-64 CPU level,
 //   prebuilds/linux-x64/kiln.<variant>.node   variant = x86-64, x86-64-v3, x86-64-v4
-// lib/native.ts loads the best one the CPU supports (or $KILN_VARIANT).
+//                                             (the list: scripts/native-config.js)
+//   prebuilds/linux-x64/kiln_cpu.node         the CPU probe (always baseline x86-64)
+// lib/native.ts asks the probe (CPUID/XGETBV) which levels the CPU runs and loads the best
+// (or $KILN_VARIANT).
 //
 // Usage: npm run build:prebuilds     (all three; builds dist/ first for the load check)
 //        (not `npm run prebuild`: npm would run that before every `npm run build`)
@@ -23,9 +26,10 @@ const os = require('os');
 const path = require('path');
 const { nodeGyp } = require('./build-native');
 const { findEigen } = require('./find-eigen');
+const { variants } = require('./native-config');
 
 const root = path.resolve(__dirname, '..');
-const ALL = ['x86-64', 'x86-64-v3', 'x86-64-v4'];
+const ALL = variants().reverse(); // baseline first
 
 function fail(msg) {
   process.stderr.write(`prebuild: ${msg}\n`);
@@ -58,6 +62,11 @@ function build(dir, variant, outDir, eigen) {
   const s = spawnSync('strip', ['--strip-unneeded', tmp], { stdio: 'inherit' });
   if (s.error || s.status !== 0) fail(`strip --strip-unneeded ${tmp} failed (${s.error ? s.error.message : `exit ${s.status}`}); strip comes with binutils`);
   fs.renameSync(tmp, out);
+  // The probe is the same baseline build whatever the variant: ship the one from this build.
+  const probeTmp = path.join(outDir, 'kiln_cpu.node.tmp');
+  fs.copyFileSync(path.join(dir, 'build', 'Release', 'kiln_cpu.node'), probeTmp);
+  spawnSync('strip', ['--strip-unneeded', probeTmp], { stdio: 'inherit' });
+  fs.renameSync(probeTmp, path.join(outDir, 'kiln_cpu.node'));
   return { variant, seconds, before, after: fs.statSync(out).size, out };
 }
 
@@ -66,7 +75,8 @@ function build(dir, variant, outDir, eigen) {
 function probe(variant) {
   const code =
     "const n = require('./dist/native.js');" +
-    'console.log(JSON.stringify({ variant: n.nativeVariant, path: n.nativePath, isa: n.native.buildInfo().isa, supported: n.supportedVariants() }))';
+    'const cpu = n.detectCpu();' +
+    'console.log(JSON.stringify({ variant: n.nativeVariant, path: n.nativePath, isa: n.native.buildInfo().isa, supported: n.supportedVariants(cpu), probe: cpu.probe }))';
   const r = spawnSync(process.execPath, ['-e', code], { cwd: root, env: { ...process.env, KILN_VARIANT: variant }, encoding: 'utf8' });
   if (r.status !== 0) fail(`${variant}: the built binary does not load:\n${r.stderr}`);
   return JSON.parse(r.stdout);
@@ -98,6 +108,9 @@ function main() {
   // The baseline runs on any x86-64, so probe it first and learn which levels this CPU runs;
   // a variant the CPU cannot run is not loaded (it could die of SIGILL) but still shipped.
   const baseline = fs.existsSync(path.join(outDir, 'kiln.x86-64.node')) ? probe('x86-64') : null;
+  const cpuProbe = path.join(outDir, 'kiln_cpu.node');
+  if (baseline && baseline.probe !== cpuProbe) fail(`the CPU probe ${cpuProbe} does not load (the loader fell back to /proc/cpuinfo)`);
+  if (baseline) process.stdout.write(`prebuild: kiln_cpu.node: loads; this CPU runs ${baseline.supported.join(', ')} (CPUID)\n`);
   for (const { variant, out } of results) {
     if (baseline && !baseline.supported.includes(variant)) {
       process.stdout.write(`prebuild: ${variant}: not load-checked (this CPU lacks it)\n`);

@@ -48,10 +48,11 @@ missing=""
 for f in dist/index.js dist/index.d.ts dist/native.js binding.gyp CMakeLists.txt native/addon.cc \
   scripts/install.js scripts/build-native.js scripts/find-eigen.js scripts/native-config.js \
   vendor/eigen3/Eigen/Core vendor/eigen3/COPYING \
-  prebuilds/linux-x64/kiln.x86-64.node prebuilds/linux-x64/kiln.x86-64-v3.node prebuilds/linux-x64/kiln.x86-64-v4.node; do
+  prebuilds/linux-x64/kiln.x86-64.node prebuilds/linux-x64/kiln.x86-64-v3.node prebuilds/linux-x64/kiln.x86-64-v4.node \
+  prebuilds/linux-x64/kiln_cpu.node native/cpu/probe.cc; do
   grep -qx "package/$f" "$work/contents" || missing="$missing $f"
 done
-if [ -z "$missing" ]; then pass "tarball holds dist, types, native sources, scripts, Eigen + licence, 3 prebuilds"; else fail "tarball lacks:$missing"; fi
+if [ -z "$missing" ]; then pass "tarball holds dist, types, native sources, scripts, Eigen + licence, 3 prebuilds + CPU probe"; else fail "tarball lacks:$missing"; fi
 extra=$(grep -E '^package/(build|build-cmake|node_modules|lib|test|bench|examples|dist/demo|\.ci|\.git)/|\.tgz$|^package/vendor/eigen3/unsupported/' "$work/contents" | head -5)
 if [ -z "$extra" ]; then pass "tarball has no build/, node_modules/, lib/, test/, examples/, dist/demo/"; else fail "tarball holds what it should not: $extra"; fi
 # The demo is an example (examples/mnist), not the library's: its CLI parser is no runtime dependency.
@@ -179,6 +180,8 @@ a="$work/a"
 check "A: install" install_into "$a" sandbox
 check "A: install script found a prebuild (did not compile)" grep -q "kiln: using the native binary $best" "$a/install.log"
 check "A: nothing was compiled (no node_modules/kiln/build)" test ! -e "$a/node_modules/kiln/build"
+check "A: the CPU level came from the CPUID probe (prebuilds/linux-x64/kiln_cpu.node), not /proc/cpuinfo" \
+  inapp "$a" node -e "const p = require('path'); const c = require(p.join(p.dirname(require.resolve('kiln')), 'native.js')).detectCpu(); process.exit(c.source === 'cpuid' && /prebuilds\/linux-x64\/kiln_cpu\.node$/.test(c.probe) ? 0 : 1)"
 write_checks "$a"
 check "A: require('kiln') autograd example on $best" inapp "$a" node check.js $best
 check "A: ESM import * as kiln / import { tensor } from 'kiln'" inapp "$a" node check.mjs
