@@ -3,6 +3,7 @@ import { Tensor } from '../tensor';
 import { Module } from './module';
 import { Generator, generatorFrom } from '../random';
 import { checkOptions } from '../errors';
+import { expectArity } from '../options';
 import { dropout, checkDropoutP } from './functional/dropout';
 
 /**
@@ -20,8 +21,9 @@ export class Dropout extends Module {
 
   constructor(p = 0.5, opts: { generator?: Generator } = {}) {
     super();
+    expectArity('Dropout', arguments, 1, true);
     this.p = checkDropoutP('Dropout', p);
-    const o = checkOptions('Dropout', opts);
+    const o = checkOptions('Dropout', opts, ['generator']);
     if (o.generator !== undefined) generatorFrom('Dropout', o);
     this.generator = o.generator;
   }

@@ -5,6 +5,7 @@ import { Parameter } from './parameter';
 import { checkEps, checkNormalizedShape, layerNorm, rmsNorm } from './functional/layernorm';
 import { numelOf } from '../shape';
 import { checkBoolean, checkOptions } from '../errors';
+import { expectArity } from '../options';
 import { pyBool, pyFloat, pyTuple } from './pyrepr';
 
 /**
@@ -27,7 +28,8 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | number[], opts: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } = {}) {
     super();
-    const o = checkOptions('LayerNorm', opts);
+    expectArity('LayerNorm', arguments, 1, true);
+    const o = checkOptions('LayerNorm', opts, ['eps', 'elementwiseAffine', 'bias']);
     this.normalizedShape = checkNormalizedShape('LayerNorm', normalizedShape);
     this.eps = checkEps('LayerNorm', o.eps ?? 1e-5);
     this.elementwiseAffine = checkBoolean('LayerNorm', 'elementwiseAffine', o.elementwiseAffine ?? true);
@@ -72,7 +74,8 @@ export class RMSNorm extends Module {
 
   constructor(normalizedShape: number | number[], opts: { eps?: number | null; elementwiseAffine?: boolean } = {}) {
     super();
-    const o = checkOptions('RMSNorm', opts);
+    expectArity('RMSNorm', arguments, 1, true);
+    const o = checkOptions('RMSNorm', opts, ['eps', 'elementwiseAffine']);
     this.normalizedShape = checkNormalizedShape('RMSNorm', normalizedShape);
     this.eps = o.eps === undefined || o.eps === null ? null : checkEps('RMSNorm', o.eps);
     this.elementwiseAffine = checkBoolean('RMSNorm', 'elementwiseAffine', o.elementwiseAffine ?? true);

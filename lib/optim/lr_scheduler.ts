@@ -7,6 +7,7 @@
 // `scheduler.step()` after `optimizer.step()`, once per epoch (or per iteration).
 import { Optimizer } from './optimizer';
 import { checkInRange, checkInt, checkNumber, checkOptions, typeError } from '../errors';
+import { expectArity } from '../options';
 
 /** A scheduler's state in PyTorch's layout (`last_epoch`, `base_lrs`, `_last_lr`, its options). */
 export type SchedulerStateDict = Record<string, unknown>;
@@ -107,8 +108,9 @@ export class StepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: Optimizer, opts: { stepSize: number; gamma?: number }) {
+    expectArity('StepLR', arguments, 1, true);
     super(optimizer);
-    const o = checkOptions('StepLR', opts);
+    const o = checkOptions('StepLR', opts, ['stepSize', 'gamma']);
     this.stepSize = checkInt('StepLR', 'stepSize', o.stepSize, 1);
     this.gamma = checkNumber('StepLR', 'gamma', o.gamma ?? 0.1);
     this.start();
@@ -143,8 +145,9 @@ export class CosineAnnealingLR extends LRScheduler {
   etaMin: number;
 
   constructor(optimizer: Optimizer, opts: { tMax: number; etaMin?: number }) {
+    expectArity('CosineAnnealingLR', arguments, 1, true);
     super(optimizer);
-    const o = checkOptions('CosineAnnealingLR', opts);
+    const o = checkOptions('CosineAnnealingLR', opts, ['tMax', 'etaMin']);
     this.tMax = checkInt('CosineAnnealingLR', 'tMax', o.tMax, 1);
     this.etaMin = checkNumber('CosineAnnealingLR', 'etaMin', o.etaMin ?? 0);
     this.start();
@@ -179,8 +182,9 @@ export class LinearLR extends LRScheduler {
   totalIters: number;
 
   constructor(optimizer: Optimizer, opts: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
+    expectArity('LinearLR', arguments, 1, true);
     super(optimizer);
-    const o = checkOptions('LinearLR', opts);
+    const o = checkOptions('LinearLR', opts, ['startFactor', 'endFactor', 'totalIters']);
     // torch: "Starting multiplicative factor expected to be between 0 and 1" (and 0 would
     // divide by zero in its chained form, so it is excluded there as here).
     this.startFactor = checkInRange('LinearLR', 'startFactor', o.startFactor ?? 1 / 3, 0, 1, { loOpen: true });

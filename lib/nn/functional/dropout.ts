@@ -40,7 +40,7 @@ export interface DropoutOptions {
  */
 export function dropout(x: Tensor, opts?: DropoutOptions, where = 'dropout'): Tensor {
   checkTensor(where, 'input', x);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['p', 'training', 'generator']);
   const p = checkDropoutP(where, o.p ?? 0.5);
   const training = checkBoolean(where, 'training', o.training ?? true);
   const g = generatorFrom(where, o);

@@ -63,7 +63,7 @@ function checkParam(where: string, name: string, t: Tensor | null | undefined, n
  */
 export function layerNorm(x: Tensor, normalizedShape: number | number[], opts: { weight?: Tensor | null; bias?: Tensor | null; eps?: number } = {}, where = 'layerNorm'): Tensor {
   checkTensor(where, 'input', x);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['weight', 'bias', 'eps']);
   const ns = checkNormalizedShape(where, normalizedShape);
   const [N, D] = rowsOf(where, x, ns);
   const weight = checkParam(where, 'weight', o.weight, ns);
@@ -100,7 +100,7 @@ export function layerNorm(x: Tensor, normalizedShape: number | number[], opts: {
  */
 export function rmsNorm(x: Tensor, normalizedShape: number | number[], opts: { weight?: Tensor | null; eps?: number | null } = {}, where = 'rmsNorm'): Tensor {
   checkTensor(where, 'input', x);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['weight', 'eps']);
   const ns = checkNormalizedShape(where, normalizedShape);
   const [N, D] = rowsOf(where, x, ns);
   const weight = checkParam(where, 'weight', o.weight, ns);

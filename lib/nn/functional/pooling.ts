@@ -48,7 +48,7 @@ export function poolWindow(where: string, kernelSize: unknown, opts: Pool2dOptio
  */
 export function maxPool2d(x: Tensor, kernelSize: PairLike, opts: Pool2dOptions = {}, where = 'maxPool2d'): Tensor {
   checkTensor(where, 'input', x);
-  const { kernel, stride, padding } = poolWindow(where, kernelSize, checkOptions(where, opts));
+  const { kernel, stride, padding } = poolWindow(where, kernelSize, checkOptions(where, opts, ['stride', 'padding']));
   const s = spatialInput(where, x);
   const [OH, OW] = windowOutput(where, s, kernel, stride, padding);
   checkOutputSize(where, spatialShape(s, s.C, OH, OW), `input ${formatShape(x.shape)}, kernelSize ${formatPair(kernel)}, stride ${formatPair(stride)} and padding ${formatPair(padding)}`);
@@ -76,7 +76,7 @@ export function maxPool2d(x: Tensor, kernelSize: PairLike, opts: Pool2dOptions =
  */
 export function avgPool2d(x: Tensor, kernelSize: PairLike, opts: AvgPool2dOptions = {}, where = 'avgPool2d'): Tensor {
   checkTensor(where, 'input', x);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['stride', 'padding', 'countIncludePad']);
   const { kernel, stride, padding } = poolWindow(where, kernelSize, o);
   const includePad = checkBoolean(where, 'countIncludePad', o.countIncludePad ?? true);
   const s = spatialInput(where, x);

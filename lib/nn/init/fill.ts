@@ -34,7 +34,7 @@ export function uniform(t: Tensor, a = 0, b = 1, opts?: RandomInitOptions): Tens
   checkNumber(where, 'a', a);
   checkNumber(where, 'b', b);
   if (a > b) throw rangeError(where, `a <= b (b is ${b})`, 'a', a);
-  const g = generatorFrom(where, checkOptions(where, opts));
+  const g = generatorFrom(where, checkOptions(where, opts, ['generator']));
   g.fillUniform(t.data, a, b);
   return t;
 }
@@ -55,7 +55,7 @@ export function normal(t: Tensor, mean = 0, std = 1, opts?: RandomInitOptions): 
   checkNumber(where, 'mean', mean);
   checkNumber(where, 'std', std);
   if (std < 0) throw rangeError(where, 'a non-negative number', 'std', std);
-  const g = generatorFrom(where, checkOptions(where, opts));
+  const g = generatorFrom(where, checkOptions(where, opts, ['generator']));
   g.fillNormal(t.data, mean, std);
   return t;
 }
@@ -89,7 +89,7 @@ export interface TruncNormalOptions extends RandomInitOptions {
 export function truncNormal(t: Tensor, opts?: TruncNormalOptions): Tensor {
   const where = 'init.truncNormal';
   checkTensor(where, 'tensor', t);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['mean', 'std', 'a', 'b', 'generator']);
   const mean = checkNumber(where, 'mean', o.mean ?? 0);
   const std = checkNumber(where, 'std', o.std ?? 1);
   if (std <= 0) throw rangeError(where, 'a positive number', 'std', std);

@@ -34,7 +34,7 @@ export interface OrthogonalOptions extends RandomInitOptions {
 export function orthogonal(t: Tensor, opts?: OrthogonalOptions): Tensor {
   const where = 'init.orthogonal';
   checkTensor(where, 'tensor', t);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['gain', 'generator']);
   const gain = checkNumber(where, 'gain', o.gain ?? 1);
   const g = generatorFrom(where, o);
   if (t.ndim < 2) throw new RangeError(`${where}: expected a tensor with at least 2 dimensions for tensor, got shape ${formatShape(t.shape)}`);
