@@ -92,11 +92,15 @@ export const TORCH_POSITIONAL: Readonly<Record<string, readonly (string | undefi
  * `positional` counts the positional parameters; `hasOptions` says whether an options object
  * may follow them. `torchNames` [TORCH_POSITIONAL[where]] names PyTorch's parameter at each position, so that
  * `Conv2d(1, 32, 3, 1)` can say to pass `{ stride: 1 }`: PyTorch takes options positionally.
- * @throws TypeError, e.g. `Conv2d: expected at most 3 arguments and an options object for
- *   arguments, got 4 (PyTorch's 4th argument is stride: pass { stride: 1 })`
+ * @throws TypeError, e.g. `Conv2d: expected an options object for options, got 1 (PyTorch's 4th
+ *   argument is stride: pass { stride: 1 })`, or for Conv2d(1, 32, 3, 1, 0) `Conv2d: expected at
+ *   most 3 arguments and an options object for arguments, got 5 (PyTorch's 4th and later
+ *   arguments are stride, padding: pass { stride: 1, padding: 0 })`
  */
 export function expectArity(where: string, args: ArrayLike<unknown>, positional: number, hasOptions = false, torchNames = TORCH_POSITIONAL[where]): void {
-  const n = args.length;
+  let n = args.length;
+  // Trailing undefineds are absent arguments, as for a parameter with a default (a wrapper's forwarding).
+  while (n > positional && args[n - 1] === undefined) n--;
   if (n <= positional) return;
   if (hasOptions && n === positional + 1) {
     const o = args[positional];
@@ -104,11 +108,12 @@ export function expectArity(where: string, args: ArrayLike<unknown>, positional:
     if (o === undefined || o === null || typeof o === 'object' || torchNames?.[positional] === undefined) return;
   }
   const what = `at most ${positional} argument${positional === 1 ? '' : 's'}${hasOptions ? ' and an options object' : ''}`;
-  const err = new TypeError(`${where}: expected ${what} for arguments, got ${n}`);
+  // A single value where the options go reads as checkOptions' error, plus the PyTorch hint.
+  const err = hasOptions && n === positional + 1 ? typeError(where, 'an options object', 'options', args[positional]) : new TypeError(`${where}: expected ${what} for arguments, got ${n}`);
   const surplus: string[] = [];
   for (let i = positional; i < n; i++) {
     const name = torchNames?.[i];
-    if (name === undefined || (args[i] !== null && typeof args[i] === 'object')) {
+    if (name === undefined || (args[i] !== null && typeof args[i] === 'object' && !Array.isArray(args[i]))) {
       surplus.length = 0;
       break;
     }
@@ -119,7 +124,7 @@ export function expectArity(where: string, args: ArrayLike<unknown>, positional:
     const names = surplus.map((s) => s.slice(0, s.indexOf(':'))).join(', ');
     err.message += ` (PyTorch's ${ord(positional + 1)}${surplus.length > 1 ? ' and later arguments are' : ' argument is'} ${names}: pass { ${surplus.join(', ')} })`;
   } else {
-    err.message += ` (the surplus: ${Array.from(args).slice(positional + (hasOptions && args[positional] !== null && typeof args[positional] === 'object' ? 1 : 0)).map(describe).join(', ')})`;
+    err.message += ` (the surplus: ${Array.from(args).slice(positional + (hasOptions && args[positional] !== null && typeof args[positional] === 'object' ? 1 : 0), n).map(describe).join(', ')})`;
   }
   throw err;
 }

@@ -80,9 +80,13 @@ type RandomOptions = { generator?: Generator; requiresGrad?: boolean };
 
 /** Sizes as one array or as separate arguments, then an optional options object (a non-array object last). */
 function splitShapeArgs(where: string, args: unknown[]): [unknown, unknown] {
+  // One array (or a non-number) first: the shape, then the options slot, as randn(shape, opts).
+  if (typeof args[0] !== 'number') {
+    expectArity(where, args, 1, true);
+    return [args[0], args[1]];
+  }
   const last = args[args.length - 1];
   const hasOpts = args.length >= 2 && (last === null || typeof last !== 'number') && !Array.isArray(last);
-  if (args.length === 2 && hasOpts) return [args[0], last];
   return hasOpts ? [shapeFromArgs(where, args.slice(0, -1)), last] : [shapeFromArgs(where, args), undefined];
 }
 import { Tensor } from './tensor';
