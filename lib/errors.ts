@@ -1,5 +1,6 @@
 // kiln's one error format: "<where>: expected <what> for <name>, got <value>".
 // TypeError for a wrong type, RangeError for a bad value or shape. Error text is API.
+import { checkOptionNames } from './options';
 
 /**
  * Whether a buffer was transferred away (postMessage or structuredClone with `transfer`): its
@@ -135,9 +136,13 @@ export function checkChoice<T extends string>(where: string, name: string, v: un
   return v as T;
 }
 
-/** An options object (or undefined); anything else is a TypeError. */
-export function checkOptions<T extends object>(where: string, opts: T | undefined): Partial<T> {
+/**
+ * An options object (or undefined) whose keys are all among `names`; anything else is a
+ * TypeError. An unknown key names itself and suggests the likely spelling (lib/options.ts).
+ */
+export function checkOptions<T extends object>(where: string, opts: T | undefined, names: readonly (keyof T & string)[]): Partial<T> {
   if (opts === undefined) return {};
   if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) throw typeError(where, 'an options object', 'options', opts);
+  checkOptionNames(where, opts, names);
   return opts;
 }

@@ -2,6 +2,7 @@
 // (seed, offset + i) computed natively (native/kernels/random.h), so a seed fixes the
 // weights and dropout masks whatever the thread count.
 import { checkBoolean, checkInt, checkOptions, typeError } from './errors';
+import { expectArity } from './options';
 import { native } from './native';
 
 const TWO_53 = 2 ** 53;
@@ -62,6 +63,7 @@ export const defaultGenerator = new Generator();
 
 /** Seeds the default generator, as torch.manual_seed. Returns it. */
 export function manualSeed(seed: number): Generator {
+  if (arguments.length > 1) expectArity('manualSeed', arguments, 1);
   return defaultGenerator.manualSeed(seed);
 }
 
@@ -74,26 +76,45 @@ export function generatorFrom(where: string, opts?: { generator?: Generator }): 
 }
 
 // The random factories live here, beside the Generator they draw from.
+type RandomOptions = { generator?: Generator; requiresGrad?: boolean };
+
+/** Sizes as one array or as separate arguments, then an optional options object (a non-array object last). */
+function splitShapeArgs(where: string, args: unknown[]): [unknown, unknown] {
+  // One array (or a non-number) first: the shape, then the options slot, as randn(shape, opts).
+  if (typeof args[0] !== 'number') {
+    expectArity(where, args, 1, true);
+    return [args[0], args[1]];
+  }
+  const last = args[args.length - 1];
+  const hasOpts = args.length >= 2 && (last === null || typeof last !== 'number') && !Array.isArray(last);
+  return hasOpts ? [shapeFromArgs(where, args.slice(0, -1)), last] : [shapeFromArgs(where, args), undefined];
+}
 import { Tensor } from './tensor';
-import { checkShape, numelOf } from './shape';
+import { checkShape, numelOf, shapeFromArgs } from './shape';
 
 /**
- * A tensor of N(0, 1) samples.
+ * A tensor of N(0, 1) samples; the sizes as one array or as separate arguments (as torch.randn).
  * @param opts `{ generator?, requiresGrad = false }`
- * @example manualSeed(0); const w = randn([784, 256]);
+ * @example manualSeed(0); const w = randn([784, 256]); randn(2, 3, { generator: g });
  */
-export function randn(shape: number | number[], opts: { generator?: Generator; requiresGrad?: boolean } = {}): Tensor {
+export function randn(shape: number | readonly number[], opts?: RandomOptions): Tensor;
+export function randn(...sizesThenOptions: [...number[], RandomOptions] | number[]): Tensor;
+export function randn(...args: unknown[]): Tensor {
+  const [shape, opts] = splitShapeArgs('randn', args);
   const s = checkShape('randn', shape);
-  const o = checkOptions('randn', opts);
+  const o = checkOptions('randn', opts as RandomOptions | undefined, ['generator', 'requiresGrad']);
   const requiresGrad = checkBoolean('randn', 'requiresGrad', o.requiresGrad ?? false);
   const g = generatorFrom('randn', o);
   return new Tensor(g.fillNormal(new Float32Array(numelOf(s))), s, requiresGrad);
 }
 
-/** A tensor of U[0, 1) samples. @param opts `{ generator?, requiresGrad = false }` */
-export function rand(shape: number | number[], opts: { generator?: Generator; requiresGrad?: boolean } = {}): Tensor {
+/** A tensor of U[0, 1) samples; the sizes as one array or as separate arguments. @param opts `{ generator?, requiresGrad = false }` */
+export function rand(shape: number | readonly number[], opts?: RandomOptions): Tensor;
+export function rand(...sizesThenOptions: [...number[], RandomOptions] | number[]): Tensor;
+export function rand(...args: unknown[]): Tensor {
+  const [shape, opts] = splitShapeArgs('rand', args);
   const s = checkShape('rand', shape);
-  const o = checkOptions('rand', opts);
+  const o = checkOptions('rand', opts as RandomOptions | undefined, ['generator', 'requiresGrad']);
   const requiresGrad = checkBoolean('rand', 'requiresGrad', o.requiresGrad ?? false);
   const g = generatorFrom('rand', o);
   return new Tensor(g.fillUniform(new Float32Array(numelOf(s))), s, requiresGrad);

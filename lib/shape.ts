@@ -31,6 +31,22 @@ export function checkShape(where: string, shape: unknown, name = 'shape'): numbe
   return dims.slice();
 }
 
+/**
+ * PyTorch's two spellings of a shape: one number or array, or the sizes as separate arguments
+ * (`zeros(2, 3)`, `x.view(-1, 784)`). Returns what checkShape (or reshape) then validates.
+ * @throws TypeError when an array comes with more arguments, or a separate size is not a number.
+ */
+export function shapeFromArgs(where: string, args: readonly unknown[], name = 'shape'): unknown {
+  if (args.length <= 1) return args[0];
+  args.forEach((d) => {
+    if (typeof d !== 'number') {
+      const what = Array.isArray(args[0]) ? 'one array of sizes, or the sizes as separate numbers' : 'sizes as separate numbers (or one array of sizes)';
+      throw new TypeError(`${where}: expected ${what} for ${name}, got ${args.map(describe).join(', ')}`);
+    }
+  });
+  return args.slice();
+}
+
 /** Normalises a possibly negative dimension index against ndim. */
 export function normalizeDim(where: string, dim: unknown, ndim: number, name = 'dim'): number {
   if (typeof dim !== 'number') throw typeError(where, 'an integer', name, dim);

@@ -4,13 +4,15 @@
 // a closure that maps the output's gradient to its inputs' gradients; `backward()` sorts the
 // graph once (iteratively, so deep graphs cannot overflow the stack) and runs the closures in
 // reverse order. Gradients accumulate into leaves' `.grad`, as PyTorch's.
-import { MAX_NUMEL, checkShape, formatShape, numelOf, sameShape } from './shape';
+import { MAX_NUMEL, checkShape, formatShape, numelOf, sameShape, shapeFromArgs } from './shape';
 import { FLOAT32_MAX, checkInt, describe, isDetached, rangeError, typeError } from './errors';
+import { checkOptionNames, expectArity } from './options';
 import * as binary from './ops/binary';
 import * as unary from './ops/unary';
 import * as reduce from './ops/reduce';
 import * as view from './ops/view';
 import * as linalg from './ops/linalg';
+import { AsyncLocalStorage } from 'async_hooks';
 
 /** Maps the gradient of an op's output to the gradients of its inputs (null: no gradient). */
 export type BackwardFn = (grad: Float32Array) => (Float32Array | null)[];
@@ -23,34 +25,44 @@ export interface GradFn {
 }
 
 let gradEnabled = true;
+// noGrad's mode lives in the async context, so that an async function keeps it across its
+// awaits (a plain flag would be restored when the function first suspends, and the rest would
+// record gradients). Outside noGrad there is no store and the flag above decides.
+const gradContext = new AsyncLocalStorage<{ enabled: boolean }>();
 
 /** toArray's bound on the nested arrays of an empty tensor (2^24: about 1 GB of empty arrays). */
 const MAX_NESTED_ARRAYS = 2 ** 24;
 
 /** Whether ops record gradients now (false inside `noGrad`). */
 export function isGradEnabled(): boolean {
-  return gradEnabled;
+  if (arguments.length > 0) expectArity('isGradEnabled', arguments, 0);
+  const ctx = gradContext.getStore();
+  return ctx === undefined ? gradEnabled : ctx.enabled;
 }
 
 /**
  * Runs `fn` without recording gradients and returns its result, as `with torch.no_grad()`.
+ * `fn` may be async: the mode holds across its awaits (it is kept in the async context,
+ * `AsyncLocalStorage`), for everything `fn` runs and awaits until its promise settles, while
+ * code outside `fn` that runs in between (another request, a timer set earlier) keeps its own.
+ * @param fn the work to run; its return value (or promise) is returned
+ * @throws TypeError when fn is not a function.
  * @example const pred = noGrad(() => model.forward(x));
+ * @example const acc = await noGrad(async () => { for await (const [x, y] of batches) score(model.forward(x), y); });
  */
 export function noGrad<T>(fn: () => T): T {
+  if (arguments.length > 1) expectArity('noGrad', arguments, 1);
   if (typeof fn !== 'function') throw typeError('noGrad', 'a function', 'fn', fn);
-  const prev = gradEnabled;
-  gradEnabled = false;
-  try {
-    return fn();
-  } finally {
-    gradEnabled = prev;
-  }
+  return gradContext.run({ enabled: false }, fn);
 }
 
-/** Sets whether ops record gradients; returns the previous setting. */
+/** Sets whether ops record gradients (inside noGrad: for the rest of it); returns the previous setting. */
 export function setGradEnabled(enabled: boolean): boolean {
-  const prev = gradEnabled;
-  gradEnabled = enabled;
+  if (arguments.length > 1) expectArity('setGradEnabled', arguments, 1);
+  const ctx = gradContext.getStore();
+  const prev = ctx === undefined ? gradEnabled : ctx.enabled;
+  if (ctx === undefined) gradEnabled = enabled;
+  else ctx.enabled = enabled;
   return prev;
 }
 
@@ -108,6 +120,7 @@ export class Tensor {
 
   /** Sets requiresGrad in place and returns this, as torch's requires_grad_(). */
   requiresGrad_(flag = true): this {
+    if (arguments.length > 1) expectArity('Tensor.requiresGrad_', arguments, 1);
     this.requiresGrad = flag;
     return this;
   }
@@ -120,6 +133,7 @@ export class Tensor {
    * @throws RangeError when this tensor does not require grad, or when grad is omitted for a non-scalar.
    */
   backward(grad?: Tensor | number | Nested | Float32Array): void {
+    if (arguments.length > 1) expectArity('Tensor.backward', arguments, 1);
     checkTensor('Tensor.backward', 'input', this);
     if (!this.requiresGrad) {
       throw new RangeError('Tensor.backward: expected a tensor that requires grad (computed from a tensor with requiresGrad), got one that does not');
@@ -150,17 +164,20 @@ export class Tensor {
 
   /** A tensor sharing this one's data, cut from the graph. */
   detach(): Tensor {
+    if (arguments.length > 0) expectArity('Tensor.detach', arguments, 0);
     checkTensor('Tensor.detach', 'input', this);
     return new Tensor(this.data, this.shape.slice(), false);
   }
 
   /** A copy of the data, differentiable. */
   clone(): Tensor {
+    if (arguments.length > 0) expectArity('Tensor.clone', arguments, 0);
     return view.clone(this);
   }
 
   /** The value of a one-element tensor as a number. */
   item(): number {
+    if (arguments.length > 0) expectArity('Tensor.item', arguments, 0);
     checkTensor('Tensor.item', 'input', this);
     if (this.numel !== 1) throw new RangeError(`Tensor.item: expected a tensor with one element, got shape ${formatShape(this.shape)}`);
     return this.data[0];
@@ -168,6 +185,7 @@ export class Tensor {
 
   /** The data as nested arrays (a number for shape []). */
   toArray(): Nested {
+    if (arguments.length > 0) expectArity('Tensor.toArray', arguments, 0);
     checkTensor('Tensor.toArray', 'input', this);
     // An empty tensor can still ask for billions of nested (empty) arrays, [2^31 - 1, 0] for
     // one, which would exhaust the heap (a fatal error in V8, not an exception). A tensor with
@@ -193,34 +211,46 @@ export class Tensor {
 
   // ---- ops (definitions and backward passes live in lib/ops) ----------------------------
 
-  add(other: Tensor | number): Tensor { return binary.add(this, other); }
-  sub(other: Tensor | number): Tensor { return binary.sub(this, other); }
-  mul(other: Tensor | number): Tensor { return binary.mul(this, other); }
-  div(other: Tensor | number): Tensor { return binary.div(this, other); }
-  neg(): Tensor { return unary.neg(this); }
-  exp(): Tensor { return unary.exp(this); }
-  log(): Tensor { return unary.log(this); }
-  sqrt(): Tensor { return unary.sqrt(this); }
-  abs(): Tensor { return unary.abs(this); }
-  pow(p: number): Tensor { return unary.pow(this, p); }
-  relu(): Tensor { return unary.relu(this); }
-  sigmoid(): Tensor { return unary.sigmoid(this); }
-  tanh(): Tensor { return unary.tanh(this); }
-  matmul(other: Tensor): Tensor { return linalg.matmul(this, other); }
-  t(): Tensor { return view.t(this); }
-  transpose(dim0: number, dim1: number): Tensor { return view.transpose(this, dim0, dim1); }
-  permute(dims: number[]): Tensor { return view.permute(this, dims); }
-  reshape(shape: number | number[]): Tensor { return view.reshape(this, shape); }
-  view(shape: number | number[]): Tensor { return view.reshape(this, shape); }
-  flatten(startDim = 0, endDim = -1): Tensor { return view.flatten(this, startDim, endDim); }
-  squeeze(dim?: number): Tensor { return view.squeeze(this, dim); }
-  unsqueeze(dim: number): Tensor { return view.unsqueeze(this, dim); }
-  sum(dim?: number | number[], keepDim = false): Tensor { return reduce.sum(this, dim, keepDim); }
-  mean(dim?: number | number[], keepDim = false): Tensor { return reduce.mean(this, dim, keepDim); }
-  max(dim?: number, keepDim = false): Tensor & { values: Tensor; indices: Tensor } { return reduce.max(this, dim, keepDim); }
-  argmax(dim?: number, keepDim = false): Tensor { return reduce.argmax(this, dim, keepDim); }
-  softmax(dim: number): Tensor { return reduce.softmax(this, dim); }
-  logSoftmax(dim: number): Tensor { return reduce.logSoftmax(this, dim); }
+  add(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.add', arguments, 1); return binary.add(this, other); }
+  sub(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.sub', arguments, 1); return binary.sub(this, other); }
+  mul(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.mul', arguments, 1); return binary.mul(this, other); }
+  div(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.div', arguments, 1); return binary.div(this, other); }
+  neg(): Tensor { if (arguments.length > 0) expectArity('Tensor.neg', arguments, 0); return unary.neg(this); }
+  exp(): Tensor { if (arguments.length > 0) expectArity('Tensor.exp', arguments, 0); return unary.exp(this); }
+  log(): Tensor { if (arguments.length > 0) expectArity('Tensor.log', arguments, 0); return unary.log(this); }
+  sqrt(): Tensor { if (arguments.length > 0) expectArity('Tensor.sqrt', arguments, 0); return unary.sqrt(this); }
+  abs(): Tensor { if (arguments.length > 0) expectArity('Tensor.abs', arguments, 0); return unary.abs(this); }
+  pow(p: number): Tensor { if (arguments.length > 1) expectArity('Tensor.pow', arguments, 1); return unary.pow(this, p); }
+  relu(): Tensor { if (arguments.length > 0) expectArity('Tensor.relu', arguments, 0); return unary.relu(this); }
+  sigmoid(): Tensor { if (arguments.length > 0) expectArity('Tensor.sigmoid', arguments, 0); return unary.sigmoid(this); }
+  tanh(): Tensor { if (arguments.length > 0) expectArity('Tensor.tanh', arguments, 0); return unary.tanh(this); }
+  matmul(other: Tensor): Tensor { if (arguments.length > 1) expectArity('Tensor.matmul', arguments, 1); return linalg.matmul(this, other); }
+  t(): Tensor { if (arguments.length > 0) expectArity('Tensor.t', arguments, 0); return view.t(this); }
+  transpose(dim0: number, dim1: number): Tensor { if (arguments.length > 2) expectArity('Tensor.transpose', arguments, 2); return view.transpose(this, dim0, dim1); }
+  /** Reorders the dimensions: `x.permute([2, 0, 1])` or `x.permute(2, 0, 1)`. */
+  permute(dims: readonly number[]): Tensor;
+  permute(...dims: number[]): Tensor;
+  permute(...dims: unknown[]): Tensor {
+    const d = shapeFromArgs('Tensor.permute', dims, 'dims');
+    return view.permute(this, (typeof d === 'number' ? [d] : d) as number[]);
+  }
+  /** The same data in a new shape (one size may be -1): `x.reshape([-1, 784])` or `x.reshape(-1, 784)`. */
+  reshape(shape: number | readonly number[]): Tensor;
+  reshape(...shape: number[]): Tensor;
+  reshape(...shape: unknown[]): Tensor { return view.reshape(this, shapeFromArgs('Tensor.reshape', shape) as number[]); }
+  /** reshape under PyTorch's other name (kiln's tensors are contiguous, so a view always exists). */
+  view(shape: number | readonly number[]): Tensor;
+  view(...shape: number[]): Tensor;
+  view(...shape: unknown[]): Tensor { return view.reshape(this, shapeFromArgs('Tensor.view', shape) as number[]); }
+  flatten(startDim = 0, endDim = -1): Tensor { if (arguments.length > 2) expectArity('Tensor.flatten', arguments, 2); return view.flatten(this, startDim, endDim); }
+  squeeze(dim?: number): Tensor { if (arguments.length > 1) expectArity('Tensor.squeeze', arguments, 1); return view.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { if (arguments.length > 1) expectArity('Tensor.unsqueeze', arguments, 1); return view.unsqueeze(this, dim); }
+  sum(dim?: number | number[], keepDim = false): Tensor { if (arguments.length > 2) expectArity('Tensor.sum', arguments, 2); return reduce.sum(this, dim, keepDim); }
+  mean(dim?: number | number[], keepDim = false): Tensor { if (arguments.length > 2) expectArity('Tensor.mean', arguments, 2); return reduce.mean(this, dim, keepDim); }
+  max(dim?: number, keepDim = false): Tensor & { values: Tensor; indices: Tensor } { if (arguments.length > 2) expectArity('Tensor.max', arguments, 2); return reduce.max(this, dim, keepDim); }
+  argmax(dim?: number, keepDim = false): Tensor { if (arguments.length > 2) expectArity('Tensor.argmax', arguments, 2); return reduce.argmax(this, dim, keepDim); }
+  softmax(dim: number): Tensor { if (arguments.length > 1) expectArity('Tensor.softmax', arguments, 1); return reduce.softmax(this, dim); }
+  logSoftmax(dim: number): Tensor { if (arguments.length > 1) expectArity('Tensor.logSoftmax', arguments, 1); return reduce.logSoftmax(this, dim); }
 
   toString(): string {
     const flags = this.requiresGrad ? (this.gradFn ? `, gradFn=${this.gradFn.name}` : ', requiresGrad') : '';
@@ -240,7 +270,8 @@ export class Tensor {
  */
 export function fromOp(data: Float32Array, shape: number[], inputs: Tensor[], name: string, backward: BackwardFn): Tensor {
   const out = new Tensor(data, shape, false);
-  if (gradEnabled) {
+  const ctx = gradContext.getStore();
+  if (ctx === undefined ? gradEnabled : ctx.enabled) {
     for (let i = 0; i < inputs.length; i++) {
       if (inputs[i].requiresGrad) {
         out.requiresGrad = true;
@@ -367,8 +398,10 @@ export interface TensorOptions {
  * @example tensor([[1, 2], [3, 4]]); tensor(new Float32Array(6), { shape: [2, 3] });
  */
 export function tensor(values: Nested | Float32Array | ArrayLike<number>, opts: TensorOptions = {}): Tensor {
+  if (arguments.length > 1) expectArity('tensor', arguments, 1, true);
   const where = 'tensor';
   if (opts === null || typeof opts !== 'object') throw typeError(where, 'an options object', 'options', opts);
+  checkOptionNames(where, opts, ['shape', 'requiresGrad']);
   const requiresGrad = opts.requiresGrad ?? false;
   if (typeof requiresGrad !== 'boolean') throw typeError(where, 'a boolean', 'requiresGrad', requiresGrad);
   let data: Float32Array;
@@ -394,19 +427,25 @@ export function tensor(values: Nested | Float32Array | ArrayLike<number>, opts: 
   return new Tensor(data, shape, requiresGrad);
 }
 
-/** A tensor of zeros. @example zeros([2, 3]) */
-export function zeros(shape: number | number[]): Tensor {
-  const s = checkShape('zeros', shape);
+/** A tensor of zeros; the sizes as one array or as separate arguments. @example zeros([2, 3]); zeros(2, 3) */
+export function zeros(shape: number | readonly number[]): Tensor;
+export function zeros(...sizes: number[]): Tensor;
+export function zeros(...shape: unknown[]): Tensor {
+  const s = checkShape('zeros', shapeFromArgs('zeros', shape));
   return new Tensor(new Float32Array(numelOf(s)), s);
 }
 
-/** A tensor of ones. @example ones(3) */
-export function ones(shape: number | number[]): Tensor {
-  return full(shape, 1);
+/** A tensor of ones; the sizes as one array or as separate arguments. @example ones(3); ones(2, 3) */
+export function ones(shape: number | readonly number[]): Tensor;
+export function ones(...sizes: number[]): Tensor;
+export function ones(...shape: unknown[]): Tensor {
+  const s = checkShape('ones', shapeFromArgs('ones', shape));
+  return new Tensor(new Float32Array(numelOf(s)).fill(1), s);
 }
 
 /** A tensor filled with `value`. @example full([2, 2], 0.5) */
 export function full(shape: number | number[], value: number): Tensor {
+  if (arguments.length > 2) expectArity('full', arguments, 2);
   const s = checkShape('full', shape);
   if (typeof value !== 'number') throw typeError('full', 'a number', 'value', value);
   // NaN and the infinities are float32 values; a finite number past its range is not (PyTorch:
@@ -424,6 +463,7 @@ export function full(shape: number | number[], value: number): Tensor {
  * @example arange(5)
  */
 export function arange(n: number, end?: number, step = 1): Tensor {
+  if (arguments.length > 3) expectArity('arange', arguments, 3);
   const where = 'arange';
   const start = end === undefined ? 0 : n;
   const stop = end === undefined ? n : end;
@@ -448,6 +488,7 @@ export function arange(n: number, end?: number, step = 1): Tensor {
 
 /** The n x n identity (n x m with a second argument). @example eye(3) */
 export function eye(n: number, m: number = n): Tensor {
+  if (arguments.length > 2) expectArity('eye', arguments, 2);
   checkInt('eye', 'n', n, 0, MAX_NUMEL);
   checkInt('eye', 'm', m, 0, MAX_NUMEL);
   const s = checkShape('eye', [n, m], 'shape [n, m]');

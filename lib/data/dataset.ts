@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor';
 import { formatShape } from '../shape';
 import { checkInt, typeError } from '../errors';
+import { expectArity } from '../options';
 
 /** Anything a DataLoader can batch: a length and the i-th (input, target) pair. */
 export interface Dataset {
@@ -28,6 +29,7 @@ export class TensorDataset implements Dataset {
   readonly y: Tensor;
 
   constructor(x: Tensor, y: Tensor) {
+    expectArity('TensorDataset', arguments, 2);
     if (!(x instanceof Tensor)) throw typeError('TensorDataset', 'a Tensor', 'x', x);
     if (!(y instanceof Tensor)) throw typeError('TensorDataset', 'a Tensor', 'y', y);
     if (x.ndim === 0 || y.ndim === 0 || x.shape[0] !== y.shape[0]) {

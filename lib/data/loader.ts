@@ -3,7 +3,7 @@ import { Tensor } from '../tensor';
 import { Generator, generatorFrom } from '../random';
 import { formatShape, numelOf, sameShape } from '../shape';
 import { checkBoolean, checkInt, checkOptions, typeError } from '../errors';
-import { checkOptionNames } from '../options';
+import { expectArity } from '../options';
 import { Dataset, TensorDataset } from './dataset';
 import { randperm } from './randperm';
 
@@ -14,7 +14,7 @@ export interface DataLoaderOptions {
   generator?: Generator;
 }
 
-const OPTION_NAMES = ['batchSize', 'shuffle', 'dropLast', 'generator'];
+const OPTION_NAMES = ['batchSize', 'shuffle', 'dropLast', 'generator'] as const;
 
 /**
  * Iterates over a dataset in batches of `[x, y]`, as torch's DataLoader with the default
@@ -39,9 +39,9 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
   readonly generator: Generator;
 
   constructor(dataset: Dataset, opts: DataLoaderOptions = {}) {
+    expectArity('DataLoader', arguments, 1, true);
     const where = 'DataLoader';
-    const o = checkOptions(where, opts);
-    checkOptionNames(where, o, OPTION_NAMES);
+    const o = checkOptions(where, opts, OPTION_NAMES);
     if (
       dataset === null ||
       typeof dataset !== 'object' ||

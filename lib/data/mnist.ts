@@ -4,8 +4,8 @@ import * as path from 'path';
 import { Tensor } from '../tensor';
 import { Generator } from '../random';
 import { checkChoice, checkOptions } from '../errors';
+import { expectArity } from '../options';
 import { TensorDataset } from './dataset';
-import { checkOptionNames } from '../options';
 import { randperm } from './randperm';
 
 /** Pixels per digit (28 x 28). */
@@ -86,8 +86,8 @@ function buildSplits(): { train: Split; test: Split } {
  * @example const train = new data.DataLoader(data.mnist({ split: 'train' }), { batchSize: 64, shuffle: true });
  */
 export function mnist(opts: { split?: 'train' | 'test' } = {}): TensorDataset {
-  const o = checkOptions('data.mnist', opts);
-  checkOptionNames('data.mnist', o, ['split']);
+  expectArity('data.mnist', arguments, 0, true);
+  const o = checkOptions('data.mnist', opts, ['split']);
   const split = checkChoice('data.mnist', 'split', o.split ?? 'train', ['train', 'test'] as const);
   cache ??= buildSplits();
   const s = cache[split];

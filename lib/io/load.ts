@@ -3,6 +3,7 @@ import { promises as fsp } from 'fs';
 import { Tensor } from '../tensor';
 import { FileErrors, LITTLE_ENDIAN, MAX_HEADER_BYTES, Said, checkPath, parseHeader, show, swap32 } from './safetensors';
 import { toFloat32 } from './dtypes';
+import { expectArity } from '../options';
 
 /** Reads exactly bytes.length bytes at `position`; a file that ends early is a RangeError. */
 async function readExactly(fh: fsp.FileHandle, bytes: Uint8Array, position: number, err: FileErrors): Promise<void> {
@@ -66,6 +67,7 @@ async function foreignFormat(fh: fsp.FileHandle, prefix: Uint8Array, size: numbe
  * @example model.loadStateDict(await kiln.load('model.safetensors'));
  */
 export async function load(file: string): Promise<Record<string, Tensor>> {
+  expectArity('load', arguments, 1);
   const where = 'load';
   checkPath(where, 'file', file);
   const err = new FileErrors(where, file);

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { randomBytes } from 'crypto';
 import { Tensor, checkTensor } from '../tensor';
 import { rangeError, typeError } from '../errors';
+import { checkOptionNames, expectArity } from '../options';
 import { LITTLE_ENDIAN, METADATA_KEY, checkPath, swap32 } from './safetensors';
 import { isInt64Key, writeInt64 } from './dtypes';
 
@@ -66,6 +67,7 @@ function encode(stateDict: Record<string, Tensor>, metadata: Record<string, stri
  * @example await kiln.save(model.stateDict(), 'model.safetensors');
  */
 export async function save(stateDict: Record<string, Tensor>, file: string, opts: { metadata?: Record<string, string> } = {}): Promise<void> {
+  expectArity('save', arguments, 2, true);
   const where = 'save';
   if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict) || stateDict instanceof Tensor) {
     throw typeError(where, 'a state dict (an object of Tensors)', 'stateDict', stateDict);
@@ -80,6 +82,7 @@ export async function save(stateDict: Record<string, Tensor>, file: string, opts
   }
   checkPath(where, 'file', file);
   if (opts === null || typeof opts !== 'object') throw typeError(where, 'an options object', 'options', opts);
+  checkOptionNames(where, opts, ['metadata']);
   const { metadata } = opts;
   if (metadata !== undefined) {
     if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw typeError(where, 'an object of strings', 'metadata', metadata);

@@ -3,6 +3,7 @@ import { Tensor } from '../tensor';
 import { Module } from './module';
 import * as F from './functional/activation';
 import { checkChoice, checkInt, checkNumber, checkOptions } from '../errors';
+import { expectArity } from '../options';
 
 /** max(0, x). */
 export class ReLU extends Module {
@@ -16,7 +17,8 @@ export class LeakyReLU extends Module {
   readonly negativeSlope: number;
   constructor(opts: { negativeSlope?: number } = {}) {
     super();
-    this.negativeSlope = checkNumber('LeakyReLU', 'negativeSlope', checkOptions('LeakyReLU', opts).negativeSlope ?? 0.01);
+    expectArity('LeakyReLU', arguments, 0, true);
+    this.negativeSlope = checkNumber('LeakyReLU', 'negativeSlope', checkOptions('LeakyReLU', opts, ['negativeSlope']).negativeSlope ?? 0.01);
   }
   override forward(x: Tensor): Tensor {
     return F.leakyRelu(x, { negativeSlope: this.negativeSlope });
@@ -45,7 +47,8 @@ export class GELU extends Module {
   readonly approximate: 'none' | 'tanh';
   constructor(opts: { approximate?: 'none' | 'tanh' } = {}) {
     super();
-    this.approximate = checkChoice('GELU', 'approximate', checkOptions('GELU', opts).approximate ?? 'none', ['none', 'tanh'] as const);
+    expectArity('GELU', arguments, 0, true);
+    this.approximate = checkChoice('GELU', 'approximate', checkOptions('GELU', opts, ['approximate']).approximate ?? 'none', ['none', 'tanh'] as const);
   }
   override forward(x: Tensor): Tensor {
     return F.gelu(x, { approximate: this.approximate });
@@ -66,6 +69,7 @@ export class SELU extends Module {
 export class Softmax extends Module {
   constructor(readonly dim: number) {
     super();
+    expectArity('Softmax', arguments, 1);
     checkInt('Softmax', 'dim', dim, -64, 64);
   }
   override forward(x: Tensor): Tensor {

@@ -6,6 +6,7 @@ import { batchNorm, checkBatchSize } from './functional/batchnorm';
 import { formatShape } from '../shape';
 import { checkBoolean, checkInRange, checkInt, checkOptions } from '../errors';
 import { checkEps } from '../errors';
+import { expectArity } from '../options';
 import { pyBool, pyFloat } from './pyrepr';
 
 export interface BatchNormOptions {
@@ -40,7 +41,8 @@ export abstract class BatchNormBase extends Module {
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super();
     const where = new.target.name;
-    const o = checkOptions(where, opts);
+    expectArity(where, arguments, 1, true);
+    const o = checkOptions(where, opts, ['eps', 'momentum', 'affine', 'trackRunningStats']);
     this.numFeatures = checkInt(where, 'numFeatures', numFeatures, 1, 2 ** 31 - 1);
     this.eps = checkEps(where, o.eps ?? 1e-5);
     const momentum = o.momentum === undefined ? 0.1 : o.momentum;

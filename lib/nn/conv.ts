@@ -5,6 +5,7 @@ import { Parameter } from './parameter';
 import { conv2d } from './functional/conv';
 import { MAX_PADDING, Pair, PairLike, formatPair, toPair } from './functional/window';
 import { checkBoolean, checkInt, checkOptions } from '../errors';
+import { expectArity } from '../options';
 import { Generator, generatorFrom } from '../random';
 import { resetWeightAndBias } from './init/layer';
 
@@ -43,8 +44,9 @@ export class Conv2d extends Module {
 
   constructor(inChannels: number, outChannels: number, kernelSize: PairLike, opts: Conv2dModuleOptions = {}) {
     super();
+    expectArity('Conv2d', arguments, 3, true);
     const where = 'Conv2d';
-    const o = checkOptions(where, opts);
+    const o = checkOptions(where, opts, ['stride', 'padding', 'bias', 'generator']);
     this.inChannels = checkInt(where, 'inChannels', inChannels, 1, 2 ** 31 - 1);
     this.outChannels = checkInt(where, 'outChannels', outChannels, 1, 2 ** 31 - 1);
     this.kernelSize = toPair(where, 'kernelSize', kernelSize, 1);

@@ -3,6 +3,7 @@ import { Tensor } from '../tensor';
 import { Module } from './module';
 import { Generator, generatorFrom } from '../random';
 import { checkOptions } from '../errors';
+import { expectArity } from '../options';
 import { dropout, dropout1d, dropout2d, checkDropoutP } from './functional/dropout';
 
 /**
@@ -20,8 +21,9 @@ export class Dropout extends Module {
 
   constructor(p = 0.5, opts: { generator?: Generator } = {}) {
     super();
+    expectArity('Dropout', arguments, 1, true);
     this.p = checkDropoutP('Dropout', p);
-    const o = checkOptions('Dropout', opts);
+    const o = checkOptions('Dropout', opts, ['generator']);
     if (o.generator !== undefined) generatorFrom('Dropout', o);
     this.generator = o.generator;
   }
@@ -51,8 +53,9 @@ export class Dropout1d extends Module {
 
   constructor(p = 0.5, opts: { generator?: Generator } = {}) {
     super();
+    expectArity('Dropout1d', arguments, 1, true);
     this.p = checkDropoutP('Dropout1d', p);
-    const o = checkOptions('Dropout1d', opts);
+    const o = checkOptions('Dropout1d', opts, ['generator']);
     if (o.generator !== undefined) generatorFrom('Dropout1d', o);
     this.generator = o.generator;
   }
@@ -82,8 +85,9 @@ export class Dropout2d extends Module {
 
   constructor(p = 0.5, opts: { generator?: Generator } = {}) {
     super();
+    expectArity('Dropout2d', arguments, 1, true);
     this.p = checkDropoutP('Dropout2d', p);
-    const o = checkOptions('Dropout2d', opts);
+    const o = checkOptions('Dropout2d', opts, ['generator']);
     if (o.generator !== undefined) generatorFrom('Dropout2d', o);
     this.generator = o.generator;
   }

@@ -2,12 +2,14 @@
 import { Tensor, checkTensor } from '../tensor';
 import { Module } from './module';
 import { checkInt, typeError } from '../errors';
+import { expectArity } from '../options';
 import { formatShape, normalizeDim } from '../shape';
 
 /** Flattens dimensions startDim..endDim (by default all but the batch). */
 export class Flatten extends Module {
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();
+    expectArity('Flatten', arguments, 2);
     checkInt('Flatten', 'startDim', startDim, -64, 64);
     checkInt('Flatten', 'endDim', endDim, -64, 64);
   }
@@ -25,6 +27,7 @@ export class Unflatten extends Module {
   readonly sizes: number[];
   constructor(readonly dim: number, sizes: number[]) {
     super();
+    expectArity('Unflatten', arguments, 2);
     checkInt('Unflatten', 'dim', dim, -64, 64);
     if (!Array.isArray(sizes) || sizes.length === 0) throw typeError('Unflatten', 'a non-empty array of sizes', 'sizes', sizes);
     sizes.forEach((s, i) => checkInt('Unflatten', `sizes[${i}]`, s, 1, 2 ** 31 - 1));

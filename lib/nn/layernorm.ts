@@ -5,6 +5,7 @@ import { Parameter } from './parameter';
 import { checkNormalizedShape, layerNorm } from './functional/layernorm';
 import { numelOf } from '../shape';
 import { checkBoolean, checkEps, checkOptions } from '../errors';
+import { expectArity } from '../options';
 import { pyBool, pyFloat, pyTuple } from './pyrepr';
 
 /**
@@ -27,7 +28,8 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | number[], opts: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } = {}) {
     super();
-    const o = checkOptions('LayerNorm', opts);
+    expectArity('LayerNorm', arguments, 1, true);
+    const o = checkOptions('LayerNorm', opts, ['eps', 'elementwiseAffine', 'bias']);
     this.normalizedShape = checkNormalizedShape('LayerNorm', normalizedShape);
     this.eps = checkEps('LayerNorm', o.eps ?? 1e-5);
     this.elementwiseAffine = checkBoolean('LayerNorm', 'elementwiseAffine', o.elementwiseAffine ?? true);

@@ -4,6 +4,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import { linear } from './functional/linear';
 import { checkBoolean, checkInt, checkOptions } from '../errors';
+import { expectArity } from '../options';
 import { Generator, generatorFrom } from '../random';
 import { resetWeightAndBias } from './init/layer';
 import { checkShape } from '../shape';
@@ -25,7 +26,8 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts: { bias?: boolean; generator?: Generator } = {}) {
     super();
-    const o = checkOptions('Linear', opts);
+    expectArity('Linear', arguments, 2, true);
+    const o = checkOptions('Linear', opts, ['bias', 'generator']);
     this.inFeatures = checkInt('Linear', 'inFeatures', inFeatures, 0, 2 ** 31 - 1);
     this.outFeatures = checkInt('Linear', 'outFeatures', outFeatures, 0, 2 ** 31 - 1);
     const useBias = checkBoolean('Linear', 'bias', o.bias ?? true);

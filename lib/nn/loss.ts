@@ -5,6 +5,7 @@ import { Buffer } from './parameter';
 import * as F from './functional/loss';
 import type { Reduction, Targets } from './functional/loss';
 import { checkChoice, checkInRange, checkOptions } from '../errors';
+import { expectArity } from '../options';
 
 function reductionOf(where: string, v: unknown): Reduction {
   return checkChoice(where, 'reduction', v ?? 'mean', F.REDUCTIONS);
@@ -24,7 +25,8 @@ export class CrossEntropyLoss extends Module {
 
   constructor(opts: { labelSmoothing?: number; reduction?: Reduction } = {}) {
     super();
-    const o = checkOptions('CrossEntropyLoss', opts);
+    expectArity('CrossEntropyLoss', arguments, 0, true);
+    const o = checkOptions('CrossEntropyLoss', opts, ['labelSmoothing', 'reduction']);
     this.labelSmoothing = checkInRange('CrossEntropyLoss', 'labelSmoothing', o.labelSmoothing ?? 0, 0, 1);
     this.reduction = reductionOf('CrossEntropyLoss', o.reduction);
   }
@@ -45,7 +47,8 @@ export class MSELoss extends Module {
 
   constructor(opts: { reduction?: Reduction } = {}) {
     super();
-    this.reduction = reductionOf('MSELoss', checkOptions('MSELoss', opts).reduction);
+    expectArity('MSELoss', arguments, 0, true);
+    this.reduction = reductionOf('MSELoss', checkOptions('MSELoss', opts, ['reduction']).reduction);
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -64,7 +67,8 @@ export class L1Loss extends Module {
 
   constructor(opts: { reduction?: Reduction } = {}) {
     super();
-    this.reduction = reductionOf('L1Loss', checkOptions('L1Loss', opts).reduction);
+    expectArity('L1Loss', arguments, 0, true);
+    this.reduction = reductionOf('L1Loss', checkOptions('L1Loss', opts, ['reduction']).reduction);
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -86,7 +90,8 @@ export class BCEWithLogitsLoss extends Module {
 
   constructor(opts: { reduction?: Reduction; posWeight?: Tensor | null } = {}) {
     super();
-    const o = checkOptions('BCEWithLogitsLoss', opts);
+    expectArity('BCEWithLogitsLoss', arguments, 0, true);
+    const o = checkOptions('BCEWithLogitsLoss', opts, ['reduction', 'posWeight']);
     this.reduction = reductionOf('BCEWithLogitsLoss', o.reduction);
     const pw = o.posWeight ?? null;
     this.posWeight = pw === null ? null : new Buffer(checkTensor('BCEWithLogitsLoss', 'posWeight', pw));

@@ -217,7 +217,7 @@ export class Module {
   loadStateDict(sd: Record<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
     const where = `${this.constructor.name}.loadStateDict`;
     if (sd === null || typeof sd !== 'object' || Array.isArray(sd)) throw typeError(where, 'a state dict (an object of Tensors)', 'stateDict', sd);
-    const strict = checkOptions(where, opts).strict ?? true;
+    const strict = checkOptions(where, opts, ['strict']).strict ?? true;
     checkBoolean(where, 'strict', strict);
     const own = this.stateDict();
     const missingKeys = Object.keys(own).filter((k) => !(k in sd));

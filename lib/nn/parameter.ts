@@ -49,7 +49,7 @@ export class Buffer extends Tensor {
       super(data.data, data.shape.slice(), false);
     } else if (data instanceof Float32Array && Array.isArray(shape)) super(data, shape.slice(), false);
     else throw typeError('Buffer', 'a Tensor', 'data', data);
-    this.persistent = checkBoolean('Buffer', 'persistent', checkOptions('Buffer', opts).persistent ?? true);
+    this.persistent = checkBoolean('Buffer', 'persistent', checkOptions('Buffer', opts, ['persistent']).persistent ?? true);
   }
 
   override toString(): string {

@@ -4,6 +4,7 @@ import { Module } from './module';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, poolWindow } from './functional/pooling';
 import { Pair, PairLike, formatPair, toPair } from './functional/window';
 import { checkBoolean, checkOptions } from '../errors';
+import { expectArity } from '../options';
 
 // PyTorch keeps pooling sizes as given and prints them so: 2 stays 2, [2, 3] prints (2, 3).
 function shown(v: PairLike | undefined | null, pair: Pair): string {
@@ -26,7 +27,8 @@ export class MaxPool2d extends Module {
 
   constructor(kernelSize: PairLike, opts: { stride?: PairLike | null; padding?: PairLike } = {}) {
     super();
-    const o = checkOptions('MaxPool2d', opts);
+    expectArity('MaxPool2d', arguments, 1, true);
+    const o = checkOptions('MaxPool2d', opts, ['stride', 'padding']);
     const w = poolWindow('MaxPool2d', kernelSize, o);
     [this.kernelSize, this.stride, this.padding] = [w.kernel, w.stride, w.padding];
     const stride = o.stride === undefined || o.stride === null ? kernelSize : o.stride;
@@ -58,7 +60,8 @@ export class AvgPool2d extends Module {
 
   constructor(kernelSize: PairLike, opts: { stride?: PairLike | null; padding?: PairLike; countIncludePad?: boolean } = {}) {
     super();
-    const o = checkOptions('AvgPool2d', opts);
+    expectArity('AvgPool2d', arguments, 1, true);
+    const o = checkOptions('AvgPool2d', opts, ['stride', 'padding', 'countIncludePad']);
     const w = poolWindow('AvgPool2d', kernelSize, o);
     [this.kernelSize, this.stride, this.padding] = [w.kernel, w.stride, w.padding];
     this.countIncludePad = checkBoolean('AvgPool2d', 'countIncludePad', o.countIncludePad ?? true);
@@ -88,6 +91,7 @@ export class AdaptiveAvgPool2d extends Module {
 
   constructor(outputSize: PairLike) {
     super();
+    expectArity('AdaptiveAvgPool2d', arguments, 1);
     this.outputSize = toPair('AdaptiveAvgPool2d', 'outputSize', outputSize, 1);
     this.repr = `output_size=${shown(outputSize, this.outputSize)}`;
   }

@@ -6,6 +6,7 @@ import { checkNormalizedShape } from './functional/layernorm';
 import { rmsNorm } from './functional/rmsnorm';
 import { numelOf } from '../shape';
 import { checkBoolean, checkEps, checkOptions } from '../errors';
+import { expectArity } from '../options';
 import { pyBool, pyFloat, pyTuple } from './pyrepr';
 
 /**
@@ -27,7 +28,8 @@ export class RMSNorm extends Module {
 
   constructor(normalizedShape: number | number[], opts: { eps?: number | null; elementwiseAffine?: boolean } = {}) {
     super();
-    const o = checkOptions('RMSNorm', opts);
+    expectArity('RMSNorm', arguments, 1, true);
+    const o = checkOptions('RMSNorm', opts, ['eps', 'elementwiseAffine']);
     this.normalizedShape = checkNormalizedShape('RMSNorm', normalizedShape);
     this.eps = o.eps === undefined || o.eps === null ? null : checkEps('RMSNorm', o.eps);
     this.elementwiseAffine = checkBoolean('RMSNorm', 'elementwiseAffine', o.elementwiseAffine ?? true);

@@ -3,6 +3,7 @@
 import { Tensor } from '../tensor';
 import { native } from '../native';
 import { checkBetas, checkBoolean, checkNonNegative, checkOptions } from '../errors';
+import { expectArity } from '../options';
 import { Optimizer, Params, ParamState, gradOf, runClosure } from './optimizer';
 
 export interface AdamOptions {
@@ -24,7 +25,7 @@ export function checkAdam(where: string, o: AdamOptions, prefix: string): void {
 
 /** Fills in Adam-family defaults; AdamW differs only in its weightDecay default. */
 export function adamDefaults(where: string, opts: Partial<AdamOptions> | undefined, weightDecay: number): AdamOptions {
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad']);
   return {
     lr: o.lr ?? 1e-3,
     betas: o.betas ?? [0.9, 0.999],
@@ -83,6 +84,7 @@ export function adamUpdate(opt: Optimizer<AdamOptions>, decoupled: boolean, clos
  */
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: Params<AdamOptions>, opts?: Partial<AdamOptions>) {
+    expectArity('Adam', arguments, 1, true);
     super(params, adamDefaults('Adam', opts, 0), checkAdam);
   }
 

@@ -1,6 +1,7 @@
 // torch.optim.AdamW: Adam with decoupled weight decay, sharing Adam's fused update.
 import { Optimizer, Params } from './optimizer';
 import { AdamOptions, adamDefaults, adamUpdate, checkAdam } from './adam';
+import { expectArity } from '../options';
 
 /**
  * AdamW (Loshchilov & Hutter 2019), as torch.optim.AdamW: Adam whose weight decay is
@@ -15,6 +16,7 @@ import { AdamOptions, adamDefaults, adamUpdate, checkAdam } from './adam';
  */
 export class AdamW extends Optimizer<AdamOptions> {
   constructor(params: Params<AdamOptions>, opts?: Partial<AdamOptions>) {
+    expectArity('AdamW', arguments, 1, true);
     super(params, adamDefaults('AdamW', opts, 1e-2), checkAdam);
   }
 

@@ -7,6 +7,7 @@
 // `scheduler.step()` after `optimizer.step()`, once per epoch (or per iteration).
 import { Optimizer } from './optimizer';
 import { checkInRange, checkInt, checkNumber, checkOptions, typeError } from '../errors';
+import { expectArity } from '../options';
 
 /** A scheduler's state in PyTorch's layout (`last_epoch`, `base_lrs`, `_last_lr`, its options). */
 export type SchedulerStateDict = Record<string, unknown>;
@@ -51,7 +52,7 @@ export abstract class LRScheduler {
    * `where` and the option), then starts.
    */
   protected configure(where: string, specs: readonly OptionSpec[], opts: object | undefined): void {
-    const o = checkOptions(where, opts) as Record<string, unknown>;
+    const o = checkOptions(where, opts as Record<string, unknown> | undefined, specs.map((s) => s.prop));
     this.where = where;
     this.specs = specs;
     for (const s of specs) this.setOption(s, s.check(where, s.prop, o[s.prop] ?? s.default));
@@ -150,6 +151,7 @@ export class StepLR extends LRScheduler {
   declare gamma: number;
 
   constructor(optimizer: Optimizer, opts: { stepSize: number; gamma?: number }) {
+    expectArity('StepLR', arguments, 1, true);
     super(optimizer);
     this.configure('StepLR', STEP_LR, opts);
   }
@@ -180,6 +182,7 @@ export class CosineAnnealingLR extends LRScheduler {
   declare etaMin: number;
 
   constructor(optimizer: Optimizer, opts: { tMax: number; etaMin?: number }) {
+    expectArity('CosineAnnealingLR', arguments, 1, true);
     super(optimizer);
     this.configure('CosineAnnealingLR', COSINE_ANNEALING_LR, opts);
   }
@@ -213,6 +216,7 @@ export class LinearLR extends LRScheduler {
   declare totalIters: number;
 
   constructor(optimizer: Optimizer, opts: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
+    expectArity('LinearLR', arguments, 1, true);
     super(optimizer);
     this.configure('LinearLR', LINEAR_LR, opts);
   }

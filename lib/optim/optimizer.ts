@@ -7,6 +7,7 @@
 import { Tensor, checkTensor, setGradEnabled } from '../tensor';
 import { camelName, stateName } from '../naming';
 import { checkInt, checkOptions, describe, rangeError, typeError } from '../errors';
+import { checkOptionNames } from '../options';
 import { formatShape, sameShape } from '../shape';
 
 /** Options every optimiser has: the learning rate. */
@@ -111,6 +112,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     const name = `paramGroups[${this.paramGroups.length}]`;
     const prefix = named ? `${name}.` : '';
     if (!isGroup(group)) throw typeError(where, 'a parameter group ({ params, ...options })', name, group);
+    checkOptionNames(where, group, ['params', ...Object.keys(this.defaults as object), ...UNSUPPORTED, 'foreach']);
     const raw = group.params;
     const params: unknown[] = raw instanceof Tensor ? [raw] : raw !== null && typeof raw === 'object' && Symbol.iterator in raw ? Array.from(raw as Iterable<unknown>) : [raw];
     const seen = new Set<Tensor>(this.paramGroups.flatMap((g) => g.params));
@@ -147,7 +149,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * or fills them with zeros with `{ setToNone: false }`.
    */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
-    const setToNone = checkOptions(`${this.constructor.name}.zeroGrad`, opts).setToNone ?? true;
+    const setToNone = checkOptions(`${this.constructor.name}.zeroGrad`, opts, ['setToNone']).setToNone ?? true;
     if (typeof setToNone !== 'boolean') throw typeError(`${this.constructor.name}.zeroGrad`, 'a boolean', 'setToNone', setToNone);
     for (const g of this.paramGroups) {
       for (const p of g.params) {

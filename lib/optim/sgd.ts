@@ -3,6 +3,7 @@
 import { Tensor } from '../tensor';
 import { native } from '../native';
 import { checkBoolean, checkNonNegative, checkNumber, checkOptions, describe, typeError } from '../errors';
+import { expectArity } from '../options';
 import { Optimizer, Params, gradOf, runClosure } from './optimizer';
 
 export interface SGDOptions {
@@ -40,7 +41,8 @@ function checkSgd(where: string, o: SGDOptions, prefix: string, isDefaults: bool
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Params<SGDOptions>, opts: { lr?: number } & Partial<SGDOptions> = {}) {
-    const o = checkOptions('SGD', opts);
+    expectArity('SGD', arguments, 1, true);
+    const o = checkOptions('SGD', opts, ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay']);
     super(params, { lr: o.lr as number, momentum: o.momentum ?? 0, dampening: o.dampening ?? 0, nesterov: o.nesterov ?? false, weightDecay: o.weightDecay ?? 0 }, checkSgd);
   }
 

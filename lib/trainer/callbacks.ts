@@ -2,7 +2,6 @@
 // ModelCheckpoint(save_best_only=True).
 import { Tensor } from '../tensor';
 import { checkChoice, checkInt, checkNumber, checkOptions, checkBoolean, rangeError, typeError } from '../errors';
-import { checkOptionNames } from '../options';
 import { save } from '../io';
 import { checkPath } from '../io/safetensors';
 import { Callback, EpochLogs } from './types';
@@ -49,8 +48,7 @@ class Monitor {
 }
 
 function monitorOptions(where: string, opts: object, extra: string[]) {
-  const o = checkOptions(where, opts) as Record<string, unknown>;
-  checkOptionNames(where, o, ['monitor', 'mode', 'minDelta', ...extra]);
+  const o = checkOptions(where, opts, ['monitor', 'mode', 'minDelta', ...extra] as never[]) as Record<string, unknown>;
   const monitor = o.monitor ?? 'val_loss';
   if (typeof monitor !== 'string') throw typeError(where, 'a log key such as val_loss', 'monitor', monitor);
   const mode = checkChoice(where, 'mode', o.mode ?? 'auto', ['auto', 'min', 'max'] as const);

@@ -2,7 +2,7 @@
 import { Tensor, noGrad } from '../tensor';
 import { Module } from '../nn/module';
 import { checkChoice, checkInt, checkNumber, checkOptions, describe, rangeError, typeError } from '../errors';
-import { checkOptionNames } from '../options';
+import { expectArity } from '../options';
 import { l1, l2 } from '../nn/regularization';
 import { clipGradNorm } from '../nn/utils/clip_grad';
 import { Meter, countCorrect } from './metrics';
@@ -24,8 +24,8 @@ import {
   TrainerOptions,
 } from './types';
 
-const TRAINER_OPTIONS = ['optimizer', 'loss', 'metrics', 'scheduler', 'clipGradNorm', 'l1', 'l2'];
-const FIT_OPTIONS = ['epochs', 'validation', 'callbacks', 'progress', 'signal'];
+const TRAINER_OPTIONS = ['optimizer', 'loss', 'metrics', 'scheduler', 'clipGradNorm', 'l1', 'l2'] as const;
+const FIT_OPTIONS = ['epochs', 'validation', 'callbacks', 'progress', 'signal'] as const;
 
 /** Lets timers and I/O run between batches, so a service stays responsive while it trains. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -81,11 +81,11 @@ export class Trainer {
   private running = false;
 
   constructor(model: Module, opts: TrainerOptions) {
+    expectArity('Trainer', arguments, 1, true);
     const where = 'Trainer';
     if (!(model instanceof Module)) throw typeError(where, 'a Module', 'model', model);
     if (opts === undefined) throw typeError(where, 'an options object with optimizer and loss', 'options', opts);
-    const o = checkOptions(where, opts);
-    checkOptionNames(where, o, TRAINER_OPTIONS);
+    const o = checkOptions(where, opts, TRAINER_OPTIONS);
     const opt = o.optimizer as OptimizerLike | undefined;
     if (!opt || typeof opt !== 'object' || typeof opt.zeroGrad !== 'function' || typeof opt.step !== 'function' || !Array.isArray(opt.paramGroups)) {
       throw typeError(where, 'an optimizer (an object with zeroGrad(), step() and paramGroups)', 'optimizer', opt);
@@ -176,12 +176,12 @@ export class Trainer {
    * @example const history = await trainer.fit(train, { epochs: 10, validation: val, signal: controller.signal });
    */
   async fit(trainLoader: Batches, opts: FitOptions): Promise<History> {
+    expectArity('Trainer.fit', arguments, 1, true);
     const where = 'Trainer.fit';
     if (this.running) throw new Error(`${where}: expected one fit at a time on a Trainer, got a call while another is running`);
     const loader = checkBatches(where, 'trainLoader', trainLoader);
     if (opts === undefined) throw typeError(where, 'an options object with epochs', 'options', opts);
-    const o = checkOptions(where, opts);
-    checkOptionNames(where, o, FIT_OPTIONS);
+    const o = checkOptions(where, opts, FIT_OPTIONS);
     const epochs = checkInt(where, 'epochs', o.epochs, 1);
     const validation = o.validation === undefined ? null : checkBatches(where, 'validation', o.validation);
     const callbacks = checkCallbacks(where, o.callbacks ?? []);
@@ -297,6 +297,7 @@ export class Trainer {
    * @example const { loss, accuracy } = trainer.evaluate(testLoader);
    */
   evaluate(loader: Batches): EvalResult {
+    expectArity('Trainer.evaluate', arguments, 1);
     const where = 'Trainer.evaluate';
     checkBatches(where, 'loader', loader);
     const meter = new Meter(this.metrics);
@@ -321,6 +322,7 @@ export class Trainer {
    * @example const classes = trainer.predict(x).argmax(1);
    */
   predict(x: Tensor): Tensor {
+    expectArity('Trainer.predict', arguments, 1);
     const where = 'Trainer.predict';
     if (!(x instanceof Tensor)) throw typeError(where, 'a Tensor', 'x', x);
     const wasTraining = this.model.training;

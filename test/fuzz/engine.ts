@@ -175,6 +175,9 @@ export function judge(c: Case, out: Outcome): string | null {
   if (!(e instanceof Error) && !(e !== null && typeof e === 'object' && 'message' in e)) return `threw a non-Error: ${show(e)}`;
   const err = e as Error;
   const text = `${err.name}: ${err.message}`;
+  // Surplus arguments are rejected (lib/options.ts expectArity), never dropped: a TypeError
+  // naming the arguments, or the options slot when the surplus lands there.
+  if (c.mode === 'extra' && err.name === 'TypeError' && /: expected (at most \d+ arguments?|an options object)\b.* for (arguments|options), got /.test(err.message)) return null;
   if (c.mode === 'valid' || c.mode === 'extra') return `a ${c.mode} call threw ${text}`;
   if (err.name !== 'TypeError' && err.name !== 'RangeError') {
     if (c.entry.allowError?.(err, c)) return null;

@@ -24,7 +24,7 @@ export function tanh(x: Tensor): Tensor {
 
 /** x for x >= 0, negativeSlope * x otherwise. @param opts `{ negativeSlope = 0.01 }` */
 export function leakyRelu(x: Tensor, opts: { negativeSlope?: number } = {}): Tensor {
-  const o = checkOptions('leakyRelu', opts);
+  const o = checkOptions('leakyRelu', opts, ['negativeSlope']);
   const a = checkNumber('leakyRelu', 'negativeSlope', o.negativeSlope ?? 0.01);
   return unary.unaryOp('leakyRelu', x, (v) => (v > 0 ? v : a * v), (v, _y, g) => g * (v > 0 ? 1 : a), 'leakyRelu');
 }
@@ -70,7 +70,7 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
  * @param opts `{ approximate = 'none' }`: 'none' or 'tanh'.
  */
 export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
-  const o = checkOptions('gelu', opts);
+  const o = checkOptions('gelu', opts, ['approximate']);
   const approximate = checkChoice('gelu', 'approximate', o.approximate ?? 'none', ['none', 'tanh'] as const);
   if (approximate === 'tanh') {
     return unary.unaryOp(

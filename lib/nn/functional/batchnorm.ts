@@ -54,7 +54,7 @@ function checkChannelVector(where: string, name: string, t: Tensor | null | unde
  */
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}, where = 'batchNorm'): Tensor {
   checkTensor(where, 'input', x);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['weight', 'bias', 'training', 'momentum', 'eps']);
   if (x.ndim < 2) throw new RangeError(`${where}: expected input with at least 2 dimensions (N, C, ...), got ${formatShape(x.shape)}`);
   const [N, C, L] = batchNormDims(x);
   const rm = checkChannelVector(where, 'runningMean', runningMean, C);

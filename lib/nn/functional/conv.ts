@@ -27,7 +27,7 @@ export interface Conv2dOptions {
 export function conv2d(x: Tensor, weight: Tensor, opts: Conv2dOptions | Tensor | null = {}, where = 'conv2d'): Tensor {
   checkTensor(where, 'input', x);
   checkTensor(where, 'weight', weight);
-  const o = opts instanceof Tensor ? { bias: opts } : opts === null ? {} : checkOptions(where, opts);
+  const o = opts instanceof Tensor ? { bias: opts } : opts === null ? {} : checkOptions(where, opts, ['bias', 'stride', 'padding']);
   const bias = o.bias ?? null;
   if (bias !== null) checkTensor(where, 'bias', bias);
   const stride = toPair(where, 'stride', o.stride ?? 1, 1);

@@ -34,7 +34,7 @@ export interface DropoutOptions {
  */
 export function dropout(x: Tensor, opts?: DropoutOptions, where = 'dropout'): Tensor {
   checkTensor(where, 'input', x);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['p', 'training', 'generator']);
   const p = checkDropoutP(where, o.p ?? 0.5);
   const training = checkBoolean(where, 'training', o.training ?? true);
   const g = generatorFrom(where, o);
@@ -94,7 +94,7 @@ function featureDropout(name: string, x: Tensor, N: number, C: number, p: number
  */
 export function dropout1d(x: Tensor, opts?: DropoutOptions, where = 'dropout1d'): Tensor {
   checkTensor(where, 'input', x);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['p', 'training', 'generator']);
   const p = checkDropoutP(where, o.p ?? 0.5);
   const training = checkBoolean(where, 'training', o.training ?? true);
   const g = generatorFrom(where, o);
@@ -118,7 +118,7 @@ export function dropout1d(x: Tensor, opts?: DropoutOptions, where = 'dropout1d')
  */
 export function dropout2d(x: Tensor, opts?: DropoutOptions, where = 'dropout2d'): Tensor {
   checkTensor(where, 'input', x);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['p', 'training', 'generator']);
   const p = checkDropoutP(where, o.p ?? 0.5);
   const training = checkBoolean(where, 'training', o.training ?? true);
   const g = generatorFrom(where, o);

@@ -47,7 +47,7 @@ export function checkParam(where: string, name: string, t: Tensor | null | undef
  */
 export function layerNorm(x: Tensor, normalizedShape: number | number[], opts: { weight?: Tensor | null; bias?: Tensor | null; eps?: number } = {}, where = 'layerNorm'): Tensor {
   checkTensor(where, 'input', x);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['weight', 'bias', 'eps']);
   const ns = checkNormalizedShape(where, normalizedShape);
   const [N, D] = rowsOf(where, x, ns);
   const weight = checkParam(where, 'weight', o.weight, ns);

@@ -3,6 +3,7 @@ import { Tensor, fromOp, checkTensor } from '../../tensor';
 import { formatShape } from '../../shape';
 import { native } from '../../native';
 import { typeError } from '../../errors';
+import { checkOptionNames } from '../../options';
 
 /**
  * Applies y = x W^T + b to the last dimension of x, as torch.nn.functional.linear.
@@ -17,6 +18,7 @@ export function linear(x: Tensor, weight: Tensor, opts?: { bias?: Tensor | null 
   checkTensor(where, 'weight', weight);
   const bias = opts instanceof Tensor ? opts : opts == null ? null : opts.bias ?? null;
   if (opts != null && !(opts instanceof Tensor) && typeof opts !== 'object') throw typeError(where, 'an options object', 'options', opts);
+  if (opts != null && !(opts instanceof Tensor)) checkOptionNames(where, opts, ['bias']);
   if (bias !== null) checkTensor(where, 'bias', bias);
   if (weight.ndim !== 2) throw new RangeError(`${where}: expected a 2-D weight, got ${formatShape(weight.shape)}`);
   const [OC, C] = weight.shape;

@@ -80,7 +80,7 @@ export interface CrossEntropyOptions {
  */
 export function crossEntropy(input: Tensor, target: Targets, opts?: CrossEntropyOptions, where = 'crossEntropy'): Tensor {
   checkTensor(where, 'input', input);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['labelSmoothing', 'reduction']);
   const eps = checkInRange(where, 'labelSmoothing', o.labelSmoothing ?? 0, 0, 1);
   const reduction = checkReduction(where, o.reduction);
   if (input.ndim < 2) {
@@ -153,7 +153,7 @@ function elementwiseLoss(
  */
 export function mseLoss(input: Tensor, target: Tensor, opts?: { reduction?: Reduction }, where = 'mseLoss'): Tensor {
   checkPair(where, input, target);
-  const reduction = checkReduction(where, checkOptions(where, opts).reduction);
+  const reduction = checkReduction(where, checkOptions(where, opts, ['reduction']).reduction);
   const x = input.data;
   const y = target.data;
   return elementwiseLoss('mseLoss', [input, target], x.length, input.shape.slice(), reduction, (i) => (x[i] - y[i]) * (x[i] - y[i]), (i, g, dx, dy) => {
@@ -173,7 +173,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts?: { reduction?: Redu
  */
 export function l1Loss(input: Tensor, target: Tensor, opts?: { reduction?: Reduction }, where = 'l1Loss'): Tensor {
   checkPair(where, input, target);
-  const reduction = checkReduction(where, checkOptions(where, opts).reduction);
+  const reduction = checkReduction(where, checkOptions(where, opts, ['reduction']).reduction);
   const x = input.data;
   const y = target.data;
   return elementwiseLoss('l1Loss', [input, target], x.length, input.shape.slice(), reduction, (i) => Math.abs(x[i] - y[i]), (i, g, dx, dy) => {
@@ -212,7 +212,7 @@ function sigmoidOf(x: number): number {
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts?: BCEWithLogitsOptions, where = 'binaryCrossEntropyWithLogits'): Tensor {
   checkPair(where, input, target);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['reduction', 'posWeight']);
   const reduction = checkReduction(where, o.reduction);
   const pw = o.posWeight ?? null;
   if (pw !== null) {

@@ -50,7 +50,7 @@ function checkNonEmptySample(where: string, x: Tensor): void {
  */
 export function maxPool2d(x: Tensor, kernelSize: PairLike, opts: Pool2dOptions = {}, where = 'maxPool2d'): Tensor {
   checkTensor(where, 'input', x);
-  const { kernel, stride, padding } = poolWindow(where, kernelSize, checkOptions(where, opts));
+  const { kernel, stride, padding } = poolWindow(where, kernelSize, checkOptions(where, opts, ['stride', 'padding']));
   const s = spatialInput(where, x);
   checkNonEmptySample(where, x);
   const [OH, OW] = windowOutput(where, s, kernel, stride, padding);
@@ -79,7 +79,7 @@ export function maxPool2d(x: Tensor, kernelSize: PairLike, opts: Pool2dOptions =
  */
 export function avgPool2d(x: Tensor, kernelSize: PairLike, opts: AvgPool2dOptions = {}, where = 'avgPool2d'): Tensor {
   checkTensor(where, 'input', x);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['stride', 'padding', 'countIncludePad']);
   const { kernel, stride, padding } = poolWindow(where, kernelSize, o);
   const includePad = checkBoolean(where, 'countIncludePad', o.countIncludePad ?? true);
   const s = spatialInput(where, x);

@@ -20,7 +20,7 @@ export const FLOAT32_EPS = 2 ** -23;
  */
 export function rmsNorm(x: Tensor, normalizedShape: number | number[], opts: { weight?: Tensor | null; eps?: number | null } = {}, where = 'rmsNorm'): Tensor {
   checkTensor(where, 'input', x);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['weight', 'eps']);
   const ns = checkNormalizedShape(where, normalizedShape);
   const [N, D] = rowsOf(where, x, ns);
   const weight = checkParam(where, 'weight', o.weight, ns);

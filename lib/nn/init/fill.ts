@@ -43,7 +43,7 @@ export function uniform(t: Tensor, a = 0, b = 1, opts?: RandomInitOptions): Tens
   const where = 'init.uniform';
   checkTensor(where, 'tensor', t);
   checkUniformBounds(where, a, b, ['a', 'b']);
-  const g = generatorFrom(where, checkOptions(where, opts));
+  const g = generatorFrom(where, checkOptions(where, opts, ['generator']));
   g.fillUniform(t.data, a, b);
   return t;
 }
@@ -66,7 +66,7 @@ export function normal(t: Tensor, mean = 0, std = 1, opts?: RandomInitOptions): 
   checkFloat32(where, 'mean', mean);
   checkFloat32(where, 'std', std);
   if (std < 0) throw rangeError(where, 'a non-negative number', 'std', std);
-  const g = generatorFrom(where, checkOptions(where, opts));
+  const g = generatorFrom(where, checkOptions(where, opts, ['generator']));
   g.fillNormal(t.data, mean, std);
   return t;
 }
@@ -100,7 +100,7 @@ export interface TruncNormalOptions extends RandomInitOptions {
 export function truncNormal(t: Tensor, opts?: TruncNormalOptions): Tensor {
   const where = 'init.truncNormal';
   checkTensor(where, 'tensor', t);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['mean', 'std', 'a', 'b', 'generator']);
   // float32 range: a std of 1e39 gave all zeros, a mean of 1e39 NaN.
   const mean = checkFloat32(where, 'mean', o.mean ?? 0);
   const std = checkFloat32(where, 'std', o.std ?? 1);

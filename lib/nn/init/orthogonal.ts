@@ -29,7 +29,7 @@ export interface OrthogonalOptions extends RandomInitOptions {
 export function orthogonal(t: Tensor, opts?: OrthogonalOptions): Tensor {
   const where = 'init.orthogonal';
   checkTensor(where, 'tensor', t);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['gain', 'generator']);
   // float32 range: Q's entries times a gain of 1e39 overflow to Infinity.
   const gain = checkFloat32(where, 'gain', o.gain ?? 1);
   const g = generatorFrom(where, o);

@@ -25,7 +25,7 @@ export interface KaimingOptions extends RandomInitOptions {
 /** The std Xavier wants: gain * sqrt(2 / (fan_in + fan_out)); validates the options. */
 function xavierStd(where: string, t: Tensor, opts: XavierOptions | undefined): [number, RandomInitOptions] {
   checkTensor(where, 'tensor', t);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['gain', 'generator']);
   const gain = checkNumber(where, 'gain', o.gain ?? 1);
   if (gain < 0) throw rangeError(where, 'a non-negative number', 'gain', gain);
   const [fanIn, fanOut] = fanInAndOut(where, t);
@@ -95,7 +95,7 @@ function noOpIfEmpty(t: Tensor): boolean {
 /** The std Kaiming wants, gain / sqrt(fan); options are validated before the empty-tensor no-op. */
 function kaimingStd(where: string, t: Tensor, opts: KaimingOptions | undefined): [number, RandomInitOptions] {
   checkTensor(where, 'tensor', t);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['a', 'mode', 'nonlinearity', 'generator']);
   const a = checkNumber(where, 'a', o.a ?? 0);
   const gain = gainFor(where, o.nonlinearity ?? 'leaky_relu', a);
   const fan = fanOf(where, t, o.mode ?? 'fan_in');

@@ -63,7 +63,7 @@ export function sparse(t: Tensor, sparsity: number, opts?: SparseOptions): Tenso
   checkTensor(where, 'tensor', t);
   if (t.ndim !== 2) throw rangeError(where, 'a 2-D tensor (rows, cols)', 'tensor', t);
   checkInRange(where, 'sparsity', sparsity, 0, 1);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['std', 'generator']);
   const std = checkFloat32(where, 'std', o.std ?? 0.01);
   if (std < 0) throw rangeError(where, 'a non-negative number', 'std', std);
   const g = generatorFrom(where, o);

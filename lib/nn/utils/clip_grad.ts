@@ -19,7 +19,7 @@ import { checkBoolean, checkNumber, checkOptions, rangeError, typeError } from '
  */
 export function clipGradNorm(parameters: Tensor | Iterable<Tensor>, maxNorm: number, opts?: { normType?: number; errorIfNonfinite?: boolean }): number {
   const where = 'clipGradNorm';
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['normType', 'errorIfNonfinite']);
   const max = checkNumber(where, 'maxNorm', maxNorm);
   if (max < 0) throw rangeError(where, 'a non-negative number', 'maxNorm', max);
   const p = o.normType ?? 2;

@@ -206,7 +206,7 @@ function layerStats(name: string, m: Module, y: Tensor): LayerStats {
 export function inspect(model: Module, sampleInput: Tensor | Tensor[], opts?: InspectOptions): InitReport {
   const where = 'init.inspect';
   if (!(model instanceof Module)) throw typeError(where, 'a Module', 'model', model);
-  const o = checkOptions(where, opts);
+  const o = checkOptions(where, opts, ['loss']);
   const lossFn = o.loss ?? ((y: Tensor) => y.pow(2).mean());
   if (typeof lossFn !== 'function') throw typeError(where, 'a function', 'loss', lossFn);
   // An empty array would call forward with no input, and fail inside the model without naming sampleInput.
