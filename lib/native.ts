@@ -13,6 +13,11 @@ import * as path from 'path';
 import type { NativeBinding } from './native-binding';
 export type { NativeBinding } from './native-binding';
 
+/**
+ * Which native binary: a prebuild for x86-64-v4 (AVX-512), x86-64-v3 (AVX2 + FMA) or baseline
+ * x86-64, or 'local' for a build from source.
+ * @inline
+ */
 export type Variant = 'x86-64-v4' | 'x86-64-v3' | 'x86-64' | 'local';
 
 const root = path.resolve(__dirname, '..');
