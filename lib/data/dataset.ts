@@ -36,7 +36,8 @@ export function rowOf(t: Tensor, i: number): Tensor {
  * sample i is (x[i], y[i]). For classification, y holds class indices, shape (N,).
  * @param x inputs, shape (N, ...)
  * @param y targets, shape (N, ...)
- * @throws TypeError when x or y is not a Tensor; RangeError when their first dimensions differ.
+ * @throws {TypeError} when x or y is not a Tensor.
+ * @throws {RangeError} when either is 0-D or their first dimensions differ.
  * @example const ds = new kiln.data.TensorDataset(kiln.randn([100, 4]), kiln.tensor(labels)); ds.get(0);
  */
 export class TensorDataset implements Dataset {
