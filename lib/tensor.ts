@@ -71,7 +71,10 @@ export function setGradEnabled(enabled: boolean): boolean {
   return prev;
 }
 
-/** A number or nested arrays of numbers, as {@link Tensor.toArray} returns and {@link tensor} takes. */
+/**
+ * A number or nested arrays of numbers, as {@link Tensor.toArray} returns and {@link tensor} takes.
+ * @example const rows: kiln.Nested = [[1, 2], [3, 4]];
+ */
 export type Nested = number | Nested[];
 
 /**

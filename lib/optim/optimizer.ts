@@ -39,7 +39,10 @@ export type ParamGroup<O> = O & {
   initialLr?: number;
 } & Record<string, unknown>;
 
-/** Per-parameter state: PyTorch's keys (`step`, `exp_avg`, `exp_avg_sq`, `max_exp_avg_sq`, `momentum_buffer`). */
+/**
+ * Per-parameter state: PyTorch's keys (`step`, `exp_avg`, `exp_avg_sq`, `max_exp_avg_sq`, `momentum_buffer`).
+ * @example const m = adam.state.get(linear.weight)?.exp_avg; // Adam's first moment
+ */
 export type ParamState = Record<string, Tensor | null>;
 
 /**
@@ -53,13 +56,17 @@ export interface OptimizerStateDict {
   param_groups: Record<string, unknown>[];
 }
 
-/** What `params` may be: tensors (a Module's `parameters()`), or an array of parameter groups. */
+/**
+ * What `params` may be: tensors (a Module's `parameters()`), or an array of parameter groups.
+ * @example new kiln.optim.Adam([{ params: encoder.parameters(), lr: 1e-4 }, { params: head.parameters() }]);
+ */
 export type Params<O> = Iterable<Tensor> | ParamGroupInput<O>[];
 
 /**
  * Validates one complete set of options; `prefix` qualifies names ('paramGroups[1].').
  * `isDefaults` marks the constructor's defaults, which may leave out a required option
- * (SGD's lr) that every group then sets, as torch's `required`.
+ * (SGD's lr) that every group then sets, as torch's `required`. Throws in kiln's error format.
+ * @example const check: kiln.optim.OptionsCheck<{ lr: number }> = (where, o, prefix) => { if (!(o.lr >= 0)) throw new RangeError(`${where}: expected a non-negative number for ${prefix}lr, got ${o.lr}`); };
  */
 export type OptionsCheck<O> = (where: string, options: O, prefix: string, isDefaults: boolean) => void;
 
@@ -83,12 +90,18 @@ function isGroup(v: unknown): v is ParamGroupInput<unknown> {
  * The base class of optimisers: parameter groups, state, zeroGrad and state dicts.
  * Subclasses implement `step()`.
  * @example
- * class SignSGD extends Optimizer<{ lr: number }> {
- *   constructor(params: Iterable<Tensor>, lr = 0.01) { super(params, { lr }, (where, o) => checkNumber(where, 'lr', o.lr)); }
+ * ```ts
+ * class SignSGD extends kiln.optim.Optimizer<{ lr: number }> {
+ *   constructor(params: Iterable<kiln.Tensor>, lr = 0.01) {
+ *     super(params, { lr }, (where, o, prefix) => {
+ *       if (!(o.lr >= 0)) throw new RangeError(`${where}: expected a non-negative number for ${prefix}lr, got ${o.lr}`);
+ *     });
+ *   }
  *   step() {
  *     for (const g of this.paramGroups) for (const p of g.params) p.grad?.data.forEach((d, i) => (p.data[i] -= g.lr * Math.sign(d)));
  *   }
  * }
+ * ```
  */
 export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /** The options a group takes when it does not override them. */
