@@ -17,6 +17,10 @@ export type { NativeBinding } from './native-binding';
 
 /** A prebuild variant (an x86-64 psABI level); the list lives in scripts/native-config.js. */
 export type PrebuildVariant = 'x86-64-v4' | 'x86-64-v3' | 'x86-64';
+/**
+ * Which native binary: a prebuild for x86-64-v4 (AVX-512), x86-64-v3 (AVX2 + FMA) or baseline
+ * x86-64, or 'local' for a build from source.
+ */
 export type Variant = PrebuildVariant | 'local';
 
 const root = path.resolve(__dirname, '..');

@@ -8,9 +8,13 @@ import { native } from './native';
 const TWO_53 = 2 ** 53;
 
 /**
- * An independent random stream, as torch.Generator.
+ * An independent random stream, as torch.Generator. The stream is (seed, offset): value i
+ * of a draw is a pure function of (seed, offset + i) computed natively, so a seed fixes the
+ * numbers whatever the thread count.
  * @param seed [67280421310721] a safe integer; negative seeds wrap modulo 2^53.
- * @example const g = new Generator(42); const w = randn([3, 3], { generator: g });
+ * @throws {TypeError} when seed is not a number.
+ * @throws {RangeError} when seed is not a safe integer.
+ * @example const g = new kiln.Generator(42); const w = kiln.randn([3, 3], { generator: g });
  */
 export class Generator {
   private _seed = 0;
@@ -21,7 +25,13 @@ export class Generator {
     this.manualSeed(seed);
   }
 
-  /** Re-seeds the stream and rewinds it. Returns this, as torch.Generator.manual_seed. */
+  /**
+   * Re-seeds the stream and rewinds it (offset 0). Returns this, as torch.Generator.manual_seed.
+   * @param seed a safe integer; negative seeds wrap modulo 2^53
+   * @throws {TypeError} when seed is not a number.
+   * @throws {RangeError} when seed is not a safe integer.
+   * @example g.manualSeed(0);
+   */
   manualSeed(seed: number): this {
     checkInt('Generator.manualSeed', 'seed', seed, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
     this._seed = seed < 0 ? seed + TWO_53 : seed;
@@ -29,15 +39,24 @@ export class Generator {
     return this;
   }
 
+  /**
+   * The seed the stream was last seeded with (negative seeds as wrapped), as torch.Generator.initial_seed.
+   * @example new kiln.Generator(7).initialSeed(); // 7
+   */
   initialSeed(): number {
     return this._seed;
   }
 
+  /** The seed, as {@link Generator.initialSeed}. */
   get seed(): number {
     return this._seed;
   }
 
-  /** Reserves n values and returns the offset of the first; kernels draw (seed, offset + i). */
+  /**
+   * Reserves n values and returns the offset of the first; kernels draw (seed, offset + i).
+   * For custom kernels that draw from the stream; the offset wraps modulo 2^53.
+   * @example const at = g.take(out.length);
+   */
   take(n: number): number {
     const at = this.offset;
     this.offset += n;
@@ -45,23 +64,39 @@ export class Generator {
     return at;
   }
 
-  /** Fills `out` with U(low, high). */
+  /**
+   * Fills `out` with uniform samples in [low, high) and returns it.
+   * @param low [0] the lower bound
+   * @param high [1] the upper bound
+   * @example g.fillUniform(new Float32Array(10), -1, 1);
+   */
   fillUniform(out: Float32Array, low = 0, high = 1): Float32Array {
     native.randomUniform(out, low, high, this._seed, this.take(out.length));
     return out;
   }
 
-  /** Fills `out` with N(mean, std^2). */
+  /**
+   * Fills `out` with normal samples N(mean, std²) and returns it.
+   * @param mean [0] the mean
+   * @param std [1] the standard deviation
+   * @example g.fillNormal(new Float32Array(10), 0, 0.02);
+   */
   fillNormal(out: Float32Array, mean = 0, std = 1): Float32Array {
     native.randomNormal(out, mean, std, this._seed, this.take(out.length));
     return out;
   }
 }
 
-/** The stream used when no generator is given. */
+/** The stream used when no generator is given; {@link manualSeed} seeds it. */
 export const defaultGenerator = new Generator();
 
-/** Seeds the default generator, as torch.manual_seed. Returns it. */
+/**
+ * Seeds the default generator, as torch.manual_seed. Returns it.
+ * @param seed a safe integer; negative seeds wrap modulo 2^53
+ * @throws {TypeError} when seed is not a number.
+ * @throws {RangeError} when seed is not a safe integer.
+ * @example kiln.manualSeed(0); const a = kiln.randn(3); kiln.manualSeed(0); kiln.randn(3); // same as a
+ */
 export function manualSeed(seed: number): Generator {
   if (arguments.length > 1) expectArity('manualSeed', arguments, 1);
   return defaultGenerator.manualSeed(seed);
@@ -93,9 +128,15 @@ import { Tensor } from './tensor';
 import { checkShape, numelOf, shapeFromArgs } from './shape';
 
 /**
- * A tensor of N(0, 1) samples; the sizes as one array or as separate arguments (as torch.randn).
- * @param opts `{ generator?, requiresGrad = false }`
- * @example manualSeed(0); const w = randn([784, 256]); randn(2, 3, { generator: g });
+ * A tensor of standard normal N(0, 1) samples, as torch.randn; the sizes as one array or as
+ * separate arguments (`randn(2, 3)`).
+ * @param shape the sizes (a number for 1-D)
+ * @param opts `{ generator = the default generator, requiresGrad = false }`
+ * @throws {TypeError} for a shape that is not a number or an array of numbers, options that
+ *   are not an object (or with an unknown key), a generator that is not a Generator, or a
+ *   non-boolean requiresGrad.
+ * @throws {RangeError} for a negative or non-integer size, or more than 2^31 - 1 elements.
+ * @example kiln.manualSeed(0); const w = kiln.randn([784, 256]); const v = kiln.randn(2, 3);
  */
 export function randn(shape: number | readonly number[], opts?: RandomOptions): Tensor;
 export function randn(...sizesThenOptions: [...number[], RandomOptions] | number[]): Tensor;
@@ -108,7 +149,17 @@ export function randn(...args: unknown[]): Tensor {
   return new Tensor(g.fillNormal(new Float32Array(numelOf(s))), s, requiresGrad);
 }
 
-/** A tensor of U[0, 1) samples; the sizes as one array or as separate arguments. @param opts `{ generator?, requiresGrad = false }` */
+/**
+ * A tensor of uniform samples in [0, 1), as torch.rand; the sizes as one array or as separate
+ * arguments (`rand(2, 3)`).
+ * @param shape the sizes (a number for 1-D)
+ * @param opts `{ generator = the default generator, requiresGrad = false }`
+ * @throws {TypeError} for a shape that is not a number or an array of numbers, options that
+ *   are not an object (or with an unknown key), a generator that is not a Generator, or a
+ *   non-boolean requiresGrad.
+ * @throws {RangeError} for a negative or non-integer size, or more than 2^31 - 1 elements.
+ * @example const noise = kiln.rand([2, 3], { generator: new kiln.Generator(1) });
+ */
 export function rand(shape: number | readonly number[], opts?: RandomOptions): Tensor;
 export function rand(...sizesThenOptions: [...number[], RandomOptions] | number[]): Tensor;
 export function rand(...args: unknown[]): Tensor {

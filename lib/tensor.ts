@@ -14,13 +14,22 @@ import * as view from './ops/view';
 import * as linalg from './ops/linalg';
 import { AsyncLocalStorage } from 'async_hooks';
 
-/** Maps the gradient of an op's output to the gradients of its inputs (null: no gradient). */
+/**
+ * Maps the gradient of an op's output to the gradients of its inputs (null: no gradient).
+ * @inline
+ */
 export type BackwardFn = (grad: Float32Array) => (Float32Array | null)[];
 
-/** The recorded op that produced a tensor. */
+/**
+ * The recorded op that produced a tensor (its `gradFn`), as PyTorch's grad_fn.
+ * @example kiln.tensor([1, 2], { requiresGrad: true }).mul(2).gradFn?.name; // 'mul'
+ */
 export interface GradFn {
+  /** The op's name, e.g. 'matmul'. */
   name: string;
+  /** The tensors the op read, in argument order. */
   inputs: Tensor[];
+  /** Maps the gradient of the op's output to its inputs' gradients (null for none). */
   backward: BackwardFn;
 }
 
@@ -33,7 +42,10 @@ const gradContext = new AsyncLocalStorage<{ enabled: boolean }>();
 /** toArray's bound on the nested arrays of an empty tensor (2^24: about 1 GB of empty arrays). */
 const MAX_NESTED_ARRAYS = 2 ** 24;
 
-/** Whether ops record gradients now (false inside `noGrad`). */
+/**
+ * Whether ops record gradients now (false inside {@link noGrad}), as torch.is_grad_enabled.
+ * @example kiln.noGrad(() => kiln.isGradEnabled()); // false
+ */
 export function isGradEnabled(): boolean {
   if (arguments.length > 0) expectArity('isGradEnabled', arguments, 0);
   const ctx = gradContext.getStore();
@@ -41,14 +53,15 @@ export function isGradEnabled(): boolean {
 }
 
 /**
- * Runs `fn` without recording gradients and returns its result, as `with torch.no_grad()`.
- * `fn` may be async: the mode holds across its awaits (it is kept in the async context,
- * `AsyncLocalStorage`), for everything `fn` runs and awaits until its promise settles, while
- * code outside `fn` that runs in between (another request, a timer set earlier) keeps its own.
+ * Runs `fn` without recording gradients and returns its result, as `with torch.no_grad()`;
+ * the previous mode is restored afterwards, even when fn throws. `fn` may be async: the mode
+ * holds across its awaits (it is kept in the async context, `AsyncLocalStorage`), for
+ * everything `fn` runs and awaits until its promise settles, while code outside `fn` that runs
+ * in between (another request, a timer set earlier) keeps its own.
  * @param fn the work to run; its return value (or promise) is returned
- * @throws TypeError when fn is not a function.
- * @example const pred = noGrad(() => model.forward(x));
- * @example const acc = await noGrad(async () => { for await (const [x, y] of batches) score(model.forward(x), y); });
+ * @throws {TypeError} when fn is not a function.
+ * @example const pred = kiln.noGrad(() => model.forward(x));
+ * @example const acc = await kiln.noGrad(async () => { for await (const [x, y] of batches) score(model.forward(x), y); });
  */
 export function noGrad<T>(fn: () => T): T {
   if (arguments.length > 1) expectArity('noGrad', arguments, 1);
@@ -56,7 +69,11 @@ export function noGrad<T>(fn: () => T): T {
   return gradContext.run({ enabled: false }, fn);
 }
 
-/** Sets whether ops record gradients (inside noGrad: for the rest of it); returns the previous setting. */
+/**
+ * Sets whether ops record gradients (inside noGrad: for the rest of it); returns the previous
+ * setting, as torch.set_grad_enabled.
+ * @example const prev = kiln.setGradEnabled(false); try { evaluate(); } finally { kiln.setGradEnabled(prev); }
+ */
 export function setGradEnabled(enabled: boolean): boolean {
   if (arguments.length > 1) expectArity('setGradEnabled', arguments, 1);
   const ctx = gradContext.getStore();
@@ -66,26 +83,50 @@ export function setGradEnabled(enabled: boolean): boolean {
   return prev;
 }
 
-type Nested = number | Nested[];
+/**
+ * A number or nested arrays of numbers, as {@link Tensor.toArray} returns and {@link tensor} takes.
+ * @example const rows: kiln.Nested = [[1, 2], [3, 4]];
+ */
+export type Nested = number | Nested[];
 
 /**
- * A float32 tensor. Construct with the factories (`tensor`, `zeros`, `randn`, ...).
- * @example const x = tensor([[1, 2], [3, 4]], { requiresGrad: true }); x.mul(x).sum().backward();
+ * A float32 tensor: a contiguous row-major Float32Array with a shape, and reverse-mode
+ * autograd (PyTorch semantics). Construct with the factories (`kiln.tensor`, `kiln.zeros`,
+ * `kiln.randn`, ...). Ops return new tensors; those that change the shape without moving
+ * data (reshape, view, flatten, squeeze, unsqueeze) share the buffer.
+ *
+ * Every op checks that its tensors are intact and throws a TypeError (RangeError for a
+ * length mismatch) naming the argument when `data` was replaced by something other than a
+ * Float32Array of the shape's element count, or its buffer was transferred away.
+ * @example
+ * ```ts
+ * const x = kiln.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * x.mul(x).sum().backward();
+ * x.grad?.toArray(); // [[2, 4], [6, 8]]
+ * ```
  */
 export class Tensor {
   /** The live buffer: writes show in the tensor. */
   data: Float32Array;
+  /** The size of each dimension, e.g. `[2, 3]`; `[]` for a scalar. */
   shape: number[];
+  /** The gradient accumulated by `backward()` (on leaves that require grad); null until then. */
   grad: Tensor | null = null;
+  /** Whether ops on this tensor record the graph so that `backward()` reaches it. */
   requiresGrad: boolean;
   /** The op that produced this tensor, or null for a leaf. */
   gradFn: GradFn | null = null;
 
   /**
    * Wraps `data` (not copied) with `shape`; prefer the factories, which accept nested arrays.
-   * @throws TypeError for data that is not a Float32Array, a shape that is not an array of
-   *   numbers or a non-boolean requiresGrad; RangeError for sizes that are not non-negative
-   *   integers or data whose length is not the shape's element count.
+   * @param data the elements in row-major order; the tensor keeps this array
+   * @param shape the sizes, whose product is data.length
+   * @param requiresGrad [false] record ops on it for `backward()`
+   * @throws {TypeError} for data that is not a Float32Array, a shape that is not an array of
+   *   numbers or a non-boolean requiresGrad.
+   * @throws {RangeError} for sizes that are not non-negative integers or data whose length is
+   *   not the shape's element count.
+   * @example new kiln.Tensor(new Float32Array([1, 2, 3, 4]), [2, 2]);
    */
   constructor(data: Float32Array, shape: number[], requiresGrad = false) {
     if (!(data instanceof Float32Array)) throw typeError('Tensor', 'a Float32Array', 'data', data);
@@ -105,20 +146,26 @@ export class Tensor {
     this.requiresGrad = requiresGrad;
   }
 
+  /** The number of dimensions, `shape.length`. */
   get ndim(): number {
     return this.shape.length;
   }
 
+  /** The number of elements, the product of the shape (1 for a scalar). */
   get numel(): number {
     return this.data.length;
   }
 
-  /** True when no recorded op produced this tensor. */
+  /** True when no recorded op produced this tensor (a parameter or an input). */
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
 
-  /** Sets requiresGrad in place and returns this, as torch's requires_grad_(). */
+  /**
+   * Sets requiresGrad in place and returns this, as torch's requires_grad_().
+   * @param flag [true] the new setting
+   * @example const w = kiln.randn([3, 3]).requiresGrad_();
+   */
   requiresGrad_(flag = true): this {
     if (arguments.length > 1) expectArity('Tensor.requiresGrad_', arguments, 1);
     this.requiresGrad = flag;
@@ -130,7 +177,11 @@ export class Tensor {
   /**
    * Computes gradients of this tensor with respect to every leaf that requires them.
    * @param grad [1 for a one-element tensor] the gradient of some scalar with respect to this tensor.
-   * @throws RangeError when this tensor does not require grad, or when grad is omitted for a non-scalar.
+   * Gradients accumulate: call `optimizer.zeroGrad()` (or set `.grad = null`) between steps.
+   * @throws {TypeError} when grad is not a Tensor, a number, nested arrays or a Float32Array.
+   * @throws {RangeError} when this tensor does not require grad, when grad is omitted for a
+   *   tensor of more than one element, or when grad's element count differs from this one's.
+   * @example loss.backward(); // then read w.grad
    */
   backward(grad?: Tensor | number | Nested | Float32Array): void {
     if (arguments.length > 1) expectArity('Tensor.backward', arguments, 1);
@@ -162,20 +213,30 @@ export class Tensor {
     runBackward(this, seed);
   }
 
-  /** A tensor sharing this one's data, cut from the graph. */
+  /**
+   * A tensor sharing this one's data, cut from the graph (requiresGrad false), as torch.detach.
+   * @example const target = prediction.detach();
+   */
   detach(): Tensor {
     if (arguments.length > 0) expectArity('Tensor.detach', arguments, 0);
     checkTensor('Tensor.detach', 'input', this);
     return new Tensor(this.data, this.shape.slice(), false);
   }
 
-  /** A copy of the data, differentiable. */
+  /**
+   * A copy of the data, differentiable (the gradient passes through unchanged).
+   * @example const snapshot = w.clone();
+   */
   clone(): Tensor {
     if (arguments.length > 0) expectArity('Tensor.clone', arguments, 0);
     return view.clone(this);
   }
 
-  /** The value of a one-element tensor as a number. */
+  /**
+   * The value of a one-element tensor as a number.
+   * @throws {RangeError} when the tensor does not have exactly one element.
+   * @example const value = loss.item();
+   */
   item(): number {
     if (arguments.length > 0) expectArity('Tensor.item', arguments, 0);
     checkTensor('Tensor.item', 'input', this);
@@ -183,7 +244,12 @@ export class Tensor {
     return this.data[0];
   }
 
-  /** The data as nested arrays (a number for shape []). */
+  /**
+   * The data as nested arrays of numbers (a number for shape []).
+   * @throws {RangeError} for an empty tensor whose shape would need more than 2^24 nested
+   *   arrays (such as [2^31 - 1, 0]).
+   * @example kiln.arange(4).reshape([2, 2]).toArray(); // [[0, 1], [2, 3]]
+   */
   toArray(): Nested {
     if (arguments.length > 0) expectArity('Tensor.toArray', arguments, 0);
     checkTensor('Tensor.toArray', 'input', this);
@@ -211,47 +277,260 @@ export class Tensor {
 
   // ---- ops (definitions and backward passes live in lib/ops) ----------------------------
 
+  /**
+   * Elementwise `this + other`, with NumPy broadcasting: shapes are aligned from the last
+   * dimension, and each pair of sizes must be equal or one of them 1 (a missing dimension
+   * counts as 1); the result has the larger size in each. The gradient is summed back over
+   * the broadcast dimensions, as torch.add.
+   * @param other a tensor broadcastable with this one, or a number
+   * @returns a new tensor of the broadcast shape
+   * @throws {TypeError} when other is neither a Tensor nor a number.
+   * @throws {RangeError} when the shapes cannot be broadcast together.
+   * @example kiln.tensor([[1, 2], [3, 4]]).add(kiln.tensor([10, 20])); // [[11, 22], [13, 24]]
+   */
   add(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.add', arguments, 1); return binary.add(this, other); }
+  /**
+   * Elementwise `this - other`, with NumPy broadcasting (see {@link Tensor.add}).
+   * @param other a tensor broadcastable with this one, or a number
+   * @throws {TypeError} when other is neither a Tensor nor a number.
+   * @throws {RangeError} when the shapes cannot be broadcast together.
+   * @example kiln.tensor([3, 5]).sub(1); // [2, 4]
+   */
   sub(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.sub', arguments, 1); return binary.sub(this, other); }
+  /**
+   * Elementwise (Hadamard) product `this * other`, with NumPy broadcasting (see {@link Tensor.add}).
+   * For the matrix product use {@link Tensor.matmul}.
+   * @param other a tensor broadcastable with this one, or a number
+   * @throws {TypeError} when other is neither a Tensor nor a number.
+   * @throws {RangeError} when the shapes cannot be broadcast together.
+   * @example kiln.tensor([[1, 2], [3, 4]]).mul(kiln.tensor([[10], [100]])); // [[10, 20], [300, 400]]
+   */
   mul(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.mul', arguments, 1); return binary.mul(this, other); }
+  /**
+   * Elementwise `this / other`, with NumPy broadcasting (see {@link Tensor.add}); division by
+   * zero gives ±Infinity or NaN, as IEEE float32.
+   * @param other a tensor broadcastable with this one, or a number
+   * @throws {TypeError} when other is neither a Tensor nor a number.
+   * @throws {RangeError} when the shapes cannot be broadcast together.
+   * @example kiln.tensor([1, 2, 3]).div(2); // [0.5, 1, 1.5]
+   */
   div(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.div', arguments, 1); return binary.div(this, other); }
+  /**
+   * Elementwise negation, `-x`.
+   * @example kiln.tensor([1, -2]).neg(); // [-1, 2]
+   */
   neg(): Tensor { if (arguments.length > 0) expectArity('Tensor.neg', arguments, 0); return unary.neg(this); }
+  /**
+   * Elementwise `e^x`; the gradient is `e^x` itself.
+   * @example kiln.tensor([0, 1]).exp(); // [1, 2.7183]
+   */
   exp(): Tensor { if (arguments.length > 0) expectArity('Tensor.exp', arguments, 0); return unary.exp(this); }
+  /**
+   * Elementwise natural logarithm, `ln x`: -Infinity at 0, NaN below. Gradient `1 / x`.
+   * @example kiln.tensor([1, Math.E]).log(); // [0, 1]
+   */
   log(): Tensor { if (arguments.length > 0) expectArity('Tensor.log', arguments, 0); return unary.log(this); }
+  /**
+   * Elementwise square root, `√x` (NaN for x < 0). Gradient `1 / (2√x)`.
+   * @example kiln.tensor([4, 9]).sqrt(); // [2, 3]
+   */
   sqrt(): Tensor { if (arguments.length > 0) expectArity('Tensor.sqrt', arguments, 0); return unary.sqrt(this); }
+  /**
+   * Elementwise absolute value, `|x|`. The gradient is sign(x), 0 at 0, as PyTorch's.
+   * @example kiln.tensor([-1.5, 2]).abs(); // [1.5, 2]
+   */
   abs(): Tensor { if (arguments.length > 0) expectArity('Tensor.abs', arguments, 0); return unary.abs(this); }
+  /**
+   * Elementwise power `x^p` for a number p (Math.pow semantics: NaN for a negative x and a
+   * fractional p). Gradient `p x^(p-1)`, and 0 everywhere when p is 0, as PyTorch's.
+   * @param p the exponent, a finite number
+   * @throws {TypeError} when p is not a number.
+   * @throws {RangeError} when p is NaN or infinite.
+   * @example kiln.tensor([1, 2, 3]).pow(2); // [1, 4, 9]
+   */
   pow(p: number): Tensor { if (arguments.length > 1) expectArity('Tensor.pow', arguments, 1); return unary.pow(this, p); }
+  /**
+   * Rectified linear unit, `max(0, x)` elementwise (NaN stays NaN); the gradient passes where
+   * the result is positive. Computed natively.
+   * @example kiln.tensor([-1, 0, 2]).relu(); // [0, 0, 2]
+   */
   relu(): Tensor { if (arguments.length > 0) expectArity('Tensor.relu', arguments, 0); return unary.relu(this); }
+  /**
+   * Logistic sigmoid, `σ(x) = 1 / (1 + e^(-x))` elementwise, computed without overflow for
+   * large |x|. Gradient `σ(x)(1 - σ(x))`.
+   * @example kiln.tensor([0]).sigmoid(); // [0.5]
+   */
   sigmoid(): Tensor { if (arguments.length > 0) expectArity('Tensor.sigmoid', arguments, 0); return unary.sigmoid(this); }
+  /**
+   * Hyperbolic tangent elementwise, `(e^x - e^(-x)) / (e^x + e^(-x))`. Gradient `1 - tanh²(x)`.
+   * @example kiln.tensor([0, 1]).tanh(); // [0, 0.7616]
+   */
   tanh(): Tensor { if (arguments.length > 0) expectArity('Tensor.tanh', arguments, 0); return unary.tanh(this); }
+  /**
+   * Matrix product, with torch.matmul's rules: `(..., M, K) @ (..., K, N) -> (..., M, N)`.
+   * A 1-D first operand is treated as a row `(1, K)` and a 1-D second as a column `(K, 1)`,
+   * the added dimension being removed from the result (so 1-D @ 1-D is a dot product of
+   * shape []); the batch dimensions (all but the last two) broadcast as in {@link Tensor.add}.
+   * Each product is a native sgemm call.
+   * @param other the right operand, with at least 1 dimension
+   * @throws {TypeError} when other is not a Tensor.
+   * @throws {RangeError} when an operand has 0 dimensions, the inner sizes differ (K != K'),
+   *   or the batch dimensions cannot be broadcast.
+   * @example kiln.randn([32, 784]).matmul(kiln.randn([784, 10])); // shape [32, 10]
+   */
   matmul(other: Tensor): Tensor { if (arguments.length > 1) expectArity('Tensor.matmul', arguments, 1); return linalg.matmul(this, other); }
+  /**
+   * The transpose of a matrix, a copy; 0-D and 1-D tensors come back unchanged, as torch.t.
+   * @throws {RangeError} for a tensor with more than 2 dimensions.
+   * @example kiln.tensor([[1, 2, 3]]).t(); // shape [3, 1]
+   */
   t(): Tensor { if (arguments.length > 0) expectArity('Tensor.t', arguments, 0); return view.t(this); }
+  /**
+   * Swaps two dimensions (negative indices count from the end). Tensors are contiguous, so
+   * this copies the data.
+   * @param dim0 a dimension in [-ndim, ndim - 1]
+   * @param dim1 another dimension in [-ndim, ndim - 1]
+   * @throws {TypeError} when a dimension is not a number.
+   * @throws {RangeError} when a dimension is not an integer in range.
+   * @example kiln.zeros([2, 3, 4]).transpose(0, 2); // shape [4, 3, 2]
+   */
   transpose(dim0: number, dim1: number): Tensor { if (arguments.length > 2) expectArity('Tensor.transpose', arguments, 2); return view.transpose(this, dim0, dim1); }
-  /** Reorders the dimensions: `x.permute([2, 0, 1])` or `x.permute(2, 0, 1)`. */
+  /**
+   * Reorders the dimensions: dimension i of the result is dimension `dims[i]` of this tensor,
+   * as torch.permute. Copies the data.
+   * @param dims a permutation of 0..ndim-1 (negative indices count from the end), as one array
+   *   or as separate arguments (`x.permute(2, 0, 1)`)
+   * @throws {TypeError} when dims is not an array of numbers.
+   * @throws {RangeError} when dims has the wrong length, an index out of range, or a repeat.
+   * @example kiln.zeros([2, 3, 4]).permute([2, 0, 1]); // shape [4, 2, 3]
+   */
   permute(dims: readonly number[]): Tensor;
   permute(...dims: number[]): Tensor;
   permute(...dims: unknown[]): Tensor {
     const d = shapeFromArgs('Tensor.permute', dims, 'dims');
     return view.permute(this, (typeof d === 'number' ? [d] : d) as number[]);
   }
-  /** The same data in a new shape (one size may be -1): `x.reshape([-1, 784])` or `x.reshape(-1, 784)`. */
+  /**
+   * The same data in a new shape with the same element count; one size may be -1, inferred
+   * from the others. Shares the buffer (no copy) and is differentiable.
+   * @param shape the new sizes (a number for 1-D), as one array or as separate arguments
+   *   (`x.reshape(-1, 784)`, as PyTorch)
+   * @throws {TypeError} when shape is not a number or an array of numbers.
+   * @throws {RangeError} for a negative or non-integer size, or a shape whose element count
+   *   differs from this tensor's.
+   * @example kiln.arange(6).reshape([2, -1]); // shape [2, 3]
+   */
   reshape(shape: number | readonly number[]): Tensor;
   reshape(...shape: number[]): Tensor;
   reshape(...shape: unknown[]): Tensor { return view.reshape(this, shapeFromArgs('Tensor.reshape', shape) as number[]); }
-  /** reshape under PyTorch's other name (kiln's tensors are contiguous, so a view always exists). */
+  /**
+   * Alias of {@link Tensor.reshape} (kiln's tensors are always contiguous, so a view always works).
+   * @param shape the new sizes; one may be -1; as one array or as separate arguments
+   * @throws {TypeError} when shape is not a number or an array of numbers.
+   * @throws {RangeError} for a bad size or a mismatched element count.
+   * @example kiln.zeros([4, 4]).view(16); // shape [16]
+   */
   view(shape: number | readonly number[]): Tensor;
   view(...shape: number[]): Tensor;
   view(...shape: unknown[]): Tensor { return view.reshape(this, shapeFromArgs('Tensor.view', shape) as number[]); }
+  /**
+   * Merges dimensions startDim..endDim (inclusive) into one; a 0-D tensor becomes shape [1].
+   * Shares the buffer, as {@link Tensor.reshape}.
+   * @param startDim [0] the first dimension to merge
+   * @param endDim [-1] the last dimension to merge
+   * @throws {TypeError} when a dimension is not a number.
+   * @throws {RangeError} when a dimension is out of range or endDim comes before startDim.
+   * @example kiln.zeros([8, 1, 28, 28]).flatten(1); // shape [8, 784]
+   */
   flatten(startDim = 0, endDim = -1): Tensor { if (arguments.length > 2) expectArity('Tensor.flatten', arguments, 2); return view.flatten(this, startDim, endDim); }
+  /**
+   * Removes dimensions of size 1: all of them, or only `dim` (left as is when its size is not 1).
+   * Shares the buffer.
+   * @param dim [all] the dimension to remove
+   * @throws {TypeError} when dim is not a number.
+   * @throws {RangeError} when dim is not an integer in [-ndim, ndim - 1].
+   * @example kiln.zeros([3, 1, 2]).squeeze(); // shape [3, 2]
+   */
   squeeze(dim?: number): Tensor { if (arguments.length > 1) expectArity('Tensor.squeeze', arguments, 1); return view.squeeze(this, dim); }
+  /**
+   * Inserts a dimension of size 1 at `dim`. Shares the buffer.
+   * @param dim the new dimension's index, in [-ndim - 1, ndim]
+   * @throws {TypeError} when dim is not a number.
+   * @throws {RangeError} when dim is not an integer in range.
+   * @example kiln.tensor([1, 2, 3]).unsqueeze(0); // shape [1, 3]
+   */
   unsqueeze(dim: number): Tensor { if (arguments.length > 1) expectArity('Tensor.unsqueeze', arguments, 1); return view.unsqueeze(this, dim); }
+  /**
+   * Sum over one or more dimensions (all when omitted, giving shape []), accumulated in float64.
+   * @param dim [all] a dimension or an array of distinct dimensions
+   * @param keepDim [false] keep the reduced dimensions with size 1
+   * @throws {TypeError} when dim is not an integer or an array, or keepDim not a boolean.
+   * @throws {RangeError} when a dimension is out of range or repeated.
+   * @example kiln.tensor([[1, 2], [3, 4]]).sum(1); // [3, 7]
+   */
   sum(dim?: number | number[], keepDim = false): Tensor { if (arguments.length > 2) expectArity('Tensor.sum', arguments, 2); return reduce.sum(this, dim, keepDim); }
+  /**
+   * Mean over one or more dimensions (all when omitted); NaN over zero elements, as PyTorch.
+   * @param dim [all] a dimension or an array of distinct dimensions
+   * @param keepDim [false] keep the reduced dimensions with size 1
+   * @throws {TypeError} when dim is not an integer or an array, or keepDim not a boolean.
+   * @throws {RangeError} when a dimension is out of range or repeated.
+   * @example kiln.tensor([[1, 2], [3, 4]]).mean(0, true); // [[2, 3]]
+   */
   mean(dim?: number | number[], keepDim = false): Tensor { if (arguments.length > 2) expectArity('Tensor.mean', arguments, 2); return reduce.mean(this, dim, keepDim); }
-  max(dim?: number, keepDim = false): Tensor & { values: Tensor; indices: Tensor } { if (arguments.length > 2) expectArity('Tensor.max', arguments, 2); return reduce.max(this, dim, keepDim); }
+  /**
+   * The maximum along `dim`, returned as torch.max(x, dim) returns it: the result is the
+   * values tensor, with `.values` (itself) and `.indices` (float32 indices, not
+   * differentiable) attached. Without dim, the largest element as shape [] (keepDim is then
+   * ignored) and `.indices` its flat index; its gradient is spread evenly over ties. NaN wins
+   * over any number, as PyTorch's.
+   * @param dim [all] the dimension to reduce
+   * @param keepDim [false] keep the reduced dimension with size 1
+   * @throws {TypeError} when dim is not a number or keepDim not a boolean.
+   * @throws {RangeError} for an empty tensor, an empty dimension, or dim out of range.
+   * @example const { values, indices } = kiln.tensor([[1, 5], [7, 3]]).max(1); // [5, 7], [1, 0]
+   */
+  max(dim?: number, keepDim = false): Tensor & {
+    /** The maximum values (the result itself). */
+    values: Tensor;
+    /** Their indices along dim as float32 (the flat index without dim). */
+    indices: Tensor;
+  } { if (arguments.length > 2) expectArity('Tensor.max', arguments, 2); return reduce.max(this, dim, keepDim); }
+  /**
+   * The index of the largest value along `dim` (the first one on ties; NaN counts as the
+   * largest), as float32 values in a tensor without gradient. Without dim, the index into the
+   * flattened tensor.
+   * @param dim [all] the dimension to reduce
+   * @param keepDim [false] keep the reduced dimension(s) with size 1
+   * @throws {TypeError} when dim is not a number or keepDim not a boolean.
+   * @throws {RangeError} for an empty tensor, an empty dimension, or dim out of range.
+   * @example const predicted = logits.argmax(1); // class indices, shape [N]
+   */
   argmax(dim?: number, keepDim = false): Tensor { if (arguments.length > 2) expectArity('Tensor.argmax', arguments, 2); return reduce.argmax(this, dim, keepDim); }
+  /**
+   * Softmax along `dim`: `softmax(x)_i = exp(x_i - m) / Σ_j exp(x_j - m)`, with `m = max_j x_j`
+   * subtracted for stability; each slice along dim sums to 1.
+   * @param dim the dimension to normalise over
+   * @throws {TypeError} when dim is not a number.
+   * @throws {RangeError} when dim is not an integer in [-ndim, ndim - 1].
+   * @example kiln.tensor([[1, 2, 3]]).softmax(-1); // [[0.0900, 0.2447, 0.6652]]
+   */
   softmax(dim: number): Tensor { if (arguments.length > 1) expectArity('Tensor.softmax', arguments, 1); return reduce.softmax(this, dim); }
+  /**
+   * Log-softmax along `dim`: `logSoftmax(x)_i = x_i - log Σ_j exp(x_j)`, computed as
+   * `x_i - m - log Σ_j exp(x_j - m)` with `m = max_j x_j`, so it stays finite where
+   * `softmax(x).log()` would underflow to -Infinity.
+   * @param dim the dimension to normalise over
+   * @throws {TypeError} when dim is not a number.
+   * @throws {RangeError} when dim is not an integer in [-ndim, ndim - 1].
+   * @example kiln.tensor([[1, 2, 3]]).logSoftmax(1); // [[-2.4076, -1.4076, -0.4076]]
+   */
   logSoftmax(dim: number): Tensor { if (arguments.length > 1) expectArity('Tensor.logSoftmax', arguments, 1); return reduce.logSoftmax(this, dim); }
 
+  /**
+   * A one-line summary: the shape, and `requiresGrad` or the op that made it.
+   * @example String(kiln.zeros([2, 3])); // 'Tensor(shape=[2, 3])'
+   */
   toString(): string {
     const flags = this.requiresGrad ? (this.gradFn ? `, gradFn=${this.gradFn.name}` : ', requiresGrad') : '';
     return `Tensor(shape=${formatShape(this.shape)}${flags})`;
@@ -385,17 +664,25 @@ function fillNested(where: string, values: Nested, shape: number[], dim: number,
   return at;
 }
 
+/**
+ * Options of {@link tensor}.
+ * @example kiln.tensor(new Float32Array(6), { shape: [2, 3], requiresGrad: true });
+ */
 export interface TensorOptions {
+  /** The shape to give the data; its element count must match. @defaultValue the nested arrays' shape, or `[length]` for a typed array */
   shape?: number | number[];
+  /** Record ops on the tensor for `backward()`. @defaultValue false */
   requiresGrad?: boolean;
 }
 
 /**
- * Creates a tensor from a number, nested arrays or a Float32Array (copied).
- * @param values the data; a Float32Array is read flat, in `shape` if given.
- * @param opts `{ shape?, requiresGrad = false }`
- * @throws TypeError for non-numeric data; RangeError for ragged arrays or a shape that does not fit.
- * @example tensor([[1, 2], [3, 4]]); tensor(new Float32Array(6), { shape: [2, 3] });
+ * Creates a tensor from a number, nested arrays or a typed array (always copied), as torch.tensor.
+ * @param values the data; a typed array is read flat, in `shape` if given.
+ * @param opts `{ shape?, requiresGrad = false }` (see {@link TensorOptions})
+ * @throws {TypeError} for non-numeric data (a DataView, a BigInt array, a detached buffer),
+ *   an options value that is not an object, or a non-boolean requiresGrad.
+ * @throws {RangeError} for ragged arrays, or a shape that is invalid or does not fit the data.
+ * @example kiln.tensor([[1, 2], [3, 4]]); kiln.tensor(new Float32Array(6), { shape: [2, 3] });
  */
 export function tensor(values: Nested | Float32Array | ArrayLike<number>, opts: TensorOptions = {}): Tensor {
   if (arguments.length > 1) expectArity('tensor', arguments, 1, true);
@@ -427,7 +714,13 @@ export function tensor(values: Nested | Float32Array | ArrayLike<number>, opts: 
   return new Tensor(data, shape, requiresGrad);
 }
 
-/** A tensor of zeros; the sizes as one array or as separate arguments. @example zeros([2, 3]); zeros(2, 3) */
+/**
+ * A tensor of zeros; the sizes as one array or as separate arguments (`zeros(2, 3)`).
+ * @param shape the sizes (a number for 1-D)
+ * @throws {TypeError} when shape is not a number or an array of numbers.
+ * @throws {RangeError} for a negative or non-integer size, or more than 2^31 - 1 elements.
+ * @example kiln.zeros([2, 3]); kiln.zeros(2, 3);
+ */
 export function zeros(shape: number | readonly number[]): Tensor;
 export function zeros(...sizes: number[]): Tensor;
 export function zeros(...shape: unknown[]): Tensor {
@@ -435,7 +728,13 @@ export function zeros(...shape: unknown[]): Tensor {
   return new Tensor(new Float32Array(numelOf(s)), s);
 }
 
-/** A tensor of ones; the sizes as one array or as separate arguments. @example ones(3); ones(2, 3) */
+/**
+ * A tensor of ones; the sizes as one array or as separate arguments (`ones(2, 3)`).
+ * @param shape the sizes (a number for 1-D)
+ * @throws {TypeError} when shape is not a number or an array of numbers.
+ * @throws {RangeError} for a negative or non-integer size, or more than 2^31 - 1 elements.
+ * @example kiln.ones(3); // [1, 1, 1]
+ */
 export function ones(shape: number | readonly number[]): Tensor;
 export function ones(...sizes: number[]): Tensor;
 export function ones(...shape: unknown[]): Tensor {
@@ -443,7 +742,14 @@ export function ones(...shape: unknown[]): Tensor {
   return new Tensor(new Float32Array(numelOf(s)).fill(1), s);
 }
 
-/** A tensor filled with `value`. @example full([2, 2], 0.5) */
+/**
+ * A tensor filled with `value`.
+ * @param shape the sizes (a number for 1-D)
+ * @param value the fill value (rounded to float32)
+ * @throws {TypeError} when shape is not a number or an array of numbers, or value is not a number.
+ * @throws {RangeError} for a negative or non-integer size, or more than 2^31 - 1 elements.
+ * @example kiln.full([2, 2], 0.5);
+ */
 export function full(shape: number | number[], value: number): Tensor {
   if (arguments.length > 2) expectArity('full', arguments, 2);
   const s = checkShape('full', shape);
@@ -457,10 +763,15 @@ export function full(shape: number | number[], value: number): Tensor {
 }
 
 /**
- * 0, 1, ..., n-1 (or start, start+step, ... below end).
- * @throws TypeError for a non-number; RangeError for a non-finite bound, step 0, or an end on
- *   the other side of start than step points (arange(-5), as PyTorch).
- * @example arange(5)
+ * A 1-D range, as torch.arange: `arange(n)` is 0, 1, ..., n-1; `arange(start, end, step)`
+ * is start, start + step, ... up to but excluding end, ceil((end - start) / step) values.
+ * @param n the end (exclusive) when it is the only argument, else the start
+ * @param end [none] the end (exclusive)
+ * @param step [1] the increment, non-zero (negative counts down)
+ * @throws {TypeError} when an argument is not a number.
+ * @throws {RangeError} for a non-finite argument, a zero step, an end on the other side of
+ *   start than step points (arange(-5), as PyTorch), or more than 2^31 - 1 values.
+ * @example kiln.arange(5); // [0, 1, 2, 3, 4]
  */
 export function arange(n: number, end?: number, step = 1): Tensor {
   if (arguments.length > 3) expectArity('arange', arguments, 3);
@@ -486,7 +797,14 @@ export function arange(n: number, end?: number, step = 1): Tensor {
   return new Tensor(data, [count]);
 }
 
-/** The n x n identity (n x m with a second argument). @example eye(3) */
+/**
+ * The n x n identity matrix (n x m with a second argument: ones on the main diagonal).
+ * @param n the rows
+ * @param m [n] the columns
+ * @throws {TypeError} when n or m is not a number.
+ * @throws {RangeError} when n or m is not a non-negative integer, or n * m exceeds 2^31 - 1.
+ * @example kiln.eye(3);
+ */
 export function eye(n: number, m: number = n): Tensor {
   if (arguments.length > 2) expectArity('eye', arguments, 2);
   checkInt('eye', 'n', n, 0, MAX_NUMEL);

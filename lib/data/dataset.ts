@@ -4,9 +4,25 @@ import { formatShape } from '../shape';
 import { checkInt, typeError } from '../errors';
 import { expectArity } from '../options';
 
-/** Anything a DataLoader can batch: a length and the i-th (input, target) pair. */
+/**
+ * Anything a DataLoader can batch: a length and the i-th (input, target) pair, as
+ * torch.utils.data.Dataset's `__len__` and `__getitem__`.
+ * @example
+ * ```ts
+ * const squares: kiln.data.Dataset = {
+ *   length: 100,
+ *   get: (i) => [kiln.tensor([i]), kiln.tensor([i * i])],
+ * };
+ * const loader = new kiln.data.DataLoader(squares, { batchSize: 10 });
+ * ```
+ */
 export interface Dataset {
+  /** The number of samples. */
   readonly length: number;
+  /**
+   * Sample i, for i in [0, length): the input and the target. Every sample must have the
+   * same shapes, as the DataLoader stacks them.
+   */
   get(i: number): [Tensor, Tensor];
 }
 
@@ -21,11 +37,14 @@ export function rowOf(t: Tensor, i: number): Tensor {
  * sample i is (x[i], y[i]). For classification, y holds class indices, shape (N,).
  * @param x inputs, shape (N, ...)
  * @param y targets, shape (N, ...)
- * @throws TypeError when x or y is not a Tensor; RangeError when their first dimensions differ.
- * @example const ds = new data.TensorDataset(randn([100, 4]), tensor(labels)); ds.get(0);
+ * @throws {TypeError} when x or y is not a Tensor.
+ * @throws {RangeError} when either is 0-D or their first dimensions differ.
+ * @example const ds = new kiln.data.TensorDataset(kiln.randn([100, 4]), kiln.tensor(labels)); ds.get(0);
  */
 export class TensorDataset implements Dataset {
+  /** The inputs, shape (N, ...). */
   readonly x: Tensor;
+  /** The targets, shape (N, ...). */
   readonly y: Tensor;
 
   constructor(x: Tensor, y: Tensor) {
@@ -46,7 +65,12 @@ export class TensorDataset implements Dataset {
     return this.x.shape[0];
   }
 
-  /** Sample i as copies: [x[i], y[i]] (y[i] has shape [] when y is (N,)). Negative i counts from the end. */
+  /**
+   * Sample i as copies: [x[i], y[i]] (y[i] has shape [] when y is (N,)). Negative i counts from the end.
+   * @throws {TypeError} when i is not a number.
+   * @throws {RangeError} when i is not an integer in [-N, N - 1].
+   * @example const [x0, y0] = ds.get(0);
+   */
   get(i: number): [Tensor, Tensor] {
     const n = this.length;
     checkInt('TensorDataset.get', 'i', i, -n, n - 1);
@@ -54,6 +78,10 @@ export class TensorDataset implements Dataset {
     return [rowOf(this.x, k), rowOf(this.y, k)];
   }
 
+  /**
+   * The shapes of x and y.
+   * @example String(ds); // 'TensorDataset(x=[100, 4], y=[100])'
+   */
   toString(): string {
     return `TensorDataset(x=${formatShape(this.x.shape)}, y=${formatShape(this.y.shape)})`;
   }

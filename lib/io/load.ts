@@ -60,10 +60,14 @@ async function foreignFormat(fh: fsp.FileHandle, prefix: Uint8Array, size: numbe
  * Float32Array; other dtypes are read and converted (data may sit at any offset).
  * @param file the path to read
  * @returns a Promise of names to tensors, for `module.loadStateDict`
- * @throws (as a rejection) TypeError or RangeError naming the file and the reason for a
- * malformed file (an unknown dtype names it), a PyTorch pickle (`.pt`/`.pth` from
- * torch.save: the message says how to convert it) or a path that is not a regular file (a
- * directory, a FIFO, a device); the file system's errors as they come (ENOENT, EACCES).
+ * @throws {TypeError} (as a rejection) for a path that is not a non-empty string, or one
+ *   that is not a regular file (a directory, a FIFO, a device); and, naming the file, for a
+ *   header that is not UTF-8 JSON or has a wrongly typed entry, an unknown dtype (named), or a
+ *   PyTorch pickle (`.pt`/`.pth` from torch.save: the message says how to convert it).
+ * @throws {RangeError} (as a rejection) naming the file and the reason for a file that is
+ *   too short, a bad header length, duplicate keys, bad sizes, or byte ranges that do not tile
+ *   the data section.
+ * @throws {Error} (as a rejection) the file system's errors as they come (ENOENT, EACCES).
  * @example model.loadStateDict(await kiln.load('model.safetensors'));
  */
 export async function load(file: string): Promise<Record<string, Tensor>> {

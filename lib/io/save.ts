@@ -61,9 +61,12 @@ function encode(stateDict: Record<string, Tensor>, metadata: Record<string, stri
  * @param file the path to write
  * @param opts `{ metadata? }`: string-to-string pairs stored as the header's `__metadata__`
  * @returns a Promise that resolves when the file is in place
- * @throws TypeError (as a rejection) for a value that is not a Tensor, a non-string path or
- * metadata; RangeError for a tensor named `__metadata__` or a `num_batches_tracked` that is not
- * an integer; the file system's errors as they come.
+ * @throws {TypeError} (as a rejection) for a stateDict that is not an object of Tensors, a
+ *   path that is not a non-empty string, options that are not an object (or with an unknown
+ *   key), or metadata that is not an object of strings.
+ * @throws {RangeError} (as a rejection) for a tensor named `__metadata__`, or a
+ *   `num_batches_tracked` that is not an integer.
+ * @throws {Error} (as a rejection) the file system's errors as they come.
  * @example await kiln.save(model.stateDict(), 'model.safetensors');
  */
 export async function save(stateDict: Record<string, Tensor>, file: string, opts: { metadata?: Record<string, string> } = {}): Promise<void> {

@@ -6,11 +6,24 @@ import { checkBetas, checkBoolean, checkNonNegative, checkOptions } from '../err
 import { expectArity } from '../options';
 import { Optimizer, Params, ParamState, gradOf, runClosure } from './optimizer';
 
+/**
+ * Options of {@link Adam} and {@link AdamW} (each may be overridden per parameter group).
+ * @example new kiln.optim.Adam(model.parameters(), { lr: 3e-4, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false });
+ */
 export interface AdamOptions {
+  /** The learning rate, >= 0. @defaultValue 1e-3 */
   lr: number;
+  /** (β1, β2): decay rates of the running means of the gradient and its square, each in [0, 1). @defaultValue [0.9, 0.999] */
   betas: [number, number];
+  /** Added to the denominator for numerical stability, >= 0. @defaultValue 1e-8 */
   eps: number;
+  /**
+   * Weight decay, >= 0: coupled L2 (g += weightDecay * p) in Adam, decoupled
+   * (p *= 1 - lr * weightDecay) in AdamW.
+   * @defaultValue 0 for Adam, 1e-2 for AdamW
+   */
   weightDecay: number;
+  /** Use the AMSGrad variant (Reddi et al. 2018): the running maximum of v in the denominator. @defaultValue false */
   amsgrad: boolean;
 }
 
@@ -79,8 +92,10 @@ export function adamUpdate(opt: Optimizer<AdamOptions>, decoupled: boolean, clos
  * State per parameter: `step`, `exp_avg`, `exp_avg_sq` (and `max_exp_avg_sq` with amsgrad).
  * @param params tensors (`model.parameters()`) or groups `{ params, ...overrides }`
  * @param opts `{ lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false }`
- * @throws RangeError for a negative lr, eps or weightDecay, or betas outside [0, 1).
- * @example const opt = new optim.Adam(model.parameters(), { lr: 3e-4 });
+ * @throws {TypeError} for options that are not an object or an option of the wrong type
+ *   (betas not an array of two numbers).
+ * @throws {RangeError} for a negative or non-finite lr, eps or weightDecay, or betas outside [0, 1).
+ * @example const opt = new kiln.optim.Adam(model.parameters(), { lr: 3e-4 });
  */
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: Params<AdamOptions>, opts?: Partial<AdamOptions>) {
@@ -88,7 +103,14 @@ export class Adam extends Optimizer<AdamOptions> {
     super(params, adamDefaults('Adam', opts, 0), checkAdam);
   }
 
-  /** One update of every parameter with a gradient (those without are skipped). */
+  /**
+   * One update of every parameter with a gradient (those without are skipped).
+   * @param closure [none] re-evaluates the model and returns the loss, which step returns
+   * @throws {TypeError} when closure is not a function, or a group's option was changed to a wrong type.
+   * @throws {RangeError} when an option was changed to an invalid value, or a gradient's
+   *   shape differs from its parameter's.
+   * @example opt.zeroGrad(); loss.backward(); opt.step();
+   */
   override step(closure?: () => unknown): unknown {
     return adamUpdate(this, false, closure);
   }

@@ -1,6 +1,7 @@
 // kiln.optim: optimisers, parameter groups and learning-rate schedulers.
 export { Optimizer } from './optimizer';
 export type { BaseOptions, ParamGroup, ParamGroupInput, ParamState, Params, OptimizerStateDict } from './optimizer';
+export type { OptionsCheck } from './optimizer';
 export { SGD } from './sgd';
 export type { SGDOptions } from './sgd';
 export { Adam } from './adam';

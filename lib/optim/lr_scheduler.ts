@@ -9,7 +9,10 @@ import { Optimizer } from './optimizer';
 import { checkInRange, checkInt, checkNumber, checkOptions, typeError } from '../errors';
 import { expectArity } from '../options';
 
-/** A scheduler's state in PyTorch's layout (`last_epoch`, `base_lrs`, `_last_lr`, its options). */
+/**
+ * A scheduler's state in PyTorch's layout (`last_epoch`, `base_lrs`, `_last_lr`, its options).
+ * @example const sd: kiln.optim.lrScheduler.SchedulerStateDict = sched.stateDict(); sd.last_epoch;
+ */
 export type SchedulerStateDict = Record<string, unknown>;
 
 /**
@@ -29,18 +32,32 @@ const positiveInt = (where: string, name: string, v: unknown) => checkInt(where,
 /**
  * The base of the schedulers: owns the step count, the base learning rates and the options.
  * Subclasses give their options' specs (`configure`) and the closed form `lrAt(baseLr, t)`.
+ * Construction records each group's `initialLr` and takes step 0; call `step()` after
+ * `optimizer.step()`, once per epoch (or per iteration).
+ * @example
+ * ```ts
+ * const sched = new kiln.optim.lrScheduler.StepLR(opt, { stepSize: 10 }); // an LRScheduler
+ * for (let epoch = 0; epoch < 30; epoch++) { train(); sched.step(); }
+ * ```
  */
 export abstract class LRScheduler {
+  /** The optimiser whose groups' lr this scheduler sets. */
   readonly optimizer: Optimizer;
   /** The base lr of each group (its `initialLr`). */
   baseLrs: number[] = [];
   /** The step count t: 0 after construction, +1 per `step()`. */
   lastEpoch = -1;
+  /** The lr of each group as last set (PyTorch's `_last_lr`). */
   protected lastLrs: number[] = [];
+  /** How many times `step()` ran, construction included (PyTorch's `_step_count`). */
   protected stepCount = 0;
   private where = '';
   private specs: readonly OptionSpec[] = [];
 
+  /**
+   * @param optimizer the optimiser to schedule
+   * @throws {TypeError} when optimizer is not a kiln Optimizer.
+   */
   constructor(optimizer: Optimizer) {
     const where = this.constructor.name;
     if (!(optimizer instanceof Optimizer)) throw typeError(where, 'an Optimizer', 'optimizer', optimizer);
@@ -87,7 +104,11 @@ export abstract class LRScheduler {
     for (const s of this.specs) this.setOption(s, s.check(where, s.key, sd[s.key]));
   }
 
-  /** Advances one step and sets every group's lr. */
+  /**
+   * Advances one step and sets every group's lr to its closed form at the new step count.
+   * @throws {RangeError} when the optimiser's group count changed since construction.
+   * @example for (let epoch = 0; epoch < 90; epoch++) { train(); sched.step(); }
+   */
   step(): void {
     this.stepCount += 1;
     this.lastEpoch += 1;
@@ -101,12 +122,18 @@ export abstract class LRScheduler {
     this.lastLrs = groups.map((g) => g.lr);
   }
 
-  /** The lr of each group as this scheduler last set it, as torch's get_last_lr(). */
+  /**
+   * The lr of each group as this scheduler last set it, as torch's get_last_lr().
+   * @example const [lr] = sched.getLastLr();
+   */
   getLastLr(): number[] {
     return this.lastLrs.slice();
   }
 
-  /** `{ ...options, base_lrs, last_epoch, _step_count, _last_lr }`, as torch's state_dict. */
+  /**
+   * `{ ...options, base_lrs, last_epoch, _step_count, _last_lr }`, as torch's state_dict.
+   * @example fs.writeFileSync('sched.json', JSON.stringify(sched.stateDict()));
+   */
   stateDict(): SchedulerStateDict {
     return { ...this.options(), base_lrs: this.baseLrs.slice(), last_epoch: this.lastEpoch, _step_count: this.stepCount, _last_lr: this.lastLrs.slice() };
   }
@@ -114,7 +141,10 @@ export abstract class LRScheduler {
   /**
    * Restores a state dict from `stateDict()`; the optimiser's lrs are not touched (restore
    * the optimiser's own state dict for those), as in PyTorch.
-   * @throws TypeError for a malformed state dict; RangeError for a different group count.
+   * @throws {TypeError} for a malformed state dict (base_lrs not an array of numbers, a
+   *   missing or wrongly typed option or count).
+   * @throws {RangeError} for a different group count, or an option or count out of range.
+   * @example sched.loadStateDict(JSON.parse(fs.readFileSync('sched.json', 'utf8')));
    */
   loadStateDict(sd: SchedulerStateDict): void {
     const where = `${this.constructor.name}.loadStateDict`;
@@ -142,12 +172,15 @@ const STEP_LR: readonly OptionSpec[] = [
  * Multiplies the lr by gamma every stepSize steps, as torch.optim.lr_scheduler.StepLR:
  * lr_t = base_lr * gamma^floor(t / stepSize).
  * @param opts `{ stepSize, gamma = 0.1 }`: stepSize a positive integer
- * @throws TypeError for a non-Optimizer or a missing stepSize; RangeError for a stepSize below 1 or a non-finite gamma.
- * @example const sched = new optim.lrScheduler.StepLR(opt, { stepSize: 30, gamma: 0.1 });
+ * @throws {TypeError} for a non-Optimizer, options that are not an object, or a missing or
+ *   non-number stepSize or gamma.
+ * @throws {RangeError} for a stepSize that is not an integer >= 1, or a non-finite gamma.
+ * @example const sched = new kiln.optim.lrScheduler.StepLR(opt, { stepSize: 30, gamma: 0.1 });
  */
 export class StepLR extends LRScheduler {
-  // Set by configure from STEP_LR, checked there and by loadStateDict.
+  /** Steps between two decays (set by configure from STEP_LR). */
   declare stepSize: number;
+  /** The factor applied at each decay. */
   declare gamma: number;
 
   constructor(optimizer: Optimizer, opts: { stepSize: number; gamma?: number }) {
@@ -173,12 +206,15 @@ const COSINE_ANNEALING_LR: readonly OptionSpec[] = [
  * lr_t = etaMin + (base_lr - etaMin) * (1 + cos(pi * t / tMax)) / 2.
  * Past tMax the cosine continues (rising again), as PyTorch's.
  * @param opts `{ tMax, etaMin = 0 }`: tMax a positive integer
- * @throws TypeError for a non-Optimizer or a missing tMax; RangeError for a tMax below 1 or a non-finite etaMin.
- * @example const sched = new optim.lrScheduler.CosineAnnealingLR(opt, { tMax: 100, etaMin: 1e-5 });
+ * @throws {TypeError} for a non-Optimizer, options that are not an object, or a missing or
+ *   non-number tMax or etaMin.
+ * @throws {RangeError} for a tMax that is not an integer >= 1, or a non-finite etaMin.
+ * @example const sched = new kiln.optim.lrScheduler.CosineAnnealingLR(opt, { tMax: 100, etaMin: 1e-5 });
  */
 export class CosineAnnealingLR extends LRScheduler {
-  // Set by configure from COSINE_ANNEALING_LR.
+  /** Steps of the half cosine period, from base lr down to etaMin (PyTorch's T_max). */
   declare tMax: number;
+  /** The lowest lr, reached at step tMax (PyTorch's eta_min). */
   declare etaMin: number;
 
   constructor(optimizer: Optimizer, opts: { tMax: number; etaMin?: number }) {
@@ -206,13 +242,16 @@ const LINEAR_LR: readonly OptionSpec[] = [
  * as torch.optim.lr_scheduler.LinearLR (the usual warm-up):
  * lr_t = base_lr * (startFactor + (endFactor - startFactor) * min(t, totalIters) / totalIters).
  * @param opts `{ startFactor = 1/3, endFactor = 1, totalIters = 5 }`: factors in [0, 1] (startFactor above 0), totalIters a positive integer
- * @throws TypeError for a non-Optimizer; RangeError for factors outside those ranges or totalIters below 1.
- * @example const warmup = new optim.lrScheduler.LinearLR(opt, { startFactor: 0.1, totalIters: 100 });
+ * @throws {TypeError} for a non-Optimizer, options that are not an object, or a non-number option.
+ * @throws {RangeError} for factors outside those ranges, or totalIters not an integer >= 1.
+ * @example const warmup = new kiln.optim.lrScheduler.LinearLR(opt, { startFactor: 0.1, totalIters: 100 });
  */
 export class LinearLR extends LRScheduler {
-  // Set by configure from LINEAR_LR.
+  /** The lr factor at step 0, in (0, 1]. */
   declare startFactor: number;
+  /** The lr factor from step totalIters on, in [0, 1]. */
   declare endFactor: number;
+  /** Steps over which the factor moves from startFactor to endFactor. */
   declare totalIters: number;
 
   constructor(optimizer: Optimizer, opts: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {

@@ -10,33 +10,64 @@ import { checkInt, checkOptions, describe, rangeError, typeError } from '../erro
 import { checkOptionNames } from '../options';
 import { formatShape, sameShape } from '../shape';
 
-/** Options every optimiser has: the learning rate. */
+/**
+ * Options every optimiser has: the learning rate.
+ * @example class MyOpt extends kiln.optim.Optimizer<kiln.optim.BaseOptions> { ... }
+ */
 export interface BaseOptions {
+  /** The learning rate, read from the group at every step. */
   lr: number;
 }
 
-/** A parameter group as given to a constructor: tensors plus options overriding the defaults. */
-export type ParamGroupInput<O> = { params: Iterable<Tensor> | Tensor } & Partial<O> & Record<string, unknown>;
+/**
+ * A parameter group as given to a constructor: tensors plus options overriding the defaults.
+ * @example new kiln.optim.SGD([{ params: backbone.parameters(), lr: 0.01 }, { params: head.parameters() }], { lr: 0.1 });
+ */
+export type ParamGroupInput<O> = {
+  /** The group's tensors (one tensor, or an iterable such as `module.parameters()`). */
+  params: Iterable<Tensor> | Tensor;
+} & Partial<O> & Record<string, unknown>;
 
-/** A parameter group as the optimiser holds it. `initialLr` is set by learning-rate schedulers. */
-export type ParamGroup<O> = O & { params: Tensor[]; initialLr?: number } & Record<string, unknown>;
+/**
+ * A parameter group as the optimiser holds it: every option filled in. Options may be
+ * changed between steps (`opt.paramGroups[0].lr = 0.01`).
+ * @example for (const g of opt.paramGroups) g.lr *= 0.5;
+ */
+export type ParamGroup<O> = O & {
+  /** The group's tensors. */
+  params: Tensor[];
+  /** The base lr recorded by the first learning-rate scheduler (PyTorch's initial_lr). */
+  initialLr?: number;
+} & Record<string, unknown>;
 
-/** Per-parameter state: PyTorch's keys (`step`, `exp_avg`, `exp_avg_sq`, `max_exp_avg_sq`, `momentum_buffer`). */
+/**
+ * Per-parameter state: PyTorch's keys (`step`, `exp_avg`, `exp_avg_sq`, `max_exp_avg_sq`, `momentum_buffer`).
+ * @example const m = adam.state.get(linear.weight)?.exp_avg; // Adam's first moment
+ */
 export type ParamState = Record<string, Tensor | null>;
 
-/** An optimiser's state in PyTorch's layout: parameters are numbered across groups in order. */
+/**
+ * An optimiser's state in PyTorch's layout: parameters are numbered across groups in order.
+ * @example const sd: kiln.optim.OptimizerStateDict = opt.stateDict(); sd.param_groups[0].lr;
+ */
 export interface OptimizerStateDict {
+  /** Per-parameter state by parameter number; parameters that have not stepped are absent. */
   state: Record<number, ParamState>;
+  /** Each group's options with PyTorch's snake_case names, and `params`: its parameter numbers. */
   param_groups: Record<string, unknown>[];
 }
 
-/** What `params` may be: tensors (a Module's `parameters()`), or an array of parameter groups. */
+/**
+ * What `params` may be: tensors (a Module's `parameters()`), or an array of parameter groups.
+ * @example new kiln.optim.Adam([{ params: encoder.parameters(), lr: 1e-4 }, { params: head.parameters() }]);
+ */
 export type Params<O> = Iterable<Tensor> | ParamGroupInput<O>[];
 
 /**
  * Validates one complete set of options; `prefix` qualifies names ('paramGroups[1].').
  * `isDefaults` marks the constructor's defaults, which may leave out a required option
- * (SGD's lr) that every group then sets, as torch's `required`.
+ * (SGD's lr) that every group then sets, as torch's `required`. Throws in kiln's error format.
+ * @example const check: kiln.optim.OptionsCheck<{ lr: number }> = (where, o, prefix) => { if (!(o.lr >= 0)) throw new RangeError(`${where}: expected a non-negative number for ${prefix}lr, got ${o.lr}`); };
  */
 export type OptionsCheck<O> = (where: string, options: O, prefix: string, isDefaults: boolean) => void;
 
@@ -59,12 +90,18 @@ function isGroup(v: unknown): v is ParamGroupInput<unknown> {
  * The base class of optimisers: parameter groups, state, zeroGrad and state dicts.
  * Subclasses implement `step()`.
  * @example
- * class SignSGD extends Optimizer<{ lr: number }> {
- *   constructor(params: Iterable<Tensor>, lr = 0.01) { super(params, { lr }, (where, o) => checkNumber(where, 'lr', o.lr)); }
+ * ```ts
+ * class SignSGD extends kiln.optim.Optimizer<{ lr: number }> {
+ *   constructor(params: Iterable<kiln.Tensor>, lr = 0.01) {
+ *     super(params, { lr }, (where, o, prefix) => {
+ *       if (!(o.lr >= 0)) throw new RangeError(`${where}: expected a non-negative number for ${prefix}lr, got ${o.lr}`);
+ *     });
+ *   }
  *   step() {
  *     for (const g of this.paramGroups) for (const p of g.params) p.grad?.data.forEach((d, i) => (p.data[i] -= g.lr * Math.sign(d)));
  *   }
  * }
+ * ```
  */
 export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /** The options a group takes when it does not override them. */
@@ -81,7 +118,11 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * @param params tensors, or an array of groups `{ params, ...overrides }`
    * @param defaults the options of groups that do not override them
    * @param check validates a complete set of options (throws with kiln's error format)
-   * @throws TypeError when params is not tensors or groups; RangeError for an empty parameter list, a parameter in two groups, or invalid options.
+   * @throws {TypeError} when params is not tensors or groups, or an option has the wrong type.
+   * @throws {RangeError} for an empty parameter list, a non-leaf tensor, a parameter given
+   *   twice, an invalid option value, or a PyTorch option kiln does not implement
+   *   (maximize, capturable, differentiable, fused) set to true.
+   * @example super(params, { lr: 0.01 }, (where, o) => { if (!(o.lr > 0)) throw new RangeError(`${where}: expected a positive number for lr, got ${o.lr}`); });
    */
   constructor(params: Params<O>, defaults: O, check: OptionsCheck<O>) {
     const where = this.constructor.name;
@@ -101,7 +142,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /**
    * Adds a group of parameters with its own options (the defaults fill the rest), as
    * torch's add_param_group; for fine-tuning layers that were frozen.
-   * @throws TypeError for a group without tensors; RangeError for a parameter already in a group or invalid options.
+   * @param group `{ params, ...options }`
+   * @throws {TypeError} for a group without `params`, a non-tensor in it, or an option of the wrong type.
+   * @throws {RangeError} for a parameter already in a group, a non-leaf tensor, or an invalid option value.
+   * @example opt.addParamGroup({ params: backbone.parameters(), lr: 1e-4 });
    */
   addParamGroup(group: ParamGroupInput<O>): void {
     this.addGroup(group, true);
@@ -136,10 +180,20 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /**
    * Performs one update of every parameter that has a gradient.
    * @param closure [none] re-evaluates the model and returns the loss, which step returns
+   * @returns the closure's result, or undefined without one
+   * @throws {TypeError} when closure is not a function, or a group's option was changed to a wrong type.
+   * @throws {RangeError} when an option was changed to an invalid value, or a gradient's
+   *   shape differs from its parameter's.
+   * @example loss.backward(); opt.step(); opt.zeroGrad();
    */
   abstract step(closure?: () => unknown): unknown;
 
-  /** Validates a group's options as they are now (the user may have changed them); step calls it. */
+  /**
+   * Validates a group's options as they are now (the user may have changed them); step calls it.
+   * @throws {TypeError} for an option of the wrong type.
+   * @throws {RangeError} for an invalid option value.
+   * @example this.paramGroups.forEach((g, i) => this.checkGroup(g, i));
+   */
   checkGroup(group: ParamGroup<O>, index: number): void {
     this.check(`${this.constructor.name}.step`, group, `paramGroups[${index}].`, false);
   }
@@ -147,6 +201,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /**
    * Clears the gradients of every parameter: sets them to null (the default, as PyTorch 2),
    * or fills them with zeros with `{ setToNone: false }`.
+   * @param opts `{ setToNone = true }`
+   * @throws {TypeError} for options that are not an object or a non-boolean setToNone.
+   * @example opt.zeroGrad(); loss.backward(); opt.step();
    */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
     const setToNone = checkOptions(`${this.constructor.name}.zeroGrad`, opts, ['setToNone']).setToNone ?? true;
@@ -164,6 +221,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * [{ lr, ..., params: [indices] }] }`, with PyTorch's snake_case option names
    * (`weight_decay`). Parameters are numbered across groups in order. Tensors are shared
    * with the optimiser, as torch's state_dict shares them: clone to keep a snapshot.
+   * @example const sd = opt.stateDict(); sd.state[0].exp_avg; // a Tensor shared with opt
    */
   stateDict(): OptimizerStateDict {
     const index = new Map<Tensor, number>();
@@ -190,7 +248,12 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /**
    * Loads a state dict from `stateDict()` (or one with PyTorch's layout): copies the
    * per-parameter state (tensors are cloned) and takes each group's options from it.
-   * @throws TypeError for a malformed state dict; RangeError when the group count or sizes differ, or a state tensor's shape does not match its parameter.
+   * @throws {TypeError} for a malformed state dict (missing state or param_groups, a
+   *   non-tensor state value) or an option of the wrong type.
+   * @throws {RangeError} when the group count or a group's size differs, state names an
+   *   unknown parameter, a state tensor's shape does not match its parameter, a step is not
+   *   a count, or an option value is invalid or unsupported.
+   * @example opt.loadStateDict(saved);
    */
   loadStateDict(sd: OptimizerStateDict): void {
     const where = `${this.constructor.name}.loadStateDict`;
@@ -254,7 +317,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     this.state = state;
   }
 
-  /** `SGD (2 groups, 4 parameters)`-style summary; the options of each group follow. */
+  /**
+   * The class name and each group's options, as PyTorch prints an optimiser.
+   * @example String(opt); // 'SGD (\nParameter Group 0\n    lr: 0.1\n    ...\n)'
+   */
   toString(): string {
     const lines = this.paramGroups.map((g, i) => {
       const opts = Object.entries(g)

@@ -5,9 +5,14 @@ import { Tensor } from '../tensor';
 import { Module } from '../nn/module';
 import { checkNonNegative, typeError } from '../errors';
 
-/** A parameter group: tensors plus the weight decay that applies to them. */
+/**
+ * A parameter group: tensors plus the weight decay that applies to them.
+ * @example const [decayed, exempt]: kiln.optim.DecayGroup[] = kiln.optim.paramGroupsWithDecay(model, 0.1);
+ */
 export type DecayGroup = {
+  /** The group's tensors. */
   params: Tensor[];
+  /** The weight decay of this group (0 for the exempt one). */
   weightDecay: number;
 };
 
@@ -17,8 +22,10 @@ export type DecayGroup = {
  * is the decayed one, group 1 the other, even when one is empty.
  * @param model a Module, or an iterable of tensors
  * @param weightDecay the decay of the matrices (>= 0)
- * @throws TypeError for a model that is neither; RangeError for a negative or non-finite weightDecay.
- * @example const opt = new optim.AdamW(optim.paramGroupsWithDecay(model, 0.1), { lr: 6e-4 });
+ * @returns `[decayed, exempt]`
+ * @throws {TypeError} for a model that is neither, an element that is not a Tensor, or a non-number weightDecay.
+ * @throws {RangeError} for a negative or non-finite weightDecay.
+ * @example const opt = new kiln.optim.AdamW(kiln.optim.paramGroupsWithDecay(model, 0.1), { lr: 6e-4 });
  */
 export function paramGroupsWithDecay(model: Module | Iterable<Tensor>, weightDecay: number): [DecayGroup, DecayGroup] {
   const where = 'paramGroupsWithDecay';

@@ -6,11 +6,20 @@ import { checkBoolean, checkNonNegative, checkNumber, checkOptions, describe, ty
 import { expectArity } from '../options';
 import { Optimizer, Params, gradOf, runClosure } from './optimizer';
 
+/**
+ * Options of {@link SGD} (each may be overridden per parameter group).
+ * @example new kiln.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 5e-4 });
+ */
 export interface SGDOptions {
+  /** The learning rate, >= 0; required (here or in every group), as torch's. */
   lr: number;
+  /** The momentum factor, >= 0; 0 turns momentum off. @defaultValue 0 */
   momentum: number;
+  /** Dampening of the momentum: b = momentum * b + (1 - dampening) * g. @defaultValue 0 */
   dampening: number;
+  /** Use Nesterov momentum (needs momentum > 0 and dampening 0). @defaultValue false */
   nesterov: boolean;
+  /** L2 penalty added to the gradient, g += weightDecay * p; >= 0. @defaultValue 0 */
   weightDecay: number;
 }
 
@@ -36,8 +45,10 @@ function checkSgd(where: string, o: SGDOptions, prefix: string, isDefaults: bool
  * State per parameter: `momentum_buffer` (null when momentum is 0).
  * @param params tensors (`model.parameters()`) or groups `{ params, ...overrides }`
  * @param opts `{ lr, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 }`: lr is required, here or in every group
- * @throws TypeError without lr; RangeError for a negative lr, momentum or weightDecay, or nesterov without momentum > 0 and dampening 0.
- * @example const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * @throws {TypeError} without lr, or for an option of the wrong type.
+ * @throws {RangeError} for a negative or non-finite lr, momentum or weightDecay, a
+ *   non-finite dampening, or nesterov without momentum > 0 and dampening 0.
+ * @example const opt = new kiln.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Params<SGDOptions>, opts: { lr?: number } & Partial<SGDOptions> = {}) {
@@ -46,7 +57,14 @@ export class SGD extends Optimizer<SGDOptions> {
     super(params, { lr: o.lr as number, momentum: o.momentum ?? 0, dampening: o.dampening ?? 0, nesterov: o.nesterov ?? false, weightDecay: o.weightDecay ?? 0 }, checkSgd);
   }
 
-  /** One update of every parameter with a gradient (those without are skipped). */
+  /**
+   * One update of every parameter with a gradient (those without are skipped).
+   * @param closure [none] re-evaluates the model and returns the loss, which step returns
+   * @throws {TypeError} when closure is not a function, or a group's option was changed to a wrong type.
+   * @throws {RangeError} when an option was changed to an invalid value, or a gradient's
+   *   shape differs from its parameter's.
+   * @example opt.zeroGrad(); loss.backward(); opt.step();
+   */
   override step(closure?: () => unknown): unknown {
     const loss = runClosure('SGD.step', closure);
     this.paramGroups.forEach((g, gi) => {

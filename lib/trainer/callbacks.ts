@@ -7,6 +7,11 @@ import { checkPath } from '../io/safetensors';
 import { Callback, EpochLogs } from './types';
 import type { Trainer } from './trainer';
 
+/**
+ * Whether lower ('min') or higher ('max') values of the monitored key are better; 'auto'
+ * maximises keys that contain 'acc' and minimises the rest.
+ * @inline
+ */
 type Mode = 'min' | 'max' | 'auto';
 
 /** Tracks the best value of one log key; 'auto' maximises keys that name an accuracy. */
@@ -57,11 +62,20 @@ function monitorOptions(where: string, opts: object, extra: string[]) {
   return { o, monitor, mode, minDelta };
 }
 
+/**
+ * Options of {@link earlyStopping}; unknown names are a TypeError.
+ * @example kiln.callbacks.earlyStopping({ monitor: 'val_accuracy', patience: 5, minDelta: 1e-3, restoreBestWeights: true });
+ */
 export interface EarlyStoppingOptions {
+  /** The epoch-log key to watch, e.g. 'val_loss', 'loss', 'val_accuracy'. @defaultValue 'val_loss' */
   monitor?: string;
+  /** Epochs without improvement after which training stops, a non-negative integer. @defaultValue 0 */
   patience?: number;
+  /** The smallest change, >= 0, that counts as an improvement. @defaultValue 0 */
   minDelta?: number;
+  /** Whether lower ('min') or higher ('max') is better; 'auto' maximises keys containing 'acc'. @defaultValue 'auto' */
   mode?: Mode;
+  /** Copy the best epoch's parameters back into the model when training ends. @defaultValue false */
   restoreBestWeights?: boolean;
 }
 
@@ -71,10 +85,17 @@ export interface EarlyStoppingOptions {
  * (lower for losses, higher for accuracies under mode 'auto').
  * @param opts `{ monitor = 'val_loss', patience = 0, minDelta = 0, mode = 'auto', restoreBestWeights = false }`
  *   restoreBestWeights copies the best epoch's parameters back into the model when training ends.
- * @throws TypeError/RangeError for bad options; RangeError at the first epoch when the logs lack `monitor`.
- * @example await trainer.fit(train, { epochs: 50, validation: val, callbacks: [callbacks.earlyStopping({ patience: 3 })] });
+ * @throws {TypeError} for options that are not an object, an unknown option name, or an option of the wrong type.
+ * @throws {RangeError} for a negative minDelta or patience, a mode other than 'auto', 'min' or
+ *   'max'; and, from fit at the first epoch's end, when the logs lack `monitor`.
+ * @example await trainer.fit(train, { epochs: 50, validation: val, callbacks: [kiln.callbacks.earlyStopping({ patience: 3 })] });
  */
-export function earlyStopping(opts: EarlyStoppingOptions = {}): Callback & { readonly stoppedEpoch: number; readonly best: number } {
+export function earlyStopping(opts: EarlyStoppingOptions = {}): Callback & {
+  /** The epoch at which it stopped training, or -1 while it has not. */
+  readonly stoppedEpoch: number;
+  /** The best value of the monitored key so far (NaN before the first epoch). */
+  readonly best: number;
+} {
   const where = 'callbacks.earlyStopping';
   const { o, monitor, mode, minDelta } = monitorOptions(where, opts, ['patience', 'restoreBestWeights']);
   const patience = checkInt(where, 'patience', o.patience ?? 0);
@@ -124,9 +145,16 @@ function copyState(sd: Record<string, Tensor>): Record<string, Float32Array> {
   return out;
 }
 
+/**
+ * Options of {@link bestCheckpoint}; unknown names are a TypeError.
+ * @example kiln.callbacks.bestCheckpoint('best.safetensors', { monitor: 'val_accuracy', mode: 'max', minDelta: 1e-4 });
+ */
 export interface BestCheckpointOptions {
+  /** The epoch-log key to watch, e.g. 'val_loss' or 'val_accuracy'. @defaultValue 'val_loss' */
   monitor?: string;
+  /** The smallest change, >= 0, that counts as an improvement. @defaultValue 0 */
   minDelta?: number;
+  /** Whether lower ('min') or higher ('max') is better; 'auto' maximises keys containing 'acc'. @defaultValue 'auto' */
   mode?: Mode;
 }
 
@@ -136,10 +164,18 @@ export interface BestCheckpointOptions {
  * save, so the file is complete when the epoch's callbacks return.
  * @param path the file to write (overwritten on each improvement)
  * @param opts `{ monitor = 'val_loss', minDelta = 0, mode = 'auto' }`
- * @throws TypeError/RangeError for bad options; RangeError at the first epoch when the logs lack `monitor`.
- * @example callbacks.bestCheckpoint('best.safetensors', { monitor: 'val_accuracy' })
+ * @throws {TypeError} for a path that is not a non-empty string without NUL bytes, options
+ *   that are not an object, an unknown option name, or an option of the wrong type.
+ * @throws {RangeError} for a negative minDelta, a mode other than 'auto', 'min' or 'max';
+ *   and, from fit at the first epoch's end, when the logs lack `monitor`.
+ * @example const best = kiln.callbacks.bestCheckpoint('best.safetensors', { monitor: 'val_accuracy' });
  */
-export function bestCheckpoint(path: string, opts: BestCheckpointOptions = {}): Callback & { readonly best: number; readonly bestEpoch: number } {
+export function bestCheckpoint(path: string, opts: BestCheckpointOptions = {}): Callback & {
+  /** The best value of the monitored key so far (NaN before the first epoch). */
+  readonly best: number;
+  /** The epoch of the last saved checkpoint, or -1 before the first. */
+  readonly bestEpoch: number;
+} {
   const where = 'callbacks.bestCheckpoint';
   checkPath(where, 'path', path);
   const { monitor, mode, minDelta } = monitorOptions(where, opts, []);

@@ -61,19 +61,28 @@ function checkBatch(where: string, batch: unknown, index: number): [Tensor, Tens
  * @param opts `{ optimizer, loss, metrics = [], scheduler?, clipGradNorm?, l1 = 0, l2 = 0 }`;
  *   metrics may hold 'accuracy' (argmax of (N, C) outputs, or logits > 0 for (N,) / (N, 1),
  *   against class-index targets)
- * @throws TypeError for a missing or wrong-typed option or an unknown option name;
- *   RangeError for a negative penalty, a non-positive clipGradNorm or an unknown metric.
+ * @throws {TypeError} for a model that is not a Module, a missing or wrong-typed option (a
+ *   loss class instead of an instance), or an unknown option name.
+ * @throws {RangeError} for a negative or non-finite penalty, a non-positive clipGradNorm, or a
+ *   metric other than 'accuracy'.
  * @example
- * const trainer = new Trainer(model, { optimizer: new optim.Adam(model.parameters()), loss: new nn.CrossEntropyLoss(), metrics: ['accuracy'] });
+ * const trainer = new kiln.Trainer(model, { optimizer: new kiln.optim.Adam(model.parameters()), loss: new kiln.nn.CrossEntropyLoss(), metrics: ['accuracy'] });
  * const history = await trainer.fit(trainLoader, { epochs: 5, validation: testLoader });
  */
 export class Trainer {
+  /** The model being trained. */
   readonly model: Module;
+  /** The optimiser stepped after each batch. */
   readonly optimizer: OptimizerLike;
+  /** The scheduler stepped after each epoch, or null. */
   readonly scheduler: SchedulerLike | null;
+  /** The metrics computed besides the loss. */
   readonly metrics: MetricName[];
+  /** The gradient-norm clip, or null for none. */
   readonly clipGradNorm: number | null;
+  /** The L1 penalty factor on the weights (0: none). */
   readonly l1: number;
+  /** The L2 penalty factor on the weights (0: none). */
   readonly l2: number;
   /** Set to true (by a callback) to end fit after the current epoch. */
   stopTraining = false;
@@ -172,7 +181,13 @@ export class Trainer {
    *   shows a bar on a terminal and one line per epoch otherwise (on stderr), false for
    *   silence, or a stream to write to
    * @returns per-epoch logs (loss, metrics, val_loss and val_ metrics, lr) and their series
-   * @throws (as a rejection) TypeError/RangeError for bad options or batches, and whatever the model, loss or a callback throws.
+   * @throws {TypeError} (as a rejection) for a trainLoader or validation that is not
+   *   iterable, bad or unknown options, a batch that is not [Tensor, Tensor], or a model or
+   *   loss that does not return a Tensor.
+   * @throws {RangeError} (as a rejection) for epochs not an integer >= 1, a loss with more
+   *   than one element, or a loader that yields no batch.
+   * @throws {Error} (as a rejection) when another fit is running on this Trainer; and
+   *   whatever the model, loss or a callback throws.
    * @example const history = await trainer.fit(train, { epochs: 10, validation: val, signal: controller.signal });
    */
   async fit(trainLoader: Batches, opts: FitOptions): Promise<History> {
@@ -293,7 +308,9 @@ export class Trainer {
    * the model's mode is restored afterwards.
    * @param loader a DataLoader, or any iterable of [input, target] Tensor batches
    * @returns `{ loss, accuracy? }`
-   * @throws TypeError for a loader that is not iterable or a bad batch; RangeError for an empty loader.
+   * @throws {TypeError} for a loader that is not iterable, a batch that is not [Tensor, Tensor],
+   *   or a model or loss that does not return a Tensor.
+   * @throws {RangeError} for a loader that yields no batch, or a loss with more than one element.
    * @example const { loss, accuracy } = trainer.evaluate(testLoader);
    */
   evaluate(loader: Batches): EvalResult {
@@ -318,7 +335,7 @@ export class Trainer {
 
   /**
    * The model's output for `x`, in eval mode without gradients; the model's mode is restored.
-   * @throws TypeError when x is not a Tensor.
+   * @throws {TypeError} when x is not a Tensor or the model does not return one.
    * @example const classes = trainer.predict(x).argmax(1);
    */
   predict(x: Tensor): Tensor {
@@ -334,6 +351,10 @@ export class Trainer {
     }
   }
 
+  /**
+   * The model, the optimiser and the options that are set.
+   * @example String(trainer); // 'Trainer(Sequential, Adam, metrics=[accuracy])'
+   */
   toString(): string {
     const extras = [this.metrics.length ? `metrics=[${this.metrics.join(', ')}]` : '', this.clipGradNorm ? `clipGradNorm=${this.clipGradNorm}` : '', this.l1 ? `l1=${this.l1}` : '', this.l2 ? `l2=${this.l2}` : ''];
     return `Trainer(${[describe(this.model).replace(/^an? /, ''), describe(this.optimizer).replace(/^an? /, ''), ...extras].filter(Boolean).join(', ')})`;
