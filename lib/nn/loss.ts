@@ -94,6 +94,7 @@ export class BCEWithLogitsLoss extends Module {
   readonly reduction: Reduction;
   /** The weight of each element's loss, broadcast against the input, or null. */
   weight: Buffer | null;
+  /** The weight of the positive examples, broadcast against the input, or null. */
   posWeight: Buffer | null;
 
   constructor(opts: { reduction?: Reduction; posWeight?: Tensor | null; weight?: Tensor | null } = {}) {
@@ -120,6 +121,7 @@ export class BCEWithLogitsLoss extends Module {
  * @example const loss = new nn.BCELoss().forward(model.forward(x).sigmoid(), y);
  */
 export class BCELoss extends Module {
+  /** How the per-element losses are reduced: 'mean', 'sum' or 'none'. */
   readonly reduction: Reduction;
   /** The weight of each element's loss, broadcast against the input, or null. */
   weight: Buffer | null;
@@ -145,6 +147,7 @@ export class BCELoss extends Module {
  * @example const loss = new nn.HuberLoss({ delta: 0.5 }).forward(pred, y);
  */
 export class HuberLoss extends Module {
+  /** How the per-element losses are reduced: 'mean', 'sum' or 'none'. */
   readonly reduction: Reduction;
   /** Where the loss turns from quadratic to linear. */
   readonly delta: number;
@@ -171,6 +174,7 @@ export class HuberLoss extends Module {
  * @example const loss = new nn.SmoothL1Loss({ beta: 0.1 }).forward(boxes, targets);
  */
 export class SmoothL1Loss extends Module {
+  /** How the per-element losses are reduced: 'mean', 'sum' or 'none'. */
   readonly reduction: Reduction;
   /** Where the loss turns from quadratic to linear. */
   readonly beta: number;
@@ -198,6 +202,7 @@ export class SmoothL1Loss extends Module {
  * @example const loss = new nn.KLDivLoss({ reduction: 'batchmean' }).forward(logQ, p);
  */
 export class KLDivLoss extends Module {
+  /** How the per-element losses are reduced: 'mean', 'batchmean', 'sum' or 'none'. */
   readonly reduction: KLDivReduction;
   /** Whether the target holds log-probabilities. */
   readonly logTarget: boolean;
@@ -223,6 +228,7 @@ export class KLDivLoss extends Module {
  * @example const loss = new nn.CosineEmbeddingLoss({ margin: 0.5 }).forward(a, b, tensor([1, -1]));
  */
 export class CosineEmbeddingLoss extends Module {
+  /** How the per-element losses are reduced: 'mean', 'sum' or 'none'. */
   readonly reduction: Reduction;
   /** The cosine below which a dissimilar pair costs nothing. */
   readonly margin: number;

@@ -62,9 +62,11 @@ function classIndices(where: string, target: unknown, rowShape: number[], count:
   return out;
 }
 
+/** Options of `crossEntropy`. */
 export interface CrossEntropyOptions {
   /** Mixes the one-hot target with the uniform distribution: eps in [0, 1]. */
   labelSmoothing?: number;
+  /** 'mean', 'sum' or 'none'. */
   reduction?: Reduction;
   /** A rescaling weight per class, shape (C); 'mean' then divides by the sum of the targets' weights. */
   weight?: Tensor | null;
@@ -269,7 +271,9 @@ export function l1Loss(input: Tensor, target: Tensor, opts?: { reduction?: Reduc
   });
 }
 
+/** Options of `binaryCrossEntropyWithLogits`. */
 export interface BCEWithLogitsOptions {
+  /** 'mean', 'sum' or 'none'. */
   reduction?: Reduction;
   /** A constant rescaling weight, broadcast against the input; 'mean' stays a plain mean. */
   weight?: Tensor | null;
