@@ -11,7 +11,7 @@ export { Dropout, Dropout1d, Dropout2d } from './dropout';
 export * as init from './init';
 export * as regularization from './regularization';
 export * as functional from './functional';
-export { CrossEntropyLoss, MSELoss, L1Loss, BCEWithLogitsLoss } from './loss';
+export { CrossEntropyLoss, MSELoss, L1Loss, BCEWithLogitsLoss, BCELoss, HuberLoss, SmoothL1Loss, KLDivLoss, CosineEmbeddingLoss } from './loss';
 export * as utils from './utils';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm';
 export type { BatchNormOptions } from './batchnorm';

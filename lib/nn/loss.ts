@@ -3,36 +3,45 @@ import { Tensor, checkTensor } from '../tensor';
 import { Module } from './module';
 import { Buffer } from './parameter';
 import * as F from './functional/loss';
-import type { Reduction, Targets } from './functional/loss';
-import { checkChoice, checkInRange, checkOptions } from '../errors';
+import type { KLDivReduction, Reduction, Targets } from './functional/loss';
+import { checkBoolean, checkChoice, checkInRange, checkNumber, checkOptions, rangeError } from '../errors';
 import { expectArity } from '../options';
 
 function reductionOf(where: string, v: unknown): Reduction {
   return checkChoice(where, 'reduction', v ?? 'mean', F.REDUCTIONS);
 }
 
+/** A weight option as a buffer (PyTorch registers a loss's weight with register_buffer), or null. */
+function weightBuffer(where: string, w: unknown, name = 'weight'): Buffer | null {
+  return w === undefined || w === null ? null : new Buffer(checkTensor(where, name, w));
+}
+
 /**
  * Cross-entropy between (N, C) logits and class indices, with optional label smoothing
  * (Szegedy et al. 2016): loss = (1 - eps) * (-log p_target) + eps * mean_c(-log p_c).
- * See `nn.functional.crossEntropy`.
- * @param opts `{ labelSmoothing = 0, reduction = 'mean' }`
- * @throws RangeError for labelSmoothing outside [0, 1] or a reduction other than 'mean', 'sum' or 'none'.
+ * With a class weight (a buffer, state-dict key `weight`, as PyTorch's), 'mean' divides by the
+ * sum of the targets' weights. See `nn.functional.crossEntropy`.
+ * @param opts `{ labelSmoothing = 0, reduction = 'mean', weight? }`: weight of shape (C)
+ * @throws TypeError for a weight that is not a Tensor; RangeError for labelSmoothing outside [0, 1] or a reduction other than 'mean', 'sum' or 'none'.
  * @example const lossFn = new nn.CrossEntropyLoss(); const loss = lossFn.forward(logits, [1, 0, 4]);
  */
 export class CrossEntropyLoss extends Module {
   readonly labelSmoothing: number;
   readonly reduction: Reduction;
+  /** The class weights (shape (C)), or null. */
+  weight: Buffer | null;
 
-  constructor(opts: { labelSmoothing?: number; reduction?: Reduction } = {}) {
+  constructor(opts: { labelSmoothing?: number; reduction?: Reduction; weight?: Tensor | null } = {}) {
     super();
     expectArity('CrossEntropyLoss', arguments, 0, true);
-    const o = checkOptions('CrossEntropyLoss', opts, ['labelSmoothing', 'reduction']);
+    const o = checkOptions('CrossEntropyLoss', opts, ['labelSmoothing', 'reduction', 'weight']);
     this.labelSmoothing = checkInRange('CrossEntropyLoss', 'labelSmoothing', o.labelSmoothing ?? 0, 0, 1);
     this.reduction = reductionOf('CrossEntropyLoss', o.reduction);
+    this.weight = weightBuffer('CrossEntropyLoss', o.weight);
   }
 
   override forward(input: Tensor, target: Targets): Tensor {
-    return F.crossEntropy(input, target, { labelSmoothing: this.labelSmoothing, reduction: this.reduction }, 'CrossEntropyLoss.forward');
+    return F.crossEntropy(input, target, { labelSmoothing: this.labelSmoothing, reduction: this.reduction, weight: this.weight }, 'CrossEntropyLoss.forward');
   }
 }
 
@@ -78,26 +87,165 @@ export class L1Loss extends Module {
 
 /**
  * Binary cross-entropy on logits in the stable form max(x, 0) - x*y + log(1 + exp(-|x|)).
- * posWeight is a buffer (state-dict key `pos_weight`), as in PyTorch.
+ * weight and posWeight are buffers (state-dict keys `weight`, `pos_weight`), as in PyTorch.
  * See `nn.functional.binaryCrossEntropyWithLogits`.
- * @param opts `{ reduction = 'mean', posWeight? }`
- * @throws TypeError for a posWeight that is not a Tensor; RangeError for a reduction other than 'mean', 'sum' or 'none'.
+ * @param opts `{ reduction = 'mean', posWeight?, weight? }`: weight multiplies each element's loss ('mean' stays a plain mean)
+ * @throws TypeError for a posWeight or weight that is not a Tensor; RangeError for a reduction other than 'mean', 'sum' or 'none'.
  * @example const loss = new nn.BCEWithLogitsLoss({ posWeight: tensor([2]) }).forward(logits, y);
  */
 export class BCEWithLogitsLoss extends Module {
   readonly reduction: Reduction;
+  /** The weight of each element's loss, broadcast against the input, or null. */
+  weight: Buffer | null;
+  /** The weight of the positive examples, broadcast against the input, or null. */
   posWeight: Buffer | null;
 
-  constructor(opts: { reduction?: Reduction; posWeight?: Tensor | null } = {}) {
+  constructor(opts: { reduction?: Reduction; posWeight?: Tensor | null; weight?: Tensor | null } = {}) {
     super();
     expectArity('BCEWithLogitsLoss', arguments, 0, true);
-    const o = checkOptions('BCEWithLogitsLoss', opts, ['reduction', 'posWeight']);
+    const o = checkOptions('BCEWithLogitsLoss', opts, ['reduction', 'posWeight', 'weight']);
     this.reduction = reductionOf('BCEWithLogitsLoss', o.reduction);
+    // weight before pos_weight: PyTorch's state-dict order.
+    this.weight = weightBuffer('BCEWithLogitsLoss', o.weight);
     const pw = o.posWeight ?? null;
     this.posWeight = pw === null ? null : new Buffer(checkTensor('BCEWithLogitsLoss', 'posWeight', pw));
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.binaryCrossEntropyWithLogits(input, target, { reduction: this.reduction, posWeight: this.posWeight }, 'BCEWithLogitsLoss.forward');
+    return F.binaryCrossEntropyWithLogits(input, target, { reduction: this.reduction, posWeight: this.posWeight, weight: this.weight }, 'BCEWithLogitsLoss.forward');
+  }
+}
+
+/**
+ * Binary cross-entropy on probabilities, each log clamped at -100:
+ * loss = -w * (y * log(x) + (1 - y) * log(1 - x)). weight is a buffer (state-dict key
+ * `weight`), as in PyTorch. See `nn.functional.binaryCrossEntropy`.
+ * @param opts `{ weight?, reduction = 'mean' }`: weight broadcasts against the input
+ * @throws TypeError for a weight that is not a Tensor or an unknown option; RangeError for a reduction other than 'mean', 'sum' or 'none'.
+ * @example const loss = new nn.BCELoss().forward(model.forward(x).sigmoid(), y);
+ */
+export class BCELoss extends Module {
+  /** How the per-element losses are reduced: 'mean', 'sum' or 'none'. */
+  readonly reduction: Reduction;
+  /** The weight of each element's loss, broadcast against the input, or null. */
+  weight: Buffer | null;
+
+  constructor(opts: { weight?: Tensor | null; reduction?: Reduction } = {}) {
+    super();
+    expectArity('BCELoss', arguments, 0, true);
+    const o = checkOptions('BCELoss', opts, ['weight', 'reduction']);
+    this.reduction = reductionOf('BCELoss', o.reduction);
+    this.weight = weightBuffer('BCELoss', o.weight);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction }, 'BCELoss.forward');
+  }
+}
+
+/**
+ * Huber loss (Huber 1964): 0.5 * d^2 where |d| < delta, else delta * (|d| - 0.5 * delta), for
+ * d = x - y. See `nn.functional.huberLoss`.
+ * @param opts `{ reduction = 'mean', delta = 1 }`: delta > 0
+ * @throws TypeError for a non-number delta or an unknown option; RangeError for a delta that is not positive and finite, or a reduction other than 'mean', 'sum' or 'none'.
+ * @example const loss = new nn.HuberLoss({ delta: 0.5 }).forward(pred, y);
+ */
+export class HuberLoss extends Module {
+  /** How the per-element losses are reduced: 'mean', 'sum' or 'none'. */
+  readonly reduction: Reduction;
+  /** Where the loss turns from quadratic to linear. */
+  readonly delta: number;
+
+  constructor(opts: { reduction?: Reduction; delta?: number } = {}) {
+    super();
+    expectArity('HuberLoss', arguments, 0, true);
+    const o = checkOptions('HuberLoss', opts, ['reduction', 'delta']);
+    this.reduction = reductionOf('HuberLoss', o.reduction);
+    this.delta = checkNumber('HuberLoss', 'delta', o.delta ?? 1);
+    if (!(this.delta > 0)) throw rangeError('HuberLoss', 'a positive number', 'delta', this.delta);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.huberLoss(input, target, { reduction: this.reduction, delta: this.delta }, 'HuberLoss.forward');
+  }
+}
+
+/**
+ * Smooth L1 loss (Girshick 2015): 0.5 * d^2 / beta where |d| < beta, else |d| - 0.5 * beta,
+ * for d = x - y; beta = 0 is the L1 loss. See `nn.functional.smoothL1Loss`.
+ * @param opts `{ reduction = 'mean', beta = 1 }`: beta >= 0
+ * @throws TypeError for a non-number beta or an unknown option; RangeError for a negative or non-finite beta, or a reduction other than 'mean', 'sum' or 'none'.
+ * @example const loss = new nn.SmoothL1Loss({ beta: 0.1 }).forward(boxes, targets);
+ */
+export class SmoothL1Loss extends Module {
+  /** How the per-element losses are reduced: 'mean', 'sum' or 'none'. */
+  readonly reduction: Reduction;
+  /** Where the loss turns from quadratic to linear. */
+  readonly beta: number;
+
+  constructor(opts: { reduction?: Reduction; beta?: number } = {}) {
+    super();
+    expectArity('SmoothL1Loss', arguments, 0, true);
+    const o = checkOptions('SmoothL1Loss', opts, ['reduction', 'beta']);
+    this.reduction = reductionOf('SmoothL1Loss', o.reduction);
+    this.beta = checkNumber('SmoothL1Loss', 'beta', o.beta ?? 1);
+    if (this.beta < 0) throw rangeError('SmoothL1Loss', 'a non-negative number', 'beta', this.beta);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta }, 'SmoothL1Loss.forward');
+  }
+}
+
+/**
+ * Kullback-Leibler divergence loss on log-probability inputs: p * (log p - input), or
+ * exp(t) * (t - input) with logTarget. Use reduction 'batchmean' for the true KL divergence;
+ * 'mean' (the default, as PyTorch's) divides by every element. See `nn.functional.klDiv`.
+ * @param opts `{ reduction = 'mean', logTarget = false }`: reduction 'mean', 'batchmean', 'sum' or 'none'
+ * @throws TypeError for a non-boolean logTarget or an unknown option; RangeError for an unknown reduction.
+ * @example const loss = new nn.KLDivLoss({ reduction: 'batchmean' }).forward(logQ, p);
+ */
+export class KLDivLoss extends Module {
+  /** How the per-element losses are reduced: 'mean', 'batchmean', 'sum' or 'none'. */
+  readonly reduction: KLDivReduction;
+  /** Whether the target holds log-probabilities. */
+  readonly logTarget: boolean;
+
+  constructor(opts: { reduction?: KLDivReduction; logTarget?: boolean } = {}) {
+    super();
+    expectArity('KLDivLoss', arguments, 0, true);
+    const o = checkOptions('KLDivLoss', opts, ['reduction', 'logTarget']);
+    this.reduction = checkChoice('KLDivLoss', 'reduction', o.reduction ?? 'mean', F.KL_REDUCTIONS);
+    this.logTarget = checkBoolean('KLDivLoss', 'logTarget', o.logTarget ?? false);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget }, 'KLDivLoss.forward');
+  }
+}
+
+/**
+ * Cosine embedding loss: 1 - cos(x1, x2) for pairs labelled 1, max(0, cos(x1, x2) - margin)
+ * for pairs labelled -1. See `nn.functional.cosineEmbeddingLoss`.
+ * @param opts `{ margin = 0, reduction = 'mean' }`
+ * @throws TypeError for a non-number margin or an unknown option; RangeError for a non-finite margin or a reduction other than 'mean', 'sum' or 'none'.
+ * @example const loss = new nn.CosineEmbeddingLoss({ margin: 0.5 }).forward(a, b, tensor([1, -1]));
+ */
+export class CosineEmbeddingLoss extends Module {
+  /** How the per-element losses are reduced: 'mean', 'sum' or 'none'. */
+  readonly reduction: Reduction;
+  /** The cosine below which a dissimilar pair costs nothing. */
+  readonly margin: number;
+
+  constructor(opts: { margin?: number; reduction?: Reduction } = {}) {
+    super();
+    expectArity('CosineEmbeddingLoss', arguments, 0, true);
+    const o = checkOptions('CosineEmbeddingLoss', opts, ['margin', 'reduction']);
+    this.margin = checkNumber('CosineEmbeddingLoss', 'margin', o.margin ?? 0);
+    this.reduction = reductionOf('CosineEmbeddingLoss', o.reduction);
+  }
+
+  override forward(input1: Tensor, input2: Tensor, target: Targets): Tensor {
+    return F.cosineEmbeddingLoss(input1, input2, target, { margin: this.margin, reduction: this.reduction }, 'CosineEmbeddingLoss.forward');
   }
 }

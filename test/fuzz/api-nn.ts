@@ -34,6 +34,12 @@ const targetsKind = (valid: unknown) => {
 const logitsAndTargets = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 })).chain(([N, C]) =>
   fc.array(fc.integer({ min: 0, max: C - 1 }), { minLength: N, maxLength: N }).map((t) => [filled([N, C], N + C).requiresGrad_(), t] as [Tensor, number[]]),
 );
+/** Probabilities (|sin| in [0, 1]) and 0/1 targets for BCELoss. */
+const probPairArb = fc.constant(0).chain(() => tensorArb).map((t) => [new Tensor(t.data.map(Math.abs), t.shape.slice()).requiresGrad_(), new Tensor(filled(t.shape, 9).data.map((v) => (v > 0 ? 1 : 0)), t.shape.slice())]);
+/** (N, D) pairs and labels of 1 or -1 for CosineEmbeddingLoss. */
+const cosineArb = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })).chain(([N, D]) =>
+  fc.array(fc.constantFrom(1, -1), { minLength: N, maxLength: N }).map((y) => [filled([N, D], N).requiresGrad_(), filled([N, D], D + 5).requiresGrad_(), y]),
+);
 const pairArb = tensorArb.map((t) => [t.requiresGrad_(), filled(t.shape, 9).data.map((v) => (v > 0 ? 1 : 0))] as const).map(([x, y]) => [x, new Tensor(y, x.shape.slice())]);
 
 /** A layer's forward on a valid input, then backward when it records a graph. */
@@ -132,16 +138,30 @@ export const NN_TABLE: Entry[] = [
       (a) => new nn[n](a[0] as number, a[1] as {})),
     api(`${n}.forward`, [['input', tensorArg]], (n === 'Dropout1d' ? bn1dArb : bn2dArb).map((t) => [t]), (a) => forward(new nn[n](0.3), a[0])),
   ]),
-  api('new CrossEntropyLoss', [['options', optionsKind({ labelSmoothing: numKind({ optional: true, names: ['labelSmoothing'] }), reduction: reductionKind }), { optional: true, names: ['labelSmoothing', 'reduction'] }]],
-    fc.constant([{ labelSmoothing: 0.1 }]), (a) => new nn.CrossEntropyLoss(a[0] as {})),
+  api('new CrossEntropyLoss', [['options', optionsKind({ labelSmoothing: numKind({ optional: true, names: ['labelSmoothing'] }), reduction: reductionKind, weight: tensorKind({ optional: true, names: ['weight'] }) }), { optional: true, names: ['labelSmoothing', 'reduction', 'weight'] }]],
+    fc.constant([{ labelSmoothing: 0.1, weight: filled([3]) }]), (a) => new nn.CrossEntropyLoss(a[0] as {})),
   api('CrossEntropyLoss.forward', [['input', tensorArg], ['target', targetsKind]], logitsAndTargets, (a) => forward(new nn.CrossEntropyLoss(), a[0], a[1])),
   ...(['MSELoss', 'L1Loss'] as const).flatMap((n) => [
     api(`new ${n}`, [['options', optionsKind({ reduction: reductionKind }), { optional: true, names: ['reduction'] }]], fc.constantFrom('sum', 'none').map((r) => [{ reduction: r }]), (a) => new nn[n](a[0] as {})),
     api(`${n}.forward`, [['input', tensorArg], ['target', tensorArg]], pairArb, (a) => forward(new nn[n](), a[0], a[1])),
   ]),
-  api('new BCEWithLogitsLoss', [['options', optionsKind({ reduction: reductionKind, posWeight: tensorKind({ optional: true, names: ['posWeight'] }) }), { optional: true, names: ['reduction', 'posWeight'] }]],
-    fc.constant([{ posWeight: filled([1]) }]), (a) => new nn.BCEWithLogitsLoss(a[0] as {})),
-  api('BCEWithLogitsLoss.forward', [['input', tensorArg], ['target', tensorArg]], pairArb, (a) => forward(new nn.BCEWithLogitsLoss({ posWeight: filled([1]) }), a[0], a[1])),
+  api('new BCEWithLogitsLoss', [['options', optionsKind({ reduction: reductionKind, posWeight: tensorKind({ optional: true, names: ['posWeight'] }), weight: tensorKind({ optional: true, names: ['weight'] }) }), { optional: true, names: ['reduction', 'posWeight', 'weight'] }]],
+    fc.constant([{ posWeight: filled([1]), weight: filled([1], 2) }]), (a) => new nn.BCEWithLogitsLoss(a[0] as {})),
+  api('BCEWithLogitsLoss.forward', [['input', tensorArg], ['target', tensorArg]], pairArb, (a) => forward(new nn.BCEWithLogitsLoss({ posWeight: filled([1]), weight: filled([1], 2) }), a[0], a[1])),
+  api('new BCELoss', [['options', optionsKind({ weight: tensorKind({ optional: true, names: ['weight'] }), reduction: reductionKind }), { optional: true, names: ['weight', 'reduction'] }]],
+    fc.constantFrom('sum', 'none').map((r) => [{ weight: filled([1]), reduction: r }]), (a) => new nn.BCELoss(a[0] as {})),
+  api('BCELoss.forward', [['input', tensorArg], ['target', tensorArg]], probPairArb, (a) => forward(new nn.BCELoss({ weight: filled([1]) }), a[0], a[1])),
+  ...([['HuberLoss', 'delta'], ['SmoothL1Loss', 'beta']] as const).flatMap(([n, k]) => [
+    api(`new ${n}`, [['options', optionsKind({ reduction: reductionKind, [k]: numKind({ optional: true, names: [k] }) }), { optional: true, names: ['reduction', k] }]],
+      fc.double({ min: 0.1, max: 3, noNaN: true }).map((v) => [{ reduction: 'sum', [k]: v }]), (a) => new nn[n](a[0] as {})),
+    api(`${n}.forward`, [['input', tensorArg], ['target', tensorArg]], pairArb, (a) => forward(new nn[n](), a[0], a[1])),
+  ]),
+  api('new KLDivLoss', [['options', optionsKind({ reduction: reductionKind, logTarget: boolKind({ optional: true, names: ['logTarget'] }) }), { optional: true, names: ['reduction', 'logTarget'] }]],
+    fc.tuple(fc.constantFrom('mean', 'batchmean', 'sum', 'none'), fc.boolean()).map(([r, l]) => [{ reduction: r, logTarget: l }]), (a) => new nn.KLDivLoss(a[0] as {})),
+  api('KLDivLoss.forward', [['input', tensorArg], ['target', tensorArg]], pairArb, (a) => forward(new nn.KLDivLoss({ reduction: 'batchmean' }), a[0], a[1])),
+  api('new CosineEmbeddingLoss', [['options', optionsKind({ margin: numKind({ optional: true, names: ['margin'] }), reduction: reductionKind }), { optional: true, names: ['margin', 'reduction'] }]],
+    fc.double({ min: -1, max: 1, noNaN: true }).map((m) => [{ margin: m }]), (a) => new nn.CosineEmbeddingLoss(a[0] as {})),
+  api('CosineEmbeddingLoss.forward', [['input1', tensorArg], ['input2', tensorArg], ['target', targetsKind]], cosineArb, (a) => forward(new nn.CosineEmbeddingLoss({ margin: 0.2 }), a[0], a[1], a[2])),
   // ---- normalisation, convolution and pooling layers ----
   ...(['BatchNorm1d', 'BatchNorm2d'] as const).flatMap((n) => [
     api(`new ${n}`, [['numFeatures', intKind()], ['options', bnOptions(), { optional: true, names: ['eps', 'momentum', 'affine', 'trackRunningStats'] }]],
@@ -195,14 +215,24 @@ export const NN_TABLE: Entry[] = [
   ...(['dropout1d', 'dropout2d'] as const).map((f) =>
     api(f, [['input', tensorArg], ['options', optionsKind({ p: numKind({ optional: true, names: ['p'] }), training: boolKind({ optional: true, names: ['training'] }), generator: genKind }), { optional: true, names: ['p', 'training', 'generator'] }]],
       fc.tuple(f === 'dropout1d' ? bn1dArb : bn2dArb, fc.double({ min: 0, max: 1, noNaN: true })).map(([t, p]) => [t, { p, training: true, generator: new Generator(3) }]), (a) => back(F[f](a[0] as Tensor, a[1] as {})))),
-  api('crossEntropy', [['input', tensorArg], ['target', targetsKind], ['options', optionsKind({ labelSmoothing: numKind({ optional: true, names: ['labelSmoothing'] }), reduction: reductionKind }), { optional: true, names: ['labelSmoothing', 'reduction'] }]],
-    logitsAndTargets.map(([x, t]) => [x, t, { labelSmoothing: 0.1, reduction: 'sum' }]), (a) => back(F.crossEntropy(a[0] as Tensor, a[1] as number[], a[2] as {}))),
+  api('crossEntropy', [['input', tensorArg], ['target', targetsKind], ['options', optionsKind({ labelSmoothing: numKind({ optional: true, names: ['labelSmoothing'] }), reduction: reductionKind, weight: tensorKind({ optional: true, names: ['weight'] }) }), { optional: true, names: ['labelSmoothing', 'reduction', 'weight'] }]],
+    logitsAndTargets.map(([x, t]) => [x, t, { labelSmoothing: 0.1, reduction: 'sum', weight: filled([x.shape[1]], 4) }]), (a) => back(F.crossEntropy(a[0] as Tensor, a[1] as number[], a[2] as {}))),
   ...(['mseLoss', 'l1Loss'] as const).map((f) =>
     api(f, [['input', tensorArg], ['target', tensorArg], ['options', optionsKind({ reduction: reductionKind }), { optional: true, names: ['reduction'] }]], pairArb.map((p) => [...p, {}]),
       (a) => back(F[f](a[0] as Tensor, a[1] as Tensor, a[2] as {}))),
   ),
-  api('binaryCrossEntropyWithLogits', [['input', tensorArg], ['target', tensorArg], ['options', optionsKind({ reduction: reductionKind, posWeight: tensorKind({ optional: true, names: ['posWeight'] }) }), { optional: true, names: ['reduction', 'posWeight'] }]],
-    pairArb.map((p) => [...p, { posWeight: filled([1]).requiresGrad_() }]), (a) => back(F.binaryCrossEntropyWithLogits(a[0] as Tensor, a[1] as Tensor, a[2] as {}))),
+  api('binaryCrossEntropyWithLogits', [['input', tensorArg], ['target', tensorArg], ['options', optionsKind({ reduction: reductionKind, posWeight: tensorKind({ optional: true, names: ['posWeight'] }), weight: tensorKind({ optional: true, names: ['weight'] }) }), { optional: true, names: ['reduction', 'posWeight', 'weight'] }]],
+    pairArb.map((p) => [...p, { posWeight: filled([1]).requiresGrad_(), weight: filled([1], 3) }]), (a) => back(F.binaryCrossEntropyWithLogits(a[0] as Tensor, a[1] as Tensor, a[2] as {}))),
+  api('binaryCrossEntropy', [['input', tensorArg], ['target', tensorArg], ['options', optionsKind({ weight: tensorKind({ optional: true, names: ['weight'] }), reduction: reductionKind }), { optional: true, names: ['weight', 'reduction'] }]],
+    probPairArb.map((p) => [...p, { weight: filled([1]) }]), (a) => back(F.binaryCrossEntropy(a[0] as Tensor, a[1] as Tensor, a[2] as {}))),
+  ...([['huberLoss', 'delta'], ['smoothL1Loss', 'beta']] as const).map(([f, k]) =>
+    api(f, [['input', tensorArg], ['target', tensorArg], ['options', optionsKind({ reduction: reductionKind, [k]: numKind({ optional: true, names: [k] }) }), { optional: true, names: ['reduction', k] }]],
+      pairArb.map((p) => [...p, { [k]: 0.5 }]), (a) => back(F[f](a[0] as Tensor, a[1] as Tensor, a[2] as {}))),
+  ),
+  api('klDiv', [['input', tensorArg], ['target', tensorArg], ['options', optionsKind({ reduction: reductionKind, logTarget: boolKind({ optional: true, names: ['logTarget'] }) }), { optional: true, names: ['reduction', 'logTarget'] }]],
+    fc.tuple(pairArb, fc.constantFrom('mean', 'batchmean', 'sum', 'none'), fc.boolean()).map(([p, r, l]) => [...p, { reduction: r, logTarget: l }]), (a) => back(F.klDiv(a[0] as Tensor, a[1] as Tensor, a[2] as {}))),
+  api('cosineEmbeddingLoss', [['input1', tensorArg], ['input2', tensorArg], ['target', targetsKind], ['options', optionsKind({ margin: numKind({ optional: true, names: ['margin'] }), reduction: reductionKind }), { optional: true, names: ['margin', 'reduction'] }]],
+    cosineArb.map((c) => [...c, { margin: -0.3, reduction: 'none' }]), (a) => back(F.cosineEmbeddingLoss(a[0] as Tensor, a[1] as Tensor, a[2] as number[], a[3] as {}))),
 
   api('batchNorm', [['input', tensorArg], ['runningMean', tensorKind({ optional: true, names: ['runningMean'] })], ['runningVar', tensorKind({ optional: true, names: ['runningVar'] })],
     ['options', optionsKind({ weight: tensorKind({ optional: true, names: ['weight'] }), bias: tensorKind({ optional: true, names: ['bias'] }), training: boolKind({ optional: true, names: ['training'] }), momentum: numKind({ optional: true, names: ['momentum'] }), eps: numKind({ optional: true, names: ['eps'] }) }),
@@ -257,6 +287,11 @@ export const NN_TABLE: Entry[] = [
   api('utils.clipGradNorm', [['parameters', paramsKind()], ['maxNorm', numKind()], ['options', optionsKind({ normType: numKind({ optional: true, names: ['normType'] }), errorIfNonfinite: boolKind({ optional: true, names: ['errorIfNonfinite'] }) }), { optional: true, names: ['normType', 'errorIfNonfinite'] }]],
     fc.tuple(fc.double({ min: 0, max: 10, noNaN: true }), fc.constantFrom(1, 2, Infinity)).map(([m, p]) => [withGrads(smallModel()).parameters(), m, { normType: p }]),
     (a) => nn.utils.clipGradNorm(a[0] as Tensor[], a[1] as number, a[2] as {})),
+  api('utils.clipGradValue', [['parameters', paramsKind()], ['clipValue', numKind()]],
+    fc.double({ min: 0, max: 10, noNaN: true }).map((c) => [withGrads(smallModel()).parameters(), c]), (a) => nn.utils.clipGradValue(a[0] as Tensor[], a[1] as number)),
+  api('utils.parametersToVector', [['parameters', paramsKind()]], fc.constant(0).map(() => [smallModel().parameters()]), (a) => back(nn.utils.parametersToVector(a[0] as Tensor[]))),
+  api('utils.vectorToParameters', [['vec', tensorArg], ['parameters', paramsKind()]], fc.integer({ min: 1, max: 9 }).map((k) => [filled([26], k), smallModel().parameters()]),
+    (a) => nn.utils.vectorToParameters(a[0] as Tensor, a[1] as Tensor[])),
   ...(['l1', 'l2'] as const).map((f) =>
     api(`regularization.${f}`, [['parameters', paramsKind()]], fc.constant(0).map(() => [smallModel().parameters()]), (a) => back(nn.regularization[f](a[0] as Tensor[]))),
   ),

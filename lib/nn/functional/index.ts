@@ -3,7 +3,9 @@
 export { linear } from './linear';
 export { relu, leakyRelu, sigmoid, tanh, gelu, selu, softmax, logSoftmax } from './activation';
 export { crossEntropy, mseLoss, l1Loss, binaryCrossEntropyWithLogits } from './loss';
+export { binaryCrossEntropy, huberLoss, smoothL1Loss, klDiv, cosineEmbeddingLoss } from './loss';
 export type { Reduction, Targets, CrossEntropyOptions, BCEWithLogitsOptions } from './loss';
+export type { BCEOptions, HuberOptions, SmoothL1Options, KLDivReduction, KLDivOptions, CosineEmbeddingOptions } from './loss';
 export { dropout, dropout1d, dropout2d } from './dropout';
 export type { DropoutOptions } from './dropout';
 export { batchNorm } from './batchnorm';

@@ -58,3 +58,40 @@ export function clipGradNorm(parameters: Tensor | Iterable<Tensor>, maxNorm: num
   else if (coef < 1) for (const g of grads) native.scaleInPlace(g, coef);
   return total;
 }
+
+/** `parameters` as an array of Tensors: one Tensor or an iterable of them, each checked. */
+export function tensorList(where: string, parameters: unknown): Tensor[] {
+  let list: unknown[];
+  if (parameters instanceof Tensor) list = [parameters];
+  else if (parameters !== null && typeof parameters === 'object' && Symbol.iterator in parameters) list = Array.from(parameters as Iterable<unknown>);
+  else throw typeError(where, 'a Tensor or an iterable of Tensors', 'parameters', parameters);
+  list.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw typeError(where, 'a Tensor', `parameters[${i}]`, t);
+  });
+  return list as Tensor[];
+}
+
+/**
+ * Clamps every gradient of `parameters` in place to [-clipValue, clipValue], as
+ * torch.nn.utils.clip_grad_value_. Parameters without a gradient are skipped; a NaN gradient
+ * stays NaN (as torch's clamp).
+ * @param parameters a Tensor or an iterable of Tensors (`model.parameters()`)
+ * @param clipValue the largest magnitude allowed (>= 0; Infinity changes nothing)
+ * @throws TypeError for parameters that are not Tensors or a non-number clipValue; RangeError for a negative or NaN clipValue.
+ * @example loss.backward(); nn.utils.clipGradValue(model.parameters(), 0.5); opt.step();
+ */
+export function clipGradValue(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
+  const where = 'clipGradValue';
+  if (typeof clipValue !== 'number') throw typeError(where, 'a number', 'clipValue', clipValue);
+  // torch clamps to [-c, c] even for c < 0 (every gradient then becomes c); that is surely a slip.
+  if (!(clipValue >= 0)) throw rangeError(where, 'a non-negative number', 'clipValue', clipValue);
+  const c = Math.fround(clipValue);
+  for (const t of tensorList(where, parameters)) {
+    if (!t.grad) continue;
+    const g = t.grad.data;
+    for (let i = 0; i < g.length; i++) {
+      if (g[i] > c) g[i] = c;
+      else if (g[i] < -c) g[i] = -c;
+    }
+  }
+}

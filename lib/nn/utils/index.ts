@@ -1,2 +1,3 @@
 // kiln.nn.utils: training utilities, as torch.nn.utils.
-export { clipGradNorm } from './clip_grad';
+export { clipGradNorm, clipGradValue } from './clip_grad';
+export { parametersToVector, vectorToParameters } from './convert';
