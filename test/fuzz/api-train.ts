@@ -125,7 +125,7 @@ const datasetKind = () =>
         ['get not a function', { length: 2, get: 5 }],
         ['get returning 5', { length: 2, get: () => 5 }],
         ['get returning [Tensor]', { length: 2, get: () => [filled([3])] }],
-        ['get returning [1, 2]', { length: 2, get: () => [1, 2] }],
+        ["get returning ['1', 2]", { length: 2, get: () => ['1', 2] }],
         ['samples of changing shapes', { length: 3, get: (i: number) => [filled([i + 1]), filled([])] }],
         ['samples with broken data', { length: 2, get: () => [brokenOf(filled([3]), 2), filled([])] }],
       )
