@@ -46,6 +46,12 @@ export interface TrainerOptions {
 export type Batches = Iterable<[Tensor, Tensor]> & { length?: number };
 
 /**
+ * An asynchronous stream of [input, target] batches, such as a data.AsyncDataLoader over rows
+ * of a database: fit and evaluate take each batch only when they are ready for it.
+ */
+export type AsyncBatches = AsyncIterable<[Tensor, Tensor]> & { length?: number };
+
+/**
  * What fit reads of an AbortSignal. Declared here so kiln's types need no DOM or Node
  * typings; a real AbortSignal fits it.
  */
@@ -55,7 +61,7 @@ export interface AbortSignalLike {
 
 export interface FitOptions {
   epochs: number;
-  validation?: Batches;
+  validation?: Batches | AsyncBatches;
   callbacks?: Callback[];
   /** true: a bar on a terminal, lines per epoch otherwise (to stderr); false: silent; or a stream. */
   progress?: boolean | ProgressStream;
