@@ -6,7 +6,8 @@ import { Generator, generatorFrom } from '../random';
 import { checkInt, checkOptions, rangeError, typeError } from '../errors';
 import { checkOptionNames } from '../options';
 import { randperm } from './randperm';
-import { Transform, applyTransform, checkTransform } from './transforms';
+import type { Transform } from './transforms';
+import { applyTransform, checkTransform } from './apply';
 
 /**
  * A map-style dataset, as torch.utils.data.Dataset: a length and the i-th sample. Subclass it

@@ -11,6 +11,7 @@ import { randperm } from './randperm';
 /** A sample the default collate batches: an [input, target] pair of Tensors (or numbers, which become 0-d). */
 export type Sample = [Tensor | number, Tensor | number];
 
+/** Options of DataLoader. */
 export interface DataLoaderOptions<B = [Tensor, Tensor]> {
   /** Samples per batch. Default 1. */
   batchSize?: number;
@@ -148,6 +149,7 @@ export class DataLoader<B = [Tensor, Tensor]> implements Iterable<B> {
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
+  /** One pass (epoch) over the dataset, a batch at a time. */
   *[Symbol.iterator](): Iterator<B> {
     if (this.dataset instanceof IterableDataset) {
       yield* batchesOf(this.dataset, this.batchSize, this.dropLast, (samples, first) => this.batchOf(samples, (i) => `sample ${first + i}`));
@@ -220,6 +222,7 @@ function gather(t: Tensor, order: Int32Array | null, start: number, end: number)
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AsyncSource = AsyncIterable<any> | IterableDataset<any> | Dataset<any> | (() => AsyncIterable<any> | Iterable<any>);
 
+/** Options of AsyncDataLoader. */
 export interface AsyncDataLoaderOptions<B = [Tensor, Tensor]> {
   /** Samples per batch. Default 1. */
   batchSize?: number;
@@ -293,6 +296,7 @@ export class AsyncDataLoader<B = [Tensor, Tensor]> implements AsyncIterable<B> {
     return typeof it[Symbol.asyncIterator] === 'function' ? it[Symbol.asyncIterator]!() : it[Symbol.iterator]!();
   }
 
+  /** One pass (epoch) over the source: each batch's samples are pulled when that batch is asked for. */
   async *[Symbol.asyncIterator](): AsyncGenerator<B, void, unknown> {
     const it = this.open();
     let first = 0;

@@ -5,24 +5,16 @@ import { Tensor } from '../tensor';
 import { Generator, generatorFrom } from '../random';
 import { formatShape } from '../shape';
 import { checkInRange, checkInt, checkNumber, checkOptions, describe, rangeError, typeError } from '../errors';
+import { applyTransform, checkTransform } from './apply';
 import { checkOptionNames } from '../options';
 
 /** A per-sample transform: a function of a Tensor, or an object with forward(x) (every class here). */
-export type Transform = ((x: Tensor) => Tensor) | { forward(x: Tensor): Tensor };
-
-/** Checks that `t` is a function or has forward(x); returns it. */
-export function checkTransform(where: string, name: string, t: unknown): Transform {
-  if (typeof t === 'function') return t as Transform;
-  if (t !== null && typeof t === 'object' && typeof (t as { forward?: unknown }).forward === 'function') return t as Transform;
-  throw typeError(where, 'a transform (a function of a Tensor or an object with forward(x))', name, t);
-}
-
-/** Runs a transform and checks that it returned a Tensor. */
-export function applyTransform(where: string, name: string, t: Transform, x: Tensor): Tensor {
-  const out = typeof t === 'function' ? t(x) : t.forward(x);
-  if (!(out instanceof Tensor)) throw typeError(where, `${name} to return a Tensor`, `${name}(x)`, out);
-  return out;
-}
+export type Transform =
+  | ((x: Tensor) => Tensor)
+  | {
+      /** The transformed sample. */
+      forward(x: Tensor): Tensor;
+    };
 
 function checkTensor(where: string, x: unknown, minDims: number, layout: string): Tensor {
   if (!(x instanceof Tensor)) throw typeError(where, 'a Tensor', 'x', x);
@@ -94,6 +86,7 @@ export class Normalize {
     return new Tensor(out, x.shape.slice());
   }
 
+  /** A readable summary, as torchvision's repr. */
   toString(): string {
     return `Normalize(mean=[${this.mean.join(', ')}], std=[${this.std.join(', ')}])`;
   }
@@ -125,6 +118,7 @@ export class Compose {
     return this.transforms.reduce((v, t, i) => applyTransform('Compose.forward', `transforms[${i}]`, t, v), x);
   }
 
+  /** A readable summary, as torchvision's repr. */
   toString(): string {
     return `Compose(${this.transforms.map((t) => (typeof t === 'function' ? 'function' : String(t))).join(', ')})`;
   }
@@ -221,6 +215,7 @@ export class RandomCrop {
     return new Tensor(out, [...x.shape.slice(0, -2), th, tw]);
   }
 
+  /** A readable summary, as torchvision's repr. */
   toString(): string {
     return `RandomCrop(size=[${this.size.join(', ')}], padding=[${this.padding.join(', ')}])`;
   }
@@ -266,6 +261,7 @@ export class RandomHorizontalFlip {
     return new Tensor(out, x.shape.slice());
   }
 
+  /** A readable summary, as torchvision's repr. */
   toString(): string {
     return `RandomHorizontalFlip(p=${this.p})`;
   }
