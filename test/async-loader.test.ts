@@ -37,7 +37,7 @@ class Probe extends nn.Module {
   constructor(private readonly pulled: () => number) {
     super();
   }
-  forward(x: Tensor): Tensor {
+  override forward(x: Tensor): Tensor {
     this.seen.push(this.pulled());
     return this.lin.forward(x);
   }

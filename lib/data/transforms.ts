@@ -1,7 +1,7 @@
 // Per-sample tensor transforms, as torchvision.transforms: Normalize, Compose, RandomCrop and
 // RandomHorizontalFlip. A dataset applies them to each sample as it reads it, so a random
 // transform draws afresh every epoch; the random ones draw from a seeded kiln Generator.
-import { Tensor } from '../tensor';
+import { Tensor, checkTensor } from '../tensor';
 import { Generator, generatorFrom } from '../random';
 import { formatShape } from '../shape';
 import { checkInRange, checkInt, checkNumber, checkOptions, describe, rangeError, typeError } from '../errors';
@@ -16,10 +16,10 @@ export type Transform =
       forward(x: Tensor): Tensor;
     };
 
-function checkTensor(where: string, x: unknown, minDims: number, layout: string): Tensor {
-  if (!(x instanceof Tensor)) throw typeError(where, 'a Tensor', 'x', x);
-  if (x.ndim < minDims) throw new RangeError(`${where}: expected a Tensor of shape ${layout} for x, got shape ${formatShape(x.shape)}`);
-  return x;
+function checkSample(where: string, x: unknown, minDims: number, layout: string): Tensor {
+  const t = checkTensor(where, 'x', x);
+  if (t.ndim < minDims) throw new RangeError(`${where}: expected a Tensor of shape ${layout} for x, got shape ${formatShape(t.shape)}`);
+  return t;
 }
 
 /** A scalar or a non-empty array of finite numbers, as an array. */
@@ -64,12 +64,12 @@ export class Normalize {
    */
   forward(x: Tensor): Tensor {
     const where = 'Normalize.forward';
-    checkTensor(where, x, 0, '(..., C, H, W)');
+    checkSample(where, x, 0, '(..., C, H, W)');
     const channels = Math.max(this.mean.length, this.std.length);
     let c = 1;
     let plane = x.numel;
     if (channels > 1) {
-      checkTensor(where, x, 3, `(..., ${channels}, H, W) (mean and std have ${channels} channels)`);
+      checkSample(where, x, 3, `(..., ${channels}, H, W) (mean and std have ${channels} channels)`);
       c = x.shape[x.ndim - 3];
       if (c !== channels) throw new RangeError(`${where}: expected a Tensor of shape (..., ${channels}, H, W) (mean and std have ${channels} channels) for x, got shape ${formatShape(x.shape)}`);
       plane = x.shape[x.ndim - 2] * x.shape[x.ndim - 1];
@@ -184,7 +184,7 @@ export class RandomCrop {
    */
   forward(x: Tensor): Tensor {
     const where = 'RandomCrop.forward';
-    checkTensor(where, x, 2, '(..., H, W)');
+    checkSample(where, x, 2, '(..., H, W)');
     const [th, tw] = this.size;
     const [pl, pt, pr, pb] = this.padding;
     const h = x.shape[x.ndim - 2];
@@ -249,7 +249,7 @@ export class RandomHorizontalFlip {
    * @throws TypeError when x is not a Tensor; RangeError for fewer than 2 dimensions.
    */
   forward(x: Tensor): Tensor {
-    checkTensor('RandomHorizontalFlip.forward', x, 2, '(..., H, W)');
+    checkSample('RandomHorizontalFlip.forward', x, 2, '(..., H, W)');
     const u = this.generator.fillUniform(new Float32Array(1))[0];
     if (!(u < this.p)) return x;
     const w = x.shape[x.ndim - 1];
