@@ -121,12 +121,12 @@ describe('DataLoader', () => {
     expectError(() => new DataLoader(d, { batchSize: '4' as unknown as number }), 'TypeError', /expected an integer for batchSize, got '4'/);
     expectError(() => new DataLoader(d, { shuffle: 1 as unknown as boolean }), 'TypeError', /expected a boolean for shuffle, got 1/);
     expectError(() => new DataLoader(d, { generator: 3 as unknown as Generator }), 'TypeError', /expected a Generator for generator, got 3/);
-    expectError(() => new DataLoader(d, { batch_size: 4 } as object), 'TypeError', /expected an option among batchSize, shuffle, dropLast, generator for option name, got 'batch_size'/);
+    expectError(() => new DataLoader(d, { batch_size: 4 } as object), 'TypeError', /expected an option among batchSize, shuffle, dropLast, generator, collateFn for option name, got 'batch_size'/);
     expectError(() => new DataLoader([1, 2] as unknown as data.Dataset), 'TypeError', /expected a dataset .* for dataset, got \[1, 2\]/);
     expectError(() => new DataLoader(d, 5 as unknown as object), 'TypeError', /expected an options object for options, got 5/);
     const ragged = { length: 2, get: (i: number): [Tensor, Tensor] => [randn([i + 1]), tensor(0)] };
     expectError(() => [...new DataLoader(ragged, { batchSize: 2 })], 'RangeError', /shapes of the first \(x \[1\], y \[\]\) for dataset.get\(1\), got x \[2\], y \[\]/);
-    const bad = { length: 1, get: () => [1, 2] as unknown as [Tensor, Tensor] };
-    expectError(() => [...new DataLoader(bad)], 'TypeError', /expected dataset.get to return \[Tensor, Tensor\] for dataset.get\(0\)/);
+    const bad = { length: 1, get: () => ['1', 2] as unknown as [Tensor, Tensor] };
+    expectError(() => [...new DataLoader(bad)], 'TypeError', /DataLoader: expected a sample \[input, target\] of Tensors or numbers for dataset.get\(0\), got an array of length 2/);
   });
 });

@@ -12,7 +12,7 @@ import * as data from '../../lib/data';
 import { Trainer } from '../../lib/trainer';
 import { save } from '../../lib/io';
 import { buildCnn, buildMlp, initKaiming } from './models';
-import { shifted } from './augment';
+import { shiftDigits } from './augment';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -67,7 +67,11 @@ async function main(): Promise<void> {
 
   const train = data.mnist({ split: 'train' });
   const test = data.mnist({ split: 'test' });
-  const trainLoader = new data.DataLoader(train, { batchSize, shuffle: true, generator: shuffle });
+  // Each digit is shifted as it is read, drawing from its own stream, so the shifts do not
+  // depend on the shuffle or on the model's initialisation.
+  const augment: number = o.augment ?? d.augment;
+  const trainSet = augment > 0 ? new data.TensorDataset(train.x, train.y, { transform: shiftDigits(augment, new Generator(o.seed + 2)) }) : train;
+  const trainLoader = new data.DataLoader(trainSet, { batchSize, shuffle: true, generator: shuffle });
   const testLoader = new data.DataLoader(test, { batchSize: 500 });
 
   if (o.dropout !== undefined && !(o.dropout >= 0 && o.dropout < 1)) program.error(`--dropout must be in [0, 1), got '${o.dropout}'`);
@@ -84,9 +88,7 @@ async function main(): Promise<void> {
   console.log(String(model));
 
   const started = Date.now();
-  const augment: number = o.augment ?? d.augment;
-  const batches = augment > 0 ? shifted(trainLoader, augment, new Generator(o.seed + 2)) : trainLoader;
-  await trainer.fit(batches, { epochs, validation: testLoader, progress: o.progress });
+  await trainer.fit(trainLoader, { epochs, validation: testLoader, progress: o.progress });
   const seconds = (Date.now() - started) / 1000;
   const result = trainer.evaluate(testLoader);
   console.log(`trained in ${seconds.toFixed(1)} s`);

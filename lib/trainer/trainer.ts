@@ -9,6 +9,7 @@ import { Meter, countCorrect } from './metrics';
 import { Progress, makeProgress } from './progress';
 import {
   AbortSignalLike,
+  AsyncBatches,
   Batches,
   BatchLogs,
   CALLBACK_HOOKS,
@@ -34,11 +35,34 @@ function isClass(fn: unknown): boolean {
   return typeof fn === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(fn));
 }
 
-function checkBatches(where: string, name: string, loader: unknown): Batches {
-  if (loader === null || typeof loader !== 'object' || typeof (loader as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+function checkBatches(where: string, name: string, loader: unknown): Batches | AsyncBatches {
+  if (loader === null || typeof loader !== 'object' || (!isSync(loader) && typeof (loader as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function')) {
     throw typeError(where, 'an iterable of [input, target] batches (a DataLoader)', name, loader);
   }
-  return loader as Batches;
+  return loader as Batches | AsyncBatches;
+}
+
+function isSync(loader: unknown): loader is Batches {
+  return typeof (loader as Iterable<unknown>)[Symbol.iterator] === 'function';
+}
+
+/**
+ * An iterator over a loader's batches, sync when the loader is (a DataLoader's epoch then runs
+ * as it always has), async for an AsyncIterable. The caller awaits next() only when it returns
+ * a promise, and so pulls a batch only when it is ready to train on it (backpressure).
+ */
+function batchIterator(loader: Batches | AsyncBatches): Iterator<unknown> | AsyncIterator<unknown> {
+  return isSync(loader) ? loader[Symbol.iterator]() : loader[Symbol.asyncIterator]();
+}
+
+function isThenable<T>(v: T | Promise<T>): v is Promise<T> {
+  return v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function';
+}
+
+/** Closes an iterator left before its end (a break, an abort, an error), as for-of does. */
+async function closeBatches(it: Iterator<unknown> | AsyncIterator<unknown>): Promise<void> {
+  const r = it.return?.();
+  if (isThenable(r)) await r;
 }
 
 function checkBatch(where: string, batch: unknown, index: number): [Tensor, Tensor] {
@@ -190,7 +214,7 @@ export class Trainer {
    *   whatever the model, loss or a callback throws.
    * @example const history = await trainer.fit(train, { epochs: 10, validation: val, signal: controller.signal });
    */
-  async fit(trainLoader: Batches, opts: FitOptions): Promise<History> {
+  async fit(trainLoader: Batches | AsyncBatches, opts: FitOptions): Promise<History> {
     expectArity('Trainer.fit', arguments, 1, true);
     const where = 'Trainer.fit';
     if (this.running) throw new Error(`${where}: expected one fit at a time on a Trainer, got a call while another is running`);
@@ -236,18 +260,31 @@ export class Trainer {
         let index = 0;
         // The signal is checked before each batch is taken from the loader (after the yield,
         // where an abort arrives), never after: a batch pulled from a streaming loader and
-        // then dropped would be lost to the run that resumes.
-        for (const batch of signal?.aborted ? [] : loader) {
-          const [x, y] = checkBatch(where, batch, index);
-          const { loss, correct } = this.trainStep(where, x, y);
-          const size = batchSize(x);
-          meter.add(loss, size, correct);
-          progress.batch(index + 1, meter.loss, meter.samples / ((performance.now() - started) / 1000));
-          const logs: BatchLogs = { epoch, batch: index, loss, size };
-          await call('onBatchEnd', index, logs);
-          index++;
-          await yieldToEventLoop();
-          if (signal?.aborted) break;
+        // then dropped would be lost to the run that resumes. An async loader's next batch is
+        // awaited only here, once the previous step is done, so a stream is never read ahead.
+        const batches = signal?.aborted ? null : batchIterator(loader);
+        let finished = batches === null;
+        try {
+          while (!finished) {
+            let next = batches!.next();
+            if (isThenable(next)) next = await next;
+            if (next.done) {
+              finished = true;
+              break;
+            }
+            const [x, y] = checkBatch(where, next.value, index);
+            const { loss, correct } = this.trainStep(where, x, y);
+            const size = batchSize(x);
+            meter.add(loss, size, correct);
+            progress.batch(index + 1, meter.loss, meter.samples / ((performance.now() - started) / 1000));
+            const logs: BatchLogs = { epoch, batch: index, loss, size };
+            await call('onBatchEnd', index, logs);
+            index++;
+            await yieldToEventLoop();
+            if (signal?.aborted) break;
+          }
+        } finally {
+          if (!finished) await closeBatches(batches!);
         }
         if (signal?.aborted) {
           history.stopReason = 'aborted';
@@ -287,16 +324,28 @@ export class Trainer {
   }
 
   /** Validation inside fit: like evaluate, but yielding between batches; null when aborted. */
-  private async evaluateAsync(where: string, loader: Batches, signal: AbortSignalLike | undefined): Promise<Meter | null> {
+  private async evaluateAsync(where: string, loader: Batches | AsyncBatches, signal: AbortSignalLike | undefined): Promise<Meter | null> {
     const meter = new Meter(this.metrics);
     this.model.eval();
     let index = 0;
     if (signal?.aborted) return null;
-    for (const batch of loader) {
-      const [x, y] = checkBatch(where, batch, index++);
-      this.evalStep(where, x, y, meter);
-      await yieldToEventLoop();
-      if (signal?.aborted) return null;
+    const batches = batchIterator(loader);
+    let finished = false;
+    try {
+      while (!finished) {
+        let next = batches.next();
+        if (isThenable(next)) next = await next;
+        if (next.done) {
+          finished = true;
+          break;
+        }
+        const [x, y] = checkBatch(where, next.value, index++);
+        this.evalStep(where, x, y, meter);
+        await yieldToEventLoop();
+        if (signal?.aborted) return null;
+      }
+    } finally {
+      if (!finished) await closeBatches(batches);
     }
     if (signal?.aborted) return null;
     if (meter.batches === 0) throw emptyLoader(where, 'validation');
@@ -313,10 +362,21 @@ export class Trainer {
    * @throws {RangeError} for a loader that yields no batch, or a loss with more than one element.
    * @example const { loss, accuracy } = trainer.evaluate(testLoader);
    */
-  evaluate(loader: Batches): EvalResult {
+  evaluate(loader: Batches): EvalResult;
+  /**
+   * The mean loss (and metrics) over an asynchronous loader's samples (a data.AsyncDataLoader),
+   * as a Promise; batches are pulled one at a time, yielding to the event loop between them.
+   * @param loader an AsyncIterable of [input, target] Tensor batches
+   * @returns a Promise of `{ loss, accuracy? }`
+   * @throws (as a rejection) TypeError for a bad batch; RangeError for an empty loader.
+   * @example const { loss } = await trainer.evaluate(new data.AsyncDataLoader(() => rows(), { batchSize: 64 }));
+   */
+  evaluate(loader: AsyncBatches): Promise<EvalResult>;
+  evaluate(loader: Batches | AsyncBatches): EvalResult | Promise<EvalResult> {
     expectArity('Trainer.evaluate', arguments, 1);
     const where = 'Trainer.evaluate';
     checkBatches(where, 'loader', loader);
+    if (!isSync(loader)) return this.evaluateStream(where, loader);
     const meter = new Meter(this.metrics);
     const wasTraining = this.model.training;
     this.model.eval();
@@ -331,6 +391,18 @@ export class Trainer {
     }
     if (meter.batches === 0) throw emptyLoader(where, 'loader');
     return meter.result() as unknown as EvalResult;
+  }
+
+  /** evaluate over an async loader: evaluateAsync without a signal, restoring the model's mode. */
+  private async evaluateStream(where: string, loader: AsyncBatches): Promise<EvalResult> {
+    const wasTraining = this.model.training;
+    let meter: Meter | null;
+    try {
+      meter = await this.evaluateAsync(where, loader, undefined);
+    } finally {
+      this.model.train(wasTraining);
+    }
+    return meter!.result() as unknown as EvalResult;
   }
 
   /**

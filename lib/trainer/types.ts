@@ -101,6 +101,12 @@ export type Batches = Iterable<[Tensor, Tensor]> & {
 };
 
 /**
+ * An asynchronous stream of [input, target] batches, such as a data.AsyncDataLoader over rows
+ * of a database: fit and evaluate take each batch only when they are ready for it.
+ */
+export type AsyncBatches = AsyncIterable<[Tensor, Tensor]> & { length?: number };
+
+/**
  * What fit reads of an AbortSignal. Declared here so kiln's types need no DOM or Node
  * typings; a real AbortSignal fits it.
  * @example const controller = new AbortController(); trainer.fit(train, { epochs: 10, signal: controller.signal });
@@ -118,7 +124,7 @@ export interface FitOptions {
   /** The number of epochs, an integer >= 1; required. */
   epochs: number;
   /** Batches to evaluate after each epoch (val_loss and val_ metrics). @defaultValue none */
-  validation?: Batches;
+  validation?: Batches | AsyncBatches;
   /** Hooks called during training. @defaultValue [] */
   callbacks?: Callback[];
   /** true: a bar on a terminal, lines per epoch otherwise (to stderr); false: silent; or a stream. @defaultValue true */

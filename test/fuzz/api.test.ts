@@ -23,6 +23,7 @@ test('the table covers the public API: an entry per function, constructor and me
     'new Trainer', 'Trainer.fit', 'Trainer.evaluate', 'Trainer.predict',
     'new BatchNorm1d', 'BatchNorm2d.forward', 'new LayerNorm', 'RMSNorm.forward', 'new Conv2d', 'Conv2d.forward', 'new MaxPool2d', 'AvgPool2d.forward',
     'new AdaptiveAvgPool2d', 'new Unflatten', 'Unflatten.forward', 'batchNorm', 'layerNorm', 'rmsNorm', 'conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d',
+    'new Subset', 'new ConcatDataset', 'data.randomSplit', 'data.defaultCollate', 'new AsyncDataLoader', 'new Normalize', 'new Compose', 'new RandomCrop', 'new RandomHorizontalFlip',
     'new Dropout1d', 'Dropout1d.forward', 'new Dropout2d', 'Dropout2d.forward', 'dropout1d', 'dropout2d', 'init.dirac', 'init.sparse',
     'new BCELoss', 'BCELoss.forward', 'new HuberLoss', 'HuberLoss.forward', 'new SmoothL1Loss', 'SmoothL1Loss.forward', 'new KLDivLoss', 'KLDivLoss.forward',
     'new CosineEmbeddingLoss', 'CosineEmbeddingLoss.forward', 'binaryCrossEntropy', 'huberLoss', 'smoothL1Loss', 'klDiv', 'cosineEmbeddingLoss',
