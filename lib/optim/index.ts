@@ -1,11 +1,26 @@
 // kiln.optim: optimisers, parameter groups and learning-rate schedulers.
-export { Optimizer } from './optimizer';
+export { Optimizer, gradOf, runClosure } from './optimizer';
+export { checkNonNegative, checkBetas } from './checks';
 export type { BaseOptions, ParamGroup, ParamGroupInput, ParamState, Params, OptimizerStateDict } from './optimizer';
 export { SGD } from './sgd';
 export type { SGDOptions } from './sgd';
 export { Adam } from './adam';
 export type { AdamOptions } from './adam';
 export { AdamW } from './adamw';
+export { Adadelta } from './adadelta';
+export type { AdadeltaOptions } from './adadelta';
+export { Adagrad } from './adagrad';
+export type { AdagradOptions } from './adagrad';
+export { RMSprop } from './rmsprop';
+export type { RMSpropOptions } from './rmsprop';
+export { Adamax } from './adamax';
+export type { AdamaxOptions } from './adamax';
+export { NAdam } from './nadam';
+export type { NAdamOptions } from './nadam';
+export { RAdam } from './radam';
+export type { RAdamOptions } from './radam';
+export { LBFGS } from './lbfgs';
+export type { LBFGSOptions } from './lbfgs';
 export { paramGroupsWithDecay } from './param_groups';
 export type { DecayGroup } from './param_groups';
 export * as lrScheduler from './lr_scheduler';
