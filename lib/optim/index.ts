@@ -1,7 +1,7 @@
 // kiln.optim: optimisers, parameter groups and learning-rate schedulers.
 export { Optimizer, gradOf, runClosure } from './optimizer';
 export { checkNonNegative, checkBetas } from './checks';
-export type { BaseOptions, ParamGroup, ParamGroupInput, ParamState, Params, OptimizerStateDict } from './optimizer';
+export type { BaseOptions, ParamGroup, ParamGroupInput, ParamState, Params, OptimizerStateDict, OptionsCheck } from './optimizer';
 export { SGD } from './sgd';
 export type { SGDOptions } from './sgd';
 export { Adam } from './adam';

@@ -11,21 +11,33 @@ import { formatShape, sameShape } from '../shape';
 
 /** Options every optimiser has: the learning rate. */
 export interface BaseOptions {
+  /** The learning rate. */
   lr: number;
 }
 
 /** A parameter group as given to a constructor: tensors plus options overriding the defaults. */
-export type ParamGroupInput<O> = { params: Iterable<Tensor> | Tensor } & Partial<O> & Record<string, unknown>;
+export type ParamGroupInput<O> = {
+  /** The group's tensors. */
+  params: Iterable<Tensor> | Tensor;
+} & Partial<O> &
+  Record<string, unknown>;
 
 /** A parameter group as the optimiser holds it. `initialLr` is set by learning-rate schedulers. */
-export type ParamGroup<O> = O & { params: Tensor[]; initialLr?: number } & Record<string, unknown>;
+export type ParamGroup<O> = O & {
+  /** The group's tensors. */
+  params: Tensor[];
+  /** The learning rate a scheduler started from. */
+  initialLr?: number;
+} & Record<string, unknown>;
 
 /** Per-parameter state: PyTorch's keys (`step`, `exp_avg`, `exp_avg_sq`, `max_exp_avg_sq`, `momentum_buffer`). */
 export type ParamState = Record<string, Tensor | null>;
 
 /** An optimiser's state in PyTorch's layout: parameters are numbered across groups in order. */
 export interface OptimizerStateDict {
+  /** Per-parameter state by parameter index. */
   state: Record<number, ParamState>;
+  /** Each group's options (snake_case) and `params`, its parameters' indices. */
   param_groups: Record<string, unknown>[];
 }
 
