@@ -1,7 +1,8 @@
 'use strict';
-// Times one AdamW step over the parameters of an MLP 784-512-256-10 (535,818 floats) on one
-// thread; bench/optim_step_torch.py times PyTorch's. Run `npm run build:ts` first, then
-// `node bench/optim_step.js`.
+// Times one optimiser step (AdamW, Adam, SGD, and Adadelta, Adagrad, RMSprop, Adamax, NAdam,
+// RAdam) over the parameters of W1's MLP 784-512-256-10 (535,818 floats) on one thread;
+// bench/optim_step_torch.py times PyTorch's. Run `npm run build:ts` first, then
+// `node bench/optim_step.js`. (LBFGS is left out: its step is dominated by its closure.)
 process.env.KILN_NUM_THREADS = process.env.KILN_NUM_THREADS || '1';
 const kiln = require('../dist');
 const { nn, optim } = kiln;
@@ -28,3 +29,10 @@ time('kiln AdamW', new optim.AdamW(params, { lr: 1e-3 }));
 time('kiln AdamW amsgrad', new optim.AdamW(params, { lr: 1e-3, amsgrad: true }));
 time('kiln Adam weightDecay', new optim.Adam(params, { lr: 1e-3, weightDecay: 1e-2 }));
 time('kiln SGD momentum', new optim.SGD(params, { lr: 1e-3, momentum: 0.9 }));
+time('kiln Adadelta', new optim.Adadelta(params));
+time('kiln Adagrad', new optim.Adagrad(params));
+time('kiln RMSprop', new optim.RMSprop(params));
+time('kiln RMSprop centered momentum', new optim.RMSprop(params, { centered: true, momentum: 0.9 }));
+time('kiln Adamax', new optim.Adamax(params));
+time('kiln NAdam', new optim.NAdam(params));
+time('kiln RAdam', new optim.RAdam(params));

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch's side of bench/optim_step.js: one AdamW step over an MLP 784-512-256-10, 1 thread."""
+"""PyTorch's side of bench/optim_step.js: one optimiser step over an MLP 784-512-256-10, 1 thread."""
 import statistics
 import time
 
@@ -35,3 +35,9 @@ for foreach in (False, True):
 bench("torch Adam weight_decay foreach=False", torch.optim.Adam(params, lr=1e-3, weight_decay=1e-2, foreach=False))
 bench("torch SGD momentum foreach=False", torch.optim.SGD(params, lr=1e-3, momentum=0.9, foreach=False))
 bench("torch SGD momentum foreach=True", torch.optim.SGD(params, lr=1e-3, momentum=0.9, foreach=True))
+NEW = [("Adadelta", torch.optim.Adadelta, {}), ("Adagrad", torch.optim.Adagrad, {}), ("RMSprop", torch.optim.RMSprop, {}),
+       ("RMSprop centered momentum", torch.optim.RMSprop, {"centered": True, "momentum": 0.9}),
+       ("Adamax", torch.optim.Adamax, {}), ("NAdam", torch.optim.NAdam, {}), ("RAdam", torch.optim.RAdam, {})]
+for label, cls, kw in NEW:
+    for foreach in (False, True):
+        bench(f"torch {label} foreach={foreach}", cls(params, foreach=foreach, **kw))

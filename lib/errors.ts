@@ -71,7 +71,16 @@ export function checkFloat32(where: string, name: string, v: unknown): number {
   return v as number;
 }
 
-/** A finite number >= 0 (lr, eps, weightDecay, momentum). */
+/**
+ * Checks an option that must be a finite number >= 0 (lr, eps, weightDecay, momentum).
+ * @param where the caller, for error messages
+ * @param name the option's name in messages (`paramGroups[1].lr`)
+ * @param v the value
+ * @returns the number
+ * @throws {TypeError} for a non-number.
+ * @throws {RangeError} for a negative or non-finite number.
+ * @example kiln.optim.checkNonNegative('MySGD', 'lr', 0.1);
+ */
 export function checkNonNegative(where: string, name: string, v: unknown): number {
   const x = checkNumber(where, name, v);
   if (x < 0) throw rangeError(where, 'a non-negative number', name, x);
@@ -83,7 +92,16 @@ export function checkEps(where: string, eps: unknown): number {
   return checkNonNegative(where, 'eps', eps);
 }
 
-/** Adam's betas: two numbers, each in [0, 1). */
+/**
+ * Checks Adam-style betas: an array of two numbers, each in [0, 1).
+ * @param where the caller, for error messages
+ * @param name the option's name in messages
+ * @param v the value
+ * @returns the betas
+ * @throws {TypeError} for anything but an array of two numbers.
+ * @throws {RangeError} for a beta outside [0, 1).
+ * @example kiln.optim.checkBetas('MyAdam', 'betas', [0.9, 0.999]);
+ */
 export function checkBetas(where: string, name: string, v: unknown): [number, number] {
   if (!Array.isArray(v) || v.length !== 2) throw typeError(where, 'an array of two numbers', name, v);
   v.forEach((b, i) => {

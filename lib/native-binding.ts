@@ -96,10 +96,17 @@ export interface CrossEntropyBinding {
   crossentropyBackward(dlogits: F32, dloss: F32, logits: F32, lse: F32, targets: I32, N: number, C: number, D: number, labelSmoothing: number): void;
 }
 
-/** native/kernels/optim.h: lib/optim/sgd.ts (sgdStep), lib/optim/adam.ts (adamStep). */
+/** native/kernels/optim.h: lib/optim/sgd.ts (sgdStep), lib/optim/adam.ts (adamStep), and one step per optimiser in lib/optim/ (adadelta.ts, adagrad.ts, rmsprop.ts, adamax.ts, nadam.ts, radam.ts). */
 export interface OptimBinding {
   sgdStep(param: F32, momentumBuffer: F32 | null, grad: F32, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, initBuffer: boolean): void;
   adamStep(param: F32, expAvg: F32, expAvgSq: F32, maxExpAvgSq: F32 | null, grad: F32, step: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, decoupled: boolean): void;
+  adadeltaStep(param: F32, squareAvg: F32, accDelta: F32, grad: F32, lr: number, rho: number, eps: number, weightDecay: number, maximize: boolean): void;
+  adagradStep(param: F32, sum: F32, grad: F32, step: number, lr: number, lrDecay: number, eps: number, weightDecay: number, maximize: boolean): void;
+  rmspropStep(param: F32, squareAvg: F32, gradAvg: F32 | null, momentumBuffer: F32 | null, grad: F32, lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, maximize: boolean): void;
+  adamaxStep(param: F32, expAvg: F32, expInf: F32, grad: F32, step: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, maximize: boolean): void;
+  /** gradCoef and avgCoef: NAdam's two step sizes (negative), from the momentum schedule the caller keeps. */
+  nadamStep(param: F32, expAvg: F32, expAvgSq: F32, grad: F32, beta1: number, beta2: number, eps: number, weightDecay: number, biasCorrection2: number, gradCoef: number, avgCoef: number): void;
+  radamStep(param: F32, expAvg: F32, expAvgSq: F32, grad: F32, step: number, lr: number, beta1: number, beta2: number, eps: number, weightDecay: number): void;
 }
 
 /** native/kernels/clip.h: lib/nn/utils/clip_grad.ts. */
@@ -151,6 +158,7 @@ export const NATIVE_EXPORTS = {
   rmsNormForward: true, rmsNormBackward: true,
   crossentropyForward: true, crossentropyBackward: true,
   sgdStep: true, adamStep: true,
+  adadeltaStep: true, adagradStep: true, rmspropStep: true, adamaxStep: true, nadamStep: true, radamStep: true,
   sumAbsPow: true, maxAbs: true, scaleInPlace: true,
 } as const satisfies { readonly [K in keyof NativeBinding]: true };
 

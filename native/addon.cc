@@ -71,6 +71,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // optimiser steps: binding/optim.cc
   exports.Set("sgdStep", Napi::Function::New(env, kiln::binding::SgdStep));
   exports.Set("adamStep", Napi::Function::New(env, kiln::binding::AdamStep));
+  exports.Set("adadeltaStep", Napi::Function::New(env, kiln::binding::AdadeltaStep));
+  exports.Set("adagradStep", Napi::Function::New(env, kiln::binding::AdagradStep));
+  exports.Set("rmspropStep", Napi::Function::New(env, kiln::binding::RmspropStep));
+  exports.Set("adamaxStep", Napi::Function::New(env, kiln::binding::AdamaxStep));
+  exports.Set("nadamStep", Napi::Function::New(env, kiln::binding::NadamStep));
+  exports.Set("radamStep", Napi::Function::New(env, kiln::binding::RadamStep));
 
   // gradient clipping: binding/clip.cc
   exports.Set("sumAbsPow", Napi::Function::New(env, kiln::binding::SumAbsPow));

@@ -1,4 +1,4 @@
-// Optimizer: the base of SGD, Adam and AdamW, after torch.optim.Optimizer.
+// Optimizer: the base of kiln's optimisers (and of users' own), after torch.optim.Optimizer.
 //
 // It owns the parameter groups (each a list of tensors plus its options, read afresh at
 // every step, so `opt.paramGroups[0].lr = 0.01` takes effect at the next step), the
@@ -73,12 +73,13 @@ export type OptionsCheck<O> = (where: string, options: O, prefix: string, isDefa
 
 
 // torch options kiln does not implement: a state dict from PyTorch that turns one on must not
-// load silently (foreach only picks an implementation, so it is accepted and ignored).
+// load silently (foreach only picks an implementation, so it is accepted and ignored). An
+// optimiser that implements one (Adadelta's maximize) has it among its defaults.
 const UNSUPPORTED = ['maximize', 'capturable', 'differentiable', 'fused'];
 
-function rejectUnsupported(where: string, group: Record<string, unknown>, prefix: string): void {
+function rejectUnsupported(where: string, group: Record<string, unknown>, prefix: string, defaults: object): void {
   for (const key of UNSUPPORTED) {
-    if (group[key]) throw new RangeError(`${where}: expected ${prefix}${key} false (kiln does not implement it), got ${describe(group[key])}`);
+    if (group[key] && !(key in defaults)) throw new RangeError(`${where}: expected ${prefix}${key} false (kiln does not implement it), got ${describe(group[key])}`);
   }
 }
 
@@ -87,21 +88,46 @@ function isGroup(v: unknown): v is ParamGroupInput<unknown> {
 }
 
 /**
- * The base class of optimisers: parameter groups, state, zeroGrad and state dicts.
- * Subclasses implement `step()`.
+ * The base class of optimisers, kiln's and your own, as torch.optim.Optimizer: it holds the
+ * parameter groups (`paramGroups`, each a list of tensors with its options, read afresh at every
+ * step), the per-parameter `state`, and implements `zeroGrad`, `addParamGroup` and
+ * `stateDict`/`loadStateDict` in PyTorch's layout. A subclass passes its defaults and an options
+ * check to the constructor and implements `step`: for each group (validated again with
+ * `checkGroup`, since the user may have changed it), for each parameter with a gradient
+ * (`gradOf`), update `p.data` in place and keep what it carries over in `this.state` as
+ * tensors under PyTorch's keys, so that state dicts save, load and resume it. `runClosure`
+ * runs step's optional closure with gradients enabled.
  * @example
- * ```ts
- * class SignSGD extends kiln.optim.Optimizer<{ lr: number }> {
- *   constructor(params: Iterable<kiln.Tensor>, lr = 0.01) {
- *     super(params, { lr }, (where, o, prefix) => {
- *       if (!(o.lr >= 0)) throw new RangeError(`${where}: expected a non-negative number for ${prefix}lr, got ${o.lr}`);
+ * import { Tensor, optim } from 'kiln';
+ * // Plain SGD with momentum: p -= lr * b, b = momentum * b + g.
+ * interface MySGDOptions { lr: number; momentum: number }
+ * class MySGD extends optim.Optimizer<MySGDOptions> {
+ *   constructor(params: Iterable<Tensor>, opts: Partial<MySGDOptions> = {}) {
+ *     super(params, { lr: opts.lr ?? 0.01, momentum: opts.momentum ?? 0 }, (where, o, prefix) => {
+ *       optim.checkNonNegative(where, `${prefix}lr`, o.lr);
+ *       optim.checkNonNegative(where, `${prefix}momentum`, o.momentum);
  *     });
  *   }
- *   step() {
- *     for (const g of this.paramGroups) for (const p of g.params) p.grad?.data.forEach((d, i) => (p.data[i] -= g.lr * Math.sign(d)));
+ *   step(closure?: () => unknown): unknown {
+ *     const loss = optim.runClosure('MySGD.step', closure);
+ *     this.paramGroups.forEach((group, i) => {
+ *       this.checkGroup(group, i);
+ *       for (const p of group.params) {
+ *         const g = optim.gradOf('MySGD.step', p);
+ *         if (g === null) continue; // no gradient: skipped
+ *         let state = this.state.get(p);
+ *         if (state === undefined) this.state.set(p, (state = { momentum_buffer: new Tensor(new Float32Array(p.numel), p.shape.slice()) }));
+ *         const b = state.momentum_buffer!.data;
+ *         for (let j = 0; j < g.length; j++) {
+ *           b[j] = group.momentum * b[j] + g[j];
+ *           p.data[j] -= group.lr * b[j];
+ *         }
+ *       }
+ *     });
+ *     return loss;
  *   }
  * }
- * ```
+ * const opt = new MySGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  */
 export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   /** The options a group takes when it does not override them. */
@@ -171,7 +197,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     const merged: Record<string, unknown> = { ...(this.defaults as object), ...overrides, params };
     // Array options (betas) are copied so that groups never share them with the defaults.
     for (const [key, v] of Object.entries(merged)) if (key !== 'params' && Array.isArray(v)) merged[key] = v.slice();
-    rejectUnsupported(where, merged, prefix);
+    rejectUnsupported(where, merged, prefix, this.defaults);
     const full = merged as unknown as ParamGroup<O>;
     this.check(where, full, prefix, false);
     this.paramGroups.push(full);
@@ -292,8 +318,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
           if (name === 'step' && !(v.numel === 1 && Number.isInteger(v.data[0]) && v.data[0] >= 0)) {
             throw rangeError(where, 'a one-element Tensor holding a step count', `state[${key}].step`, v.numel === 1 ? v.data[0] : v);
           }
-          if (name !== 'step' && !sameShape(v.shape, p.shape)) {
-            throw new RangeError(`${where}: expected state[${key}].${name} of its parameter's shape ${formatShape(p.shape)}, got ${formatShape(v.shape)}`);
+          const shape = name === 'step' ? null : this.stateShape(name, p);
+          if (shape !== null && !sameShape(v.shape, shape)) {
+            const what = sameShape(shape, p.shape) ? `its parameter's shape ${formatShape(shape)}` : `shape ${formatShape(shape)}`;
+            throw new RangeError(`${where}: expected state[${key}].${name} of ${what}, got ${formatShape(v.shape)}`);
           }
           s[name] = new Tensor(v.data.slice(), v.shape.slice());
         } else {
@@ -307,7 +335,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       for (const [key, value] of Object.entries(g)) {
         if (key !== 'params') group[camelName(key)] = Array.isArray(value) ? value.slice() : value;
       }
-      rejectUnsupported(where, group, `param_groups[${i}].`);
+      rejectUnsupported(where, group, `param_groups[${i}].`, this.defaults);
       group['params'] = this.paramGroups[i].params;
       const full = group as ParamGroup<O>;
       this.check(where, full, `param_groups[${i}].`, false);
@@ -315,6 +343,18 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     });
     this.paramGroups = groups;
     this.state = state;
+  }
+
+  /**
+   * The shape that loadStateDict requires of a state tensor (other than `step`, which must hold
+   * a step count): the parameter's, by default. Optimisers whose state holds other shapes
+   * (NAdam's scalar `mu_product`, LBFGS's history) override it; null accepts any shape.
+   * @param name the state key (`exp_avg`)
+   * @param param the parameter the state belongs to
+   */
+  protected stateShape(name: string, param: Tensor): readonly number[] | null {
+    void name;
+    return param.shape;
   }
 
   /**
@@ -332,7 +372,14 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   }
 }
 
-/** The gradient of a parameter, checked against its shape; null when it has none. */
+/**
+ * The gradient of a parameter as a Float32Array (for a custom optimiser's step), checked
+ * against the parameter's size; null when it has none (the parameter is then skipped).
+ * @param where the caller, for error messages (`MySGD.step`)
+ * @param p the parameter
+ * @throws TypeError for a parameter or gradient that is not a live Tensor; RangeError when the gradient's size differs from the parameter's.
+ * @example const g = optim.gradOf('MySGD.step', p); if (g !== null) p.data[0] -= 0.1 * g[0];
+ */
 export function gradOf(where: string, p: Tensor): Float32Array | null {
   if (p.grad === null || p.grad === undefined) return null;
   checkTensor(where, 'a parameter', p);
@@ -343,7 +390,14 @@ export function gradOf(where: string, p: Tensor): Float32Array | null {
   return p.grad.data;
 }
 
-/** Runs a step's closure with gradients on, as torch's step(closure). */
+/**
+ * Runs a step's closure with gradients enabled (step itself may be called under noGrad), as
+ * torch's step(closure), and returns what the closure returns: undefined without a closure.
+ * @param where the caller, for error messages (`MySGD.step`)
+ * @param closure [none] re-evaluates the model (zeroGrad, forward, backward) and returns the loss
+ * @throws TypeError when closure is neither undefined nor a function.
+ * @example const loss = optim.runClosure('MySGD.step', closure);
+ */
 export function runClosure(where: string, closure: (() => unknown) | undefined): unknown {
   if (closure === undefined) return undefined;
   if (typeof closure !== 'function') throw typeError(where, 'a function', 'closure', closure);

@@ -68,6 +68,12 @@ Napi::Value CrossentropyBackward(const Napi::CallbackInfo& info);
 // optimiser steps: binding/optim.cc
 Napi::Value SgdStep(const Napi::CallbackInfo& info);
 Napi::Value AdamStep(const Napi::CallbackInfo& info);
+Napi::Value AdadeltaStep(const Napi::CallbackInfo& info);
+Napi::Value AdagradStep(const Napi::CallbackInfo& info);
+Napi::Value RmspropStep(const Napi::CallbackInfo& info);
+Napi::Value AdamaxStep(const Napi::CallbackInfo& info);
+Napi::Value NadamStep(const Napi::CallbackInfo& info);
+Napi::Value RadamStep(const Napi::CallbackInfo& info);
 
 // gradient clipping: binding/clip.cc
 Napi::Value SumAbsPow(const Napi::CallbackInfo& info);

@@ -20,6 +20,41 @@ constexpr std::size_t kGrain = std::size_t(1) << 16;
 // are read from cache, not memory, by the statements after the first.
 constexpr std::size_t kBlock = 512;
 
+using Arr = Eigen::Map<Eigen::ArrayXf>;
+using CArr = Eigen::Map<const Eigen::ArrayXf>;
+// Scratch of one block: aligned, so that Eigen's vector/scalar split of a loop writing it (and
+// with it the bits of a square root, see adam_range) depends on the block's length alone.
+using Scratch = Eigen::Map<Eigen::ArrayXf, Eigen::Aligned64>;
+
+// Shares whole blocks of [0, n) among threads, as adam_step, and calls fn(begin, length) for
+// each block in turn.
+template <typename F>
+void for_blocks(int n, F fn) {
+  const std::size_t N = static_cast<std::size_t>(n), blocks = (N + kBlock - 1) / kBlock;
+  parallel_for(blocks, kGrain / kBlock, [&](std::size_t b0, std::size_t b1) {
+    const std::size_t end = std::min(N, b1 * kBlock);
+    for (std::size_t b = b0 * kBlock; b < end; b += kBlock) fn(b, static_cast<Eigen::Index>(std::min(kBlock, end - b)));
+  });
+}
+
+// The update direction of one block: the gradient itself, or, with maximize or weight decay,
+// g = (maximize ? -grad : grad) + weight_decay * p written to scratch (torch's grad.add(param,
+// alpha=weight_decay) after the sign).
+struct Direction {
+  bool maximize, decay;
+  float weight_decay;
+  Direction(bool max, double wd) : maximize(max), decay(wd != 0.0), weight_decay(static_cast<float>(wd)) {}
+  const float* operator()(const float* grad, const float* param, std::size_t b, Eigen::Index len, float* scratch) const {
+    if (!maximize && !decay) return grad + b;
+    CArr g(grad + b, len), p(param + b, len);
+    Scratch out(scratch, len);
+    if (maximize) out = -g;
+    else out = g;
+    if (decay) out = out + weight_decay * p;
+    return scratch;
+  }
+};
+
 template <bool WD, bool MOMENTUM, bool INIT, bool NESTEROV>
 void sgd_range(float* p, float* b, const float* g, std::size_t begin, std::size_t end, float nlr, float wd, float mom,
                float keep) {
@@ -136,6 +171,139 @@ void adam_step(float* param, float* exp_avg, float* exp_avg_sq, float* max_exp_a
   const std::size_t N = static_cast<std::size_t>(n), blocks = (N + kBlock - 1) / kBlock;
   parallel_for(blocks, kGrain / kBlock, [&](std::size_t b0, std::size_t b1) {
     fn(param, exp_avg, exp_avg_sq, max_exp_avg_sq, grad, b0 * kBlock, std::min(N, b1 * kBlock), s);
+  });
+}
+
+void adadelta_step(float* param, float* square_avg, float* acc_delta, const float* grad, int n, double lr,
+                   double rho, double eps, double weight_decay, bool maximize) {
+  const Direction dir(maximize, weight_decay);
+  const float rhof = static_cast<float>(rho), keep = static_cast<float>(1.0 - rho);
+  const float epsf = static_cast<float>(eps), nlr = static_cast<float>(-lr);
+  for_blocks(n, [&](std::size_t b, Eigen::Index len) {
+    alignas(64) float gbuf[kBlock], sbuf[kBlock], dbuf[kBlock];
+    CArr g(dir(grad, param, b, len, gbuf), len);
+    Arr p(param + b, len), v(square_avg + b, len), u(acc_delta + b, len);
+    Scratch std_(sbuf, len), delta(dbuf, len);
+    v = v * rhof + (keep * g) * g;
+    std_ = (v + epsf).sqrt();
+    delta = (u + epsf).sqrt();
+    delta = delta / std_ * g;
+    u = u * rhof + (keep * delta) * delta;
+    p = p + nlr * delta;
+  });
+}
+
+void adagrad_step(float* param, float* sum, const float* grad, int n, double step, double lr, double lr_decay,
+                  double eps, double weight_decay, bool maximize) {
+  const Direction dir(maximize, weight_decay);
+  const float nclr = static_cast<float>(-(lr / (1.0 + (step - 1.0) * lr_decay)));
+  const float epsf = static_cast<float>(eps);
+  for_blocks(n, [&](std::size_t b, Eigen::Index len) {
+    alignas(64) float gbuf[kBlock], rbuf[kBlock];
+    CArr g(dir(grad, param, b, len, gbuf), len);
+    Arr p(param + b, len), s(sum + b, len);
+    Scratch r(rbuf, len);
+    s = s + g * g;
+    r = s.sqrt();
+    r = r + epsf;
+    p = p + (nclr * g) / r;
+  });
+}
+
+void rmsprop_step(float* param, float* square_avg, float* grad_avg, float* momentum_buffer, const float* grad,
+                  int n, double lr, double alpha, double eps, double weight_decay, double momentum, bool maximize) {
+  const Direction dir(maximize, weight_decay);
+  const float alphaf = static_cast<float>(alpha), keep = static_cast<float>(1.0 - alpha);
+  const float epsf = static_cast<float>(eps), nlr = static_cast<float>(-lr), mom = static_cast<float>(momentum);
+  for_blocks(n, [&](std::size_t b, Eigen::Index len) {
+    alignas(64) float gbuf[kBlock], rbuf[kBlock];
+    CArr g(dir(grad, param, b, len, gbuf), len);
+    Arr p(param + b, len), v(square_avg + b, len);
+    Scratch avg(rbuf, len);
+    v = v * alphaf + (keep * g) * g;
+    if (grad_avg != nullptr) {
+      Arr a(grad_avg + b, len);
+      a = a * alphaf + keep * g;
+      avg = (v + (-1.0f * a) * a).sqrt();
+    } else {
+      avg = v.sqrt();
+    }
+    avg = avg + epsf;
+    if (momentum_buffer != nullptr) {
+      Arr buf(momentum_buffer + b, len);
+      buf = buf * mom + g / avg;
+      p = p + nlr * buf;
+    } else {
+      p = p + (nlr * g) / avg;
+    }
+  });
+}
+
+void adamax_step(float* param, float* exp_avg, float* exp_inf, const float* grad, int n, double step, double lr,
+                 double beta1, double beta2, double eps, double weight_decay, bool maximize) {
+  const Direction dir(maximize, weight_decay);
+  const float b1 = static_cast<float>(beta1), keep1 = static_cast<float>(1.0 - beta1), b2 = static_cast<float>(beta2);
+  const float epsf = static_cast<float>(eps);
+  const float nclr = static_cast<float>(-(lr / (1.0 - std::pow(beta1, step))));
+  for_blocks(n, [&](std::size_t b, Eigen::Index len) {
+    alignas(64) float gbuf[kBlock];
+    CArr g(dir(grad, param, b, len, gbuf), len);
+    Arr p(param + b, len), m(exp_avg + b, len), u(exp_inf + b, len);
+    m = m * b1 + keep1 * g;
+    u = (u * b2).max(g.abs() + epsf);
+    p = p + (nclr * m) / u;
+  });
+}
+
+void nadam_step(float* param, float* exp_avg, float* exp_avg_sq, const float* grad, int n, double beta1,
+                double beta2, double eps, double weight_decay, double bias_correction2, double grad_coef,
+                double avg_coef) {
+  const Direction dir(false, weight_decay);
+  const float b1 = static_cast<float>(beta1), keep1 = static_cast<float>(1.0 - beta1);
+  const float b2 = static_cast<float>(beta2), keep2 = static_cast<float>(1.0 - beta2);
+  const float epsf = static_cast<float>(eps), bc2 = static_cast<float>(bias_correction2);
+  const float cg = static_cast<float>(grad_coef), cm = static_cast<float>(avg_coef);
+  for_blocks(n, [&](std::size_t b, Eigen::Index len) {
+    alignas(64) float gbuf[kBlock], rbuf[kBlock];
+    CArr g(dir(grad, param, b, len, gbuf), len);
+    Arr p(param + b, len), m(exp_avg + b, len), v(exp_avg_sq + b, len);
+    Scratch denom(rbuf, len);
+    m = m * b1 + keep1 * g;
+    v = v * b2 + (keep2 * g) * g;
+    denom = (v / bc2).sqrt();
+    denom = denom + epsf;
+    p = p + (cg * g) / denom;
+    p = p + (cm * m) / denom;
+  });
+}
+
+void radam_step(float* param, float* exp_avg, float* exp_avg_sq, const float* grad, int n, double step, double lr,
+                double beta1, double beta2, double eps, double weight_decay) {
+  const Direction dir(false, weight_decay);
+  const float b1 = static_cast<float>(beta1), keep1 = static_cast<float>(1.0 - beta1);
+  const float b2 = static_cast<float>(beta2), keep2 = static_cast<float>(1.0 - beta2);
+  const float epsf = static_cast<float>(eps), lrf = static_cast<float>(lr);
+  // The rectification in double, as torch computes it in Python.
+  const double bc1 = 1.0 - std::pow(beta1, step), bc2 = 1.0 - std::pow(beta2, step);
+  const double rho_inf = 2.0 / (1.0 - beta2) - 1.0;
+  const double rho_t = rho_inf - 2.0 * step * std::pow(beta2, step) / bc2;
+  const bool rectify = rho_t > 5.0;
+  const float rect = rectify ? static_cast<float>(std::sqrt((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))) : 0.0f;
+  const float bc1f = static_cast<float>(bc1), sbc2 = static_cast<float>(std::sqrt(bc2));
+  for_blocks(n, [&](std::size_t b, Eigen::Index len) {
+    alignas(64) float gbuf[kBlock], rbuf[kBlock];
+    CArr g(dir(grad, param, b, len, gbuf), len);
+    Arr p(param + b, len), m(exp_avg + b, len), v(exp_avg_sq + b, len);
+    m = m * b1 + keep1 * g;
+    v = v * b2 + (keep2 * g) * g;
+    if (rectify) {
+      Scratch adaptive(rbuf, len);
+      adaptive = v.sqrt();
+      adaptive = sbc2 / (adaptive + epsf);
+      p = p - (((m / bc1f) * lrf) * adaptive) * rect;
+    } else {
+      p = p - (m / bc1f) * lrf;
+    }
   });
 }
 

@@ -165,6 +165,26 @@ export const TRAIN_TABLE: Entry[] = [
     api(`new ${k}`, [['params', paramsKind], ['options', optionsKind(adamKeys), { optional: true, names: Object.keys(adamKeys) }]], fc.boolean().map((ams) => [smallModel().parameters(), { lr: 0.01, amsgrad: ams }]),
       (a) => new optim[k](a[0] as Tensor[], a[1] as {})),
   ),
+  ...([
+    ['Adadelta', { lr: 'n', rho: 'n', eps: 'n', weightDecay: 'n', maximize: 'b', foreach: 'b' }, { rho: 0.8, maximize: true }],
+    ['Adagrad', { lr: 'n', lrDecay: 'n', weightDecay: 'n', initialAccumulatorValue: 'n', eps: 'n', maximize: 'b', foreach: 'b' }, { lrDecay: 0.1, initialAccumulatorValue: 0.1 }],
+    ['RMSprop', { lr: 'n', alpha: 'n', eps: 'n', weightDecay: 'n', momentum: 'n', centered: 'b', maximize: 'b', foreach: 'b', differentiable: 'b' }, { momentum: 0.9, centered: true }],
+    ['Adamax', { lr: 'n', betas: 'betas', eps: 'n', weightDecay: 'n', maximize: 'b', foreach: 'b' }, { lr: 0.01, weightDecay: 0.1 }],
+    ['NAdam', { lr: 'n', betas: 'betas', eps: 'n', weightDecay: 'n', momentumDecay: 'n', foreach: 'b' }, { momentumDecay: 0.01 }],
+    ['RAdam', { lr: 'n', betas: 'betas', eps: 'n', weightDecay: 'n', foreach: 'b' }, { weightDecay: 0.1 }],
+  ] as const).map(([k, spec, valid]) => {
+    const keys = Object.fromEntries(Object.entries(spec).map(([n, kind]) => [n, kind === 'n' ? numKind({ optional: true, names: [n] }) : kind === 'b' ? boolKind({ optional: true, names: [n] }) : betasKind]));
+    return api(`new ${k}`, [['params', paramsKind], ['options', optionsKind(keys), { optional: true, names: [...Object.keys(keys), 'option name'] }]], fc.constant(0).map(() => [smallModel().parameters(), valid]),
+      (a) => {
+        const opt = new optim[k](a[0] as Tensor[], a[1] as {});
+        for (const p of opt.paramGroups[0].params) p.grad = p.detach();
+        opt.step();
+      });
+  }),
+  api('new LBFGS', [['params', paramsKind], ['options', optionsKind(Object.fromEntries(['lr', 'maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'historySize'].map((n) => [n, numKind({ optional: true, names: [n] })]))), { optional: true, names: ['lr', 'maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'historySize', 'lineSearchFn', 'option name'] }]],
+    fc.constantFrom(null, 'strong_wolfe').map((ls) => [smallModel().parameters(), { maxIter: 3, lineSearchFn: ls }]),
+    (a) => new optim.LBFGS(a[0] as Tensor[], a[1] as {})),
+  api('LBFGS.step', [['closure', fnKind({ names: ['closure'] })]], fc.constant([() => 1]), (a) => new optim.LBFGS(smallModel().parameters()).step(a[0] as () => number)),
   api('Optimizer.step', [['closure', fnKind(optional), optional]], fc.constant([() => 1]), (a) => modelAndOptimizer('SGD').opt.step(a[0] as () => number)),
   api('Optimizer.zeroGrad', [['options', optionsKind({ setToNone: boolKind({ optional: true, names: ['setToNone'] }) }), { optional: true, names: ['setToNone'] }]], fc.boolean().map((b) => [{ setToNone: b }]),
     (a) => modelAndOptimizer('Adam').opt.zeroGrad(a[0] as {})),

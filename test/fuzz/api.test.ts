@@ -18,7 +18,7 @@ test('the table covers the public API: an entry per function, constructor and me
     'Tensor.add', 'Tensor.matmul', 'Tensor.sum', 'Tensor.backward', 'Tensor.item', 'Tensor.softmax', 'Tensor.reshape',
     'Module.loadStateDict', 'new Sequential', 'new Linear', 'Linear.forward', 'new Dropout', 'new CrossEntropyLoss', 'CrossEntropyLoss.forward',
     'linear', 'dropout', 'crossEntropy', 'binaryCrossEntropyWithLogits', 'calculateGain', 'init.orthogonal', 'init.truncNormal', 'init.kaimingUniform',
-    'utils.clipGradNorm', 'regularization.l1', 'new SGD', 'new Adam', 'new AdamW', 'Optimizer.step', 'Optimizer.loadStateDict',
+    'utils.clipGradNorm', 'regularization.l1', 'new SGD', 'new Adam', 'new AdamW', 'new Adadelta', 'new Adagrad', 'new RMSprop', 'new Adamax', 'new NAdam', 'new RAdam', 'new LBFGS', 'LBFGS.step', 'Optimizer.step', 'Optimizer.loadStateDict',
     'new StepLR', 'new CosineAnnealingLR', 'new LinearLR', 'new TensorDataset', 'new DataLoader', 'data.mnist', 'save', 'load',
     'new Trainer', 'Trainer.fit', 'Trainer.evaluate', 'Trainer.predict',
     'new BatchNorm1d', 'BatchNorm2d.forward', 'new LayerNorm', 'RMSNorm.forward', 'new Conv2d', 'Conv2d.forward', 'new MaxPool2d', 'AvgPool2d.forward',

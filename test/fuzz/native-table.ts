@@ -106,6 +106,40 @@ export const NATIVE_TABLE: Entry[] = [
       buf(n), buf(n), buf(n).map(Math.abs), ams ? buf(n).map(Math.abs) : null, buf(n), step, lr, b1, b2, 1e-8, 0.01, dec,
     ]),
   ),
+  entry(
+    'adadeltaStep',
+    [['param', f32], ['squareAvg', f32], ['accDelta', f32], ['grad', f32], ['lr', number], ['rho', number], ['eps', number], ['weightDecay', number], ['maximize', boolean]],
+    fc.tuple(fc.integer({ min: 0, max: 20 }), unit, unit, unit, fc.boolean()).map(([n, lr, rho, wd, max]) => [buf(n), buf(n).map(Math.abs), buf(n).map(Math.abs), buf(n), lr, rho, 1e-6, wd, max]),
+  ),
+  entry(
+    'adagradStep',
+    [['param', f32], ['sum', f32], ['grad', f32], ['step', integer], ['lr', number], ['lrDecay', number], ['eps', number], ['weightDecay', number], ['maximize', boolean]],
+    fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 1000 }), unit, unit, unit, fc.boolean()).map(([n, step, lr, dec, wd, max]) => [buf(n), buf(n).map(Math.abs), buf(n), step, lr, dec, 1e-10, wd, max]),
+  ),
+  entry(
+    'rmspropStep',
+    [['param', f32], ['squareAvg', f32], ['gradAvg', f32opt], ['momentumBuffer', f32opt], ['grad', f32], ['lr', number], ['alpha', number], ['eps', number], ['weightDecay', number], ['momentum', number], ['maximize', boolean]],
+    fc.tuple(fc.integer({ min: 0, max: 20 }), fc.boolean(), fc.boolean(), unit, unit, unit, fc.boolean()).map(([n, c, m, lr, alpha, mom, max]) => [
+      buf(n), buf(n).map(Math.abs), c ? buf(n) : null, m ? buf(n) : null, buf(n), lr, alpha, 1e-8, 0.01, mom, max,
+    ]),
+  ),
+  entry(
+    'adamaxStep',
+    [['param', f32], ['expAvg', f32], ['expInf', f32], ['grad', f32], ['step', integer], ['lr', number], ['beta1', number], ['beta2', number], ['eps', number], ['weightDecay', number], ['maximize', boolean]],
+    fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 1000 }), unit, unit, unit, fc.boolean()).map(([n, step, lr, b1, b2, max]) => [
+      buf(n), buf(n), buf(n).map(Math.abs), buf(n), step, lr, b1, b2, 1e-8, 0.01, max,
+    ]),
+  ),
+  entry(
+    'nadamStep',
+    [['param', f32], ['expAvg', f32], ['expAvgSq', f32], ['grad', f32], ['beta1', number], ['beta2', number], ['eps', number], ['weightDecay', number], ['biasCorrection2', number], ['gradCoef', number], ['avgCoef', number]],
+    fc.tuple(fc.integer({ min: 0, max: 20 }), unit, unit, unit).map(([n, b1, b2, lr]) => [buf(n), buf(n), buf(n).map(Math.abs), buf(n), b1, b2, 1e-8, 0.01, 0.5, -lr, -lr]),
+  ),
+  entry(
+    'radamStep',
+    [['param', f32], ['expAvg', f32], ['expAvgSq', f32], ['grad', f32], ['step', integer], ['lr', number], ['beta1', number], ['beta2', number], ['eps', number], ['weightDecay', number]],
+    fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 1000 }), unit, unit, unit).map(([n, step, lr, b1, b2]) => [buf(n), buf(n), buf(n).map(Math.abs), buf(n), step, lr, b1, b2, 1e-8, 0.01]),
+  ),
   entry('sumAbsPow', [['x', f32], ['p', number]], fc.tuple(fc.integer({ min: 0, max: 30 }), fc.double({ min: 0.5, max: 4, noNaN: true })).map(([n, p]) => [buf(n), p])),
   entry('maxAbs', [['x', f32]], fc.integer({ min: 0, max: 30 }).map((n) => [buf(n)])),
   entry('scaleInPlace', [['x', f32], ['c', number]], fc.tuple(fc.integer({ min: 0, max: 30 }), smallNumber).map(([n, c]) => [buf(n), c])),
