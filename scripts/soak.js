@@ -7,10 +7,15 @@
 // scales with the step count; allocator and JIT noise do not.
 //   npm run soak                      10,000 steps on MNIST, fails above 5% RSS growth
 //   npm run soak -- --steps 2000 --data random --input 64 --hidden 512 --batch 64 --json
+// It also reports how long the event loop was held during fit (its delay, from
+// perf_hooks.monitorEventLoopDelay) beside the batch step time: a measurement, printed, not
+// a pass/fail bound (a shared or slow machine moves it; the test of the yielding between
+// batches is test/trainer-service.test.ts, which asserts the order of events instead).
 // Options: --steps N, --batch N, --input N (random data), --hidden a,b,..., --data mnist|random,
 // --warmup N (default 10% of steps), --sample-every N, --max-growth PCT, --leak (keep one
 // activation per step: shows what a leak looks like), --json (one SOAK {...} line at the end).
 require('./run-ts').register();
+const { monitorEventLoopDelay } = require('perf_hooks');
 const kiln = require('../lib');
 
 const { nn, optim, data } = kiln;
@@ -110,8 +115,17 @@ async function main() {
   let step = 0;
   let lastLoss = NaN;
   const started = performance.now();
+  // Batch steps: time between consecutive batch ends within an epoch (one step and one yield).
+  const stepTimes = [];
+  let lastEnd = NaN;
   const callback = {
+    onEpochBegin: () => {
+      lastEnd = NaN;
+    },
     onBatchEnd: (_b, logs) => {
+      const now = performance.now();
+      if (Number.isFinite(lastEnd)) stepTimes.push(now - lastEnd);
+      lastEnd = now;
       step++;
       lastLoss = logs.loss;
       if (step % o.sampleEvery === 0) samples.push(sample(step));
@@ -124,8 +138,22 @@ async function main() {
     },
   };
   samples.push(sample(0));
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
   await trainer.fit(loader, { epochs: Math.ceil(o.steps / loader.length) + 1, callbacks: [callback], signal: controller.signal, progress: false });
+  delay.disable();
   const seconds = (performance.now() - started) / 1000;
+  stepTimes.sort((a, b) => a - b);
+  const quantile = (q) => (stepTimes.length ? +stepTimes[Math.min(stepTimes.length - 1, Math.floor(stepTimes.length * q))].toFixed(2) : null);
+  // The loop waits at most for the step in progress (plus a GC): max delay near the step time.
+  const eventLoop = {
+    delayMaxMs: +(delay.max / 1e6).toFixed(2),
+    delayP99Ms: +(delay.percentile(99) / 1e6).toFixed(2),
+    delayMeanMs: +(delay.mean / 1e6).toFixed(2),
+    stepMedianMs: quantile(0.5),
+    stepP95Ms: quantile(0.95),
+    stepMaxMs: quantile(1),
+  };
 
   // Growth from the end of warm-up to the end, each end the floor (least value) of 5 samples:
   // a sample can land while a batch's buffers are still alive, which lifts one reading but
@@ -134,7 +162,7 @@ async function main() {
   const head = after.slice(0, 5);
   const tail = after.slice(-5);
   const at = (xs, key) => Math.min(...xs.map((s) => s[key]));
-  const result = { steps: step, seconds: +seconds.toFixed(1), warmup: o.warmup, batch: o.batch, hidden: o.hidden, data: o.data, batchNorm: typeof nn.BatchNorm1d === 'function', leak: o.leak, loss: lastLoss };
+  const result = { steps: step, seconds: +seconds.toFixed(1), eventLoop, warmup: o.warmup, batch: o.batch, hidden: o.hidden, data: o.data, batchNorm: typeof nn.BatchNorm1d === 'function', leak: o.leak, loss: lastLoss };
   for (const key of ['rss', 'heapUsed', 'arrayBuffers']) {
     const start = at(head, key);
     const end = at(tail, key);
@@ -149,7 +177,8 @@ async function main() {
         ['rss', 'heapUsed', 'arrayBuffers']
           .map((k) => `  ${k.padEnd(12)} ${(result[k].start / MB).toFixed(1)} -> ${(result[k].end / MB).toFixed(1)} MB (${result[k].growthPct >= 0 ? '+' : ''}${result[k].growthPct}%), trend ${result[k].bytesPerStep} bytes/step`)
           .join('\n') +
-        '\n',
+        `\nevent-loop delay during fit: max ${eventLoop.delayMaxMs} ms, p99 ${eventLoop.delayP99Ms} ms, mean ${eventLoop.delayMeanMs} ms; ` +
+        `batch step median ${eventLoop.stepMedianMs} ms, p95 ${eventLoop.stepP95Ms} ms, max ${eventLoop.stepMaxMs} ms (measured, not a bound)\n`,
     );
   }
   if (result.rss.growthPct > o.maxGrowth) {

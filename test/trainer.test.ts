@@ -365,14 +365,30 @@ describe('fit in a service', () => {
     expect(snapshot(model)).toEqual(snapshot(ref.model));
   });
 
-  test('an abort from a timer stops a long fit; an already-aborted signal trains nothing', async () => {
+  /**
+   * Batches without end for these tests: a fit over them ends only by an abort. Capped at
+   * 100,000 batches only so that a fit that never yields fails (completes) instead of
+   * hanging the worker; a yielding fit is aborted within a few loop turns.
+   */
+  const endless = (): Iterable<[Tensor, Tensor]> => ({
+    *[Symbol.iterator]() {
+      for (let n = 0; n < 100_000; n += 16) yield* loader();
+    },
+  });
+
+  test('an abort from a timer stops a fit that would never end; an already-aborted signal trains nothing', async () => {
     const { opt, trainer } = setup();
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
-    const history = await trainer.fit(loader(), { epochs: 100000, signal: controller.signal, progress: false });
+    let stepsAtAbort = -1;
+    setTimeout(() => {
+      stepsAtAbort = opt.steps;
+      controller.abort();
+    }, 0);
+    const history = await trainer.fit(endless(), { epochs: 1, signal: controller.signal, progress: false });
     expect(history.stopReason).toBe('aborted');
-    expect(opt.steps).toBeGreaterThan(0);
-    expect(opt.steps).toBeLessThan(1600000);
+    // The first step runs before any timer can; none runs after the abort.
+    expect(stepsAtAbort).toBeGreaterThan(0);
+    expect(opt.steps).toBe(stepsAtAbort);
     const before = opt.steps;
     const none = await trainer.fit(loader(), { epochs: 3, signal: AbortSignal.abort(), progress: false });
     expect(none.epochs).toEqual([]);
@@ -381,19 +397,29 @@ describe('fit in a service', () => {
   });
 
   test('timers fire while fit runs (it yields to the event loop between batches)', async () => {
+    // Counts, not time: over an endless loader, fit ends only when an interval has ticked
+    // three times, so a fit that never let timers run would never end. Each loop turn runs
+    // at most one tick and (in its check phase) one batch, so batches ran between the ticks.
     const { opt, trainer } = setup();
+    const controller = new AbortController();
     let firedAtStep = -1;
-    let ticks = 0;
+    const stepsAtTick: number[] = [];
     setTimeout(() => (firedAtStep = opt.steps), 0);
-    const interval = setInterval(() => ticks++, 1);
+    const interval = setInterval(() => {
+      stepsAtTick.push(opt.steps);
+      if (stepsAtTick.length === 3) controller.abort();
+    }, 1);
     try {
-      await trainer.fit(loader(), { epochs: 20, progress: false });
+      const history = await trainer.fit(endless(), { epochs: 1, signal: controller.signal, progress: false });
+      expect(history.stopReason).toBe('aborted');
     } finally {
       clearInterval(interval);
     }
     expect(firedAtStep).toBeGreaterThanOrEqual(1);
-    expect(firedAtStep).toBeLessThan(opt.steps);
-    expect(ticks).toBeGreaterThan(1);
+    expect(stepsAtTick.length).toBe(3);
+    expect(stepsAtTick[0]).toBeGreaterThanOrEqual(1);
+    expect(stepsAtTick[2]).toBeGreaterThan(stepsAtTick[0]);
+    expect(opt.steps).toBe(stepsAtTick[2]);
   });
 
   test('one fit at a time per trainer', async () => {

@@ -1,7 +1,8 @@
 // save: a state dict to a safetensors file, written atomically.
 import { promises as fsp } from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import { Tensor, checkTensor } from '../tensor';
 import { rangeError, typeError } from '../errors';
 import { checkOptionNames, expectArity } from '../options';
@@ -57,16 +58,20 @@ function encode(stateDict: Record<string, Tensor>, metadata: Record<string, stri
  * written. The write is atomic: the bytes go to a temporary file in the same folder
  * (`.<name>.tmp-<pid>-<random>`), which is flushed to disk (fsync) and then renamed over
  * `file`; a crash or error midway leaves any old file intact, and the temporary is removed.
+ * A temporary that a killed writer left behind (its process gone, on this host) is removed
+ * by the next save to the same path; a live process's temporary never is.
  * @param stateDict names to tensors, e.g. `model.stateDict()`
  * @param file the path to write
  * @param opts `{ metadata? }`: string-to-string pairs stored as the header's `__metadata__`
  * @returns a Promise that resolves when the file is in place
  * @throws {TypeError} (as a rejection) for a stateDict that is not an object of Tensors, a
  *   path that is not a non-empty string, options that are not an object (or with an unknown
- *   key), or metadata that is not an object of strings.
- * @throws {RangeError} (as a rejection) for a tensor named `__metadata__`, or a
- *   `num_batches_tracked` that is not an integer.
- * @throws {Error} (as a rejection) the file system's errors as they come.
+ *   key), metadata that is not an object of strings, or a path that is a directory.
+ * @throws {RangeError} (as a rejection) for a tensor named `__metadata__`, a
+ *   `num_batches_tracked` that is not an integer, or a path too long for the file system.
+ *   The directory and too-long errors (`save: expected ... for file, got '<path>' (<why>)`)
+ *   keep the system's `code` (EISDIR, ENAMETOOLONG) and come before anything is written.
+ * @throws {Error} (as a rejection) the file system's other errors as they come.
  * @example await kiln.save(model.stateDict(), 'model.safetensors');
  */
 export async function save(stateDict: Record<string, Tensor>, file: string, opts: { metadata?: Record<string, string> } = {}): Promise<void> {
@@ -95,7 +100,10 @@ export async function save(stateDict: Record<string, Tensor>, file: string, opts
   warnExtension(file);
 
   const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  await checkTarget(file);
+  const prefix = tempPrefix(path.basename(file));
+  await removeStaleTemps(dir, prefix);
+  const tmp = path.join(dir, `${prefix}${process.pid}-${HOST_TAG}${randomBytes(3).toString('hex')}`);
   let fh: fsp.FileHandle | null = null;
   try {
     fh = await fsp.open(tmp, 'wx', 0o666);
@@ -111,7 +119,7 @@ export async function save(stateDict: Record<string, Tensor>, file: string, opts
   } catch (e) {
     if (fh) await fh.close().catch(() => undefined);
     await fsp.unlink(tmp).catch(() => undefined);
-    throw e;
+    throw pathError(file, e);
   }
   await syncDir(dir);
 }
@@ -131,6 +139,115 @@ function warnExtension(file: string): void {
       `torch.load cannot read it; read it in Python with safetensors.torch.load_file, or name it '.safetensors'`,
     { code: 'KILN_SAVE_EXTENSION' },
   );
+}
+
+// ---- the file system: the target, temporaries and their names ------------------------------
+
+/** The longest file name (one path component) that common file systems take, in bytes. */
+const NAME_MAX = 255;
+
+/**
+ * Six hex digits of this host's name, the first half of a temporary's random part: a stale
+ * temporary is judged by its writer's pid, which means something only on the host (and in
+ * the pid namespace, a container has its own host name) that wrote it.
+ */
+const HOST_TAG = createHash('sha256').update(os.hostname()).digest('hex').slice(0, 6);
+
+/**
+ * The name of a target's temporaries up to the writer's pid: `.<name>.tmp-`, the name cut (on
+ * a character) so that the whole temporary's name, with a pid of up to 10 digits, a dash and
+ * 12 hex digits, fits in NAME_MAX bytes; a target whose own name fits can then always be saved.
+ */
+function tempPrefix(base: string): string {
+  const room = NAME_MAX - Buffer.byteLength('..tmp-') - 10 - 1 - 12;
+  let name = base;
+  if (Buffer.byteLength(name) > room) {
+    const chars = Array.from(name);
+    while (Buffer.byteLength(chars.join('')) > room) chars.pop();
+    name = chars.join('');
+  }
+  return `.${name}.tmp-`;
+}
+
+/**
+ * Removes the temporaries that a writer killed mid-save (SIGKILL, a power cut) left beside
+ * the target: those written on this host by a process that is gone (`kill(pid, 0)` fails with
+ * ESRCH). A live process's temporary, this process's own (another save may be writing it),
+ * and anything not named exactly as save names them are left alone. Best effort: a failure
+ * here never fails the save.
+ */
+async function removeStaleTemps(dir: string, prefix: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    return;
+  }
+  const tail = new RegExp(`^(\\d{1,10})-${HOST_TAG}[0-9a-f]{6}$`);
+  await Promise.all(
+    names.map(async (name) => {
+      if (!name.startsWith(prefix)) return;
+      const m = tail.exec(name.slice(prefix.length));
+      if (!m) return;
+      const pid = Number(m[1]);
+      if (pid === process.pid || isAlive(pid)) return;
+      await fsp.unlink(path.join(dir, name)).catch(() => undefined);
+    }),
+  );
+}
+
+/** Whether a process with this pid exists; when unsure (EPERM: another user's), true. */
+function isAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Fails early, before any bytes are written, for a target that cannot be a file: a directory,
+ * or a path too long for the file system. Other errors (a missing folder, no permission) come
+ * from the write itself.
+ */
+async function checkTarget(file: string): Promise<void> {
+  let st;
+  try {
+    st = await fsp.stat(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENAMETOOLONG') throw pathError(file, e);
+    return;
+  }
+  if (st.isDirectory()) {
+    throw pathError(file, Object.assign(new Error(`EISDIR: illegal operation on a directory, save '${file}'`), { code: 'EISDIR', errno: -os.constants.errno.EISDIR, syscall: 'stat', path: file }));
+  }
+}
+
+/**
+ * A file-system error about the target said in kiln's format, naming the path and why: a
+ * TypeError for a directory (EISDIR), a RangeError for a name or path too long
+ * (ENAMETOOLONG). The system's code, errno and syscall are kept, and the original error is
+ * the cause. Other errors pass through as they came.
+ */
+function pathError(file: string, e: unknown): unknown {
+  const sys = e as NodeJS.ErrnoException;
+  let err: Error;
+  if (sys?.code === 'EISDIR') {
+    err = new TypeError(`save: expected a path to a file (not a directory) for file, got '${file}' (a directory)`);
+  } else if (sys?.code === 'ENAMETOOLONG') {
+    const longest = path
+      .resolve(file)
+      .split(path.sep)
+      .reduce((a, b) => (Buffer.byteLength(b) > Buffer.byteLength(a) ? b : a), '');
+    const bytes = Buffer.byteLength(longest);
+    const why = bytes > NAME_MAX ? `a name of ${bytes} bytes, over the file system's limit of ${NAME_MAX}` : `a path of ${Buffer.byteLength(path.resolve(file))} bytes, too long for the file system`;
+    err = new RangeError(`save: expected a path the file system accepts for file, got '${file}' (${why}: ENAMETOOLONG)`);
+  } else {
+    return e;
+  }
+  return Object.assign(err, { code: sys.code, errno: sys.errno, syscall: sys.syscall, path: file, cause: e });
 }
 
 /** Flushes the folder's entry for the rename, where the platform allows it (not on Windows). */
