@@ -286,7 +286,8 @@ describe('load rejects hostile files with the file and the reason', () => {
     const open = fds();
     for (let k = 0; k < 100; k++) {
       await expect(load(hostileFile)).rejects.toMatchObject({ name: 'RangeError' });
-      // Saving over a non-empty folder fails at the rename, after the temporary was written.
+      // Saving to a folder is refused before anything is written; a folder that appears at the
+      // rename, after the temporary was written, is covered in save-paths.test.ts.
       await expect(save({ w: tensor([1, 2]) }, file('fd-target'))).rejects.toMatchObject({ code: expect.stringMatching(/^E/) });
     }
     expect(fds()).toBe(open);
