@@ -72,6 +72,7 @@ export class TensorDataset implements Dataset {
    * @example const [x0, y0] = ds.get(0);
    */
   get(i: number): [Tensor, Tensor] {
+    if (arguments.length > 1) expectArity('TensorDataset.get', arguments, 1);
     const n = this.length;
     checkInt('TensorDataset.get', 'i', i, -n, n - 1);
     const k = i < 0 ? i + n : i;

@@ -32,7 +32,7 @@ export class CrossEntropyLoss extends Module {
   }
 
   override forward(input: Tensor, target: Targets): Tensor {
-    return F.crossEntropy(input, target, { labelSmoothing: this.labelSmoothing, reduction: this.reduction }, 'CrossEntropyLoss.forward');
+    return F.crossEntropyAt('CrossEntropyLoss.forward', input, target, { labelSmoothing: this.labelSmoothing, reduction: this.reduction });
   }
 }
 
@@ -52,7 +52,7 @@ export class MSELoss extends Module {
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.mseLoss(input, target, { reduction: this.reduction }, 'MSELoss.forward');
+    return F.mseLossAt('MSELoss.forward', input, target, { reduction: this.reduction });
   }
 }
 
@@ -72,7 +72,7 @@ export class L1Loss extends Module {
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.l1Loss(input, target, { reduction: this.reduction }, 'L1Loss.forward');
+    return F.l1LossAt('L1Loss.forward', input, target, { reduction: this.reduction });
   }
 }
 
@@ -98,6 +98,6 @@ export class BCEWithLogitsLoss extends Module {
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.binaryCrossEntropyWithLogits(input, target, { reduction: this.reduction, posWeight: this.posWeight }, 'BCEWithLogitsLoss.forward');
+    return F.binaryCrossEntropyWithLogitsAt('BCEWithLogitsLoss.forward', input, target, { reduction: this.reduction, posWeight: this.posWeight });
   }
 }

@@ -5,6 +5,7 @@ import { native } from '../../native';
 import { emptyFloat32 } from './buffers';
 import { checkBoolean, checkInRange, checkOptions } from '../../errors';
 import { checkEps } from '../../errors';
+import { expectArity } from '../../options';
 
 export interface BatchNormOptions {
   weight?: Tensor | null;
@@ -52,7 +53,13 @@ function checkChannelVector(where: string, name: string, t: Tensor | null | unde
  *   missing running statistics in evaluation, or one value per channel in training.
  * @example F.batchNorm(x, runningMean, runningVar, { weight, bias, training: true })
  */
-export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}, where = 'batchNorm'): Tensor {
+export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
+  if (arguments.length > 3) expectArity('batchNorm', arguments, 3, true);
+  return batchNormAt('batchNorm', x, runningMean, runningVar, opts);
+}
+
+/** F.batchNorm naming `where` in its errors: BatchNorm1d/2d's forward calls it. @internal */
+export function batchNormAt(where: string, x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
   checkTensor(where, 'input', x);
   const o = checkOptions(where, opts, ['weight', 'bias', 'training', 'momentum', 'eps']);
   if (x.ndim < 2) throw new RangeError(`${where}: expected input with at least 2 dimensions (N, C, ...), got ${formatShape(x.shape)}`);

@@ -4,6 +4,7 @@ import { Tensor, fromOp, checkTensor } from '../../tensor';
 import { formatShape } from '../../shape';
 import { checkOptions, rangeError } from '../../errors';
 import { native } from '../../native';
+import { expectArity } from '../../options';
 import { MAX_PADDING, PairLike, checkOutputSize, formatPair, spatialInput, spatialShape, toPair, windowOutput } from './window';
 
 export interface Conv2dOptions {
@@ -24,7 +25,13 @@ export interface Conv2dOptions {
  *   a negative or non-integer stride/padding, or a kernel larger than the padded input.
  * @example const y = F.conv2d(x, w, { stride: 2, padding: 1 });
  */
-export function conv2d(x: Tensor, weight: Tensor, opts: Conv2dOptions | Tensor | null = {}, where = 'conv2d'): Tensor {
+export function conv2d(x: Tensor, weight: Tensor, opts: Conv2dOptions | Tensor | null = {}): Tensor {
+  if (arguments.length > 2 && !(arguments.length === 3 && opts instanceof Tensor)) expectArity('conv2d', arguments, 2, true);
+  return conv2dAt('conv2d', x, weight, opts);
+}
+
+/** F.conv2d naming `where` in its errors: Conv2d's forward calls it. @internal */
+export function conv2dAt(where: string, x: Tensor, weight: Tensor, opts: Conv2dOptions | Tensor | null = {}): Tensor {
   checkTensor(where, 'input', x);
   checkTensor(where, 'weight', weight);
   const o = opts instanceof Tensor ? { bias: opts } : opts === null ? {} : checkOptions(where, opts, ['bias', 'stride', 'padding']);

@@ -3,6 +3,7 @@ import { Tensor, fromOp, checkTensor, isGradEnabled } from '../../tensor';
 import { Generator, generatorFrom } from '../../random';
 import { checkBoolean, checkOptions, describe, rangeError, typeError } from '../../errors';
 import { native } from '../../native';
+import { expectArity } from '../../options';
 
 /** Checks a dropout probability: a number in [0, 1] (the message API.md gives). */
 export function checkDropoutP(where: string, p: unknown): number {
@@ -32,7 +33,13 @@ export interface DropoutOptions {
  * @throws TypeError for a non-number p or non-boolean training; RangeError for p outside [0, 1].
  * @example const h = F.dropout(x, { p: 0.2, training: model.training });
  */
-export function dropout(x: Tensor, opts?: DropoutOptions, where = 'dropout'): Tensor {
+export function dropout(x: Tensor, opts?: DropoutOptions): Tensor {
+  if (arguments.length > 1) expectArity('dropout', arguments, 1, true);
+  return dropoutAt('dropout', x, opts);
+}
+
+/** F.dropout naming `where` in its errors: the modules' forward calls it. @internal */
+export function dropoutAt(where: string, x: Tensor, opts?: DropoutOptions): Tensor {
   checkTensor(where, 'input', x);
   const o = checkOptions(where, opts, ['p', 'training', 'generator']);
   const p = checkDropoutP(where, o.p ?? 0.5);
@@ -92,7 +99,13 @@ function featureDropout(name: string, x: Tensor, N: number, C: number, p: number
  *   or an input that is not 2-D or 3-D.
  * @example const h = F.dropout1d(x, { p: 0.2, training: model.training }); // x: (N, C, L)
  */
-export function dropout1d(x: Tensor, opts?: DropoutOptions, where = 'dropout1d'): Tensor {
+export function dropout1d(x: Tensor, opts?: DropoutOptions): Tensor {
+  if (arguments.length > 1) expectArity('dropout1d', arguments, 1, true);
+  return dropout1dAt('dropout1d', x, opts);
+}
+
+/** F.dropout1d naming `where` in its errors: the modules' forward calls it. @internal */
+export function dropout1dAt(where: string, x: Tensor, opts?: DropoutOptions): Tensor {
   checkTensor(where, 'input', x);
   const o = checkOptions(where, opts, ['p', 'training', 'generator']);
   const p = checkDropoutP(where, o.p ?? 0.5);
@@ -116,7 +129,13 @@ export function dropout1d(x: Tensor, opts?: DropoutOptions, where = 'dropout1d')
  *   or an input that is not 3-D or 4-D (PyTorch deprecates those ranks).
  * @example const h = F.dropout2d(x, { p: 0.1, training: model.training }); // x: (N, C, H, W)
  */
-export function dropout2d(x: Tensor, opts?: DropoutOptions, where = 'dropout2d'): Tensor {
+export function dropout2d(x: Tensor, opts?: DropoutOptions): Tensor {
+  if (arguments.length > 1) expectArity('dropout2d', arguments, 1, true);
+  return dropout2dAt('dropout2d', x, opts);
+}
+
+/** F.dropout2d naming `where` in its errors: the modules' forward calls it. @internal */
+export function dropout2dAt(where: string, x: Tensor, opts?: DropoutOptions): Tensor {
   checkTensor(where, 'input', x);
   const o = checkOptions(where, opts, ['p', 'training', 'generator']);
   const p = checkDropoutP(where, o.p ?? 0.5);

@@ -6,6 +6,7 @@ import { broadcastShapes, formatShape, sameShape } from '../../shape';
 import { indexMap } from '../../ops/binary';
 import { native } from '../../native';
 import { checkChoice, checkInRange, checkOptions, rangeError, typeError } from '../../errors';
+import { expectArity } from '../../options';
 
 /** How a loss reduces its per-element values: PyTorch's `reduction` argument. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -78,7 +79,13 @@ export interface CrossEntropyOptions {
  * @throws TypeError for a non-Tensor input or targets of another type; RangeError for an input with fewer than 2 dimensions, a target of the wrong shape, a target that is not an integer in [0, C), labelSmoothing outside [0, 1], or an unknown reduction.
  * @example const loss = F.crossEntropy(logits, [3, 0, 1], { labelSmoothing: 0.1 });
  */
-export function crossEntropy(input: Tensor, target: Targets, opts?: CrossEntropyOptions, where = 'crossEntropy'): Tensor {
+export function crossEntropy(input: Tensor, target: Targets, opts?: CrossEntropyOptions): Tensor {
+  if (arguments.length > 2) expectArity('crossEntropy', arguments, 2, true);
+  return crossEntropyAt('crossEntropy', input, target, opts);
+}
+
+/** F.crossEntropy naming `where` in its errors: CrossEntropyLoss's forward calls it. @internal */
+export function crossEntropyAt(where: string, input: Tensor, target: Targets, opts?: CrossEntropyOptions): Tensor {
   checkTensor(where, 'input', input);
   const o = checkOptions(where, opts, ['labelSmoothing', 'reduction']);
   const eps = checkInRange(where, 'labelSmoothing', o.labelSmoothing ?? 0, 0, 1);
@@ -151,7 +158,13 @@ function elementwiseLoss(
  * @throws TypeError for a non-Tensor; RangeError for a shape mismatch or an unknown reduction.
  * @example const loss = F.mseLoss(pred, y);
  */
-export function mseLoss(input: Tensor, target: Tensor, opts?: { reduction?: Reduction }, where = 'mseLoss'): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, opts?: { reduction?: Reduction }): Tensor {
+  if (arguments.length > 2) expectArity('mseLoss', arguments, 2, true);
+  return mseLossAt('mseLoss', input, target, opts);
+}
+
+/** F.mseLoss naming `where` in its errors: MSELoss's forward calls it. @internal */
+export function mseLossAt(where: string, input: Tensor, target: Tensor, opts?: { reduction?: Reduction }): Tensor {
   checkPair(where, input, target);
   const reduction = checkReduction(where, checkOptions(where, opts, ['reduction']).reduction);
   const x = input.data;
@@ -171,7 +184,13 @@ export function mseLoss(input: Tensor, target: Tensor, opts?: { reduction?: Redu
  * @throws TypeError for a non-Tensor; RangeError for a shape mismatch or an unknown reduction.
  * @example const loss = F.l1Loss(pred, y, { reduction: 'sum' });
  */
-export function l1Loss(input: Tensor, target: Tensor, opts?: { reduction?: Reduction }, where = 'l1Loss'): Tensor {
+export function l1Loss(input: Tensor, target: Tensor, opts?: { reduction?: Reduction }): Tensor {
+  if (arguments.length > 2) expectArity('l1Loss', arguments, 2, true);
+  return l1LossAt('l1Loss', input, target, opts);
+}
+
+/** F.l1Loss naming `where` in its errors: L1Loss's forward calls it. @internal */
+export function l1LossAt(where: string, input: Tensor, target: Tensor, opts?: { reduction?: Reduction }): Tensor {
   checkPair(where, input, target);
   const reduction = checkReduction(where, checkOptions(where, opts, ['reduction']).reduction);
   const x = input.data;
@@ -210,7 +229,13 @@ function sigmoidOf(x: number): number {
  * @throws TypeError for a non-Tensor; RangeError for a shape mismatch, a posWeight that does not broadcast to the input, or an unknown reduction.
  * @example const loss = F.binaryCrossEntropyWithLogits(logits, y, { posWeight: tensor([3]) });
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts?: BCEWithLogitsOptions, where = 'binaryCrossEntropyWithLogits'): Tensor {
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts?: BCEWithLogitsOptions): Tensor {
+  if (arguments.length > 2) expectArity('binaryCrossEntropyWithLogits', arguments, 2, true);
+  return binaryCrossEntropyWithLogitsAt('binaryCrossEntropyWithLogits', input, target, opts);
+}
+
+/** F.binaryCrossEntropyWithLogits naming `where` in its errors: BCEWithLogitsLoss's forward calls it. @internal */
+export function binaryCrossEntropyWithLogitsAt(where: string, input: Tensor, target: Tensor, opts?: BCEWithLogitsOptions): Tensor {
   checkPair(where, input, target);
   const o = checkOptions(where, opts, ['reduction', 'posWeight']);
   const reduction = checkReduction(where, o.reduction);

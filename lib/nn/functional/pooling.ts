@@ -4,6 +4,7 @@ import { checkBoolean, checkOptions, rangeError } from '../../errors';
 import { native } from '../../native';
 import { MAX_PADDING, Pair, PairLike, checkHalfPadding, checkOutputSize, formatPair, spatialInput, spatialShape, toPair, windowOutput } from './window';
 import { formatShape } from '../../shape';
+import { expectArity } from '../../options';
 
 export interface Pool2dOptions {
   /** [kernelSize] a number or a [height, width] pair. */
@@ -48,7 +49,13 @@ function checkNonEmptySample(where: string, x: Tensor): void {
  * @throws RangeError for a kernel larger than the padded input or padding over half the kernel.
  * @example F.maxPool2d(x, 2)  // halves H and W
  */
-export function maxPool2d(x: Tensor, kernelSize: PairLike, opts: Pool2dOptions = {}, where = 'maxPool2d'): Tensor {
+export function maxPool2d(x: Tensor, kernelSize: PairLike, opts: Pool2dOptions = {}): Tensor {
+  if (arguments.length > 2) expectArity('maxPool2d', arguments, 2, true);
+  return maxPool2dAt('maxPool2d', x, kernelSize, opts);
+}
+
+/** F.maxPool2d naming `where` in its errors: MaxPool2d's forward calls it. @internal */
+export function maxPool2dAt(where: string, x: Tensor, kernelSize: PairLike, opts: Pool2dOptions = {}): Tensor {
   checkTensor(where, 'input', x);
   const { kernel, stride, padding } = poolWindow(where, kernelSize, checkOptions(where, opts, ['stride', 'padding']));
   const s = spatialInput(where, x);
@@ -77,7 +84,13 @@ export function maxPool2d(x: Tensor, kernelSize: PairLike, opts: Pool2dOptions =
  * @throws RangeError for a kernel larger than the padded input or padding over half the kernel.
  * @example F.avgPool2d(x, 2)
  */
-export function avgPool2d(x: Tensor, kernelSize: PairLike, opts: AvgPool2dOptions = {}, where = 'avgPool2d'): Tensor {
+export function avgPool2d(x: Tensor, kernelSize: PairLike, opts: AvgPool2dOptions = {}): Tensor {
+  if (arguments.length > 2) expectArity('avgPool2d', arguments, 2, true);
+  return avgPool2dAt('avgPool2d', x, kernelSize, opts);
+}
+
+/** F.avgPool2d naming `where` in its errors: AvgPool2d's forward calls it. @internal */
+export function avgPool2dAt(where: string, x: Tensor, kernelSize: PairLike, opts: AvgPool2dOptions = {}): Tensor {
   checkTensor(where, 'input', x);
   const o = checkOptions(where, opts, ['stride', 'padding', 'countIncludePad']);
   const { kernel, stride, padding } = poolWindow(where, kernelSize, o);
@@ -107,7 +120,13 @@ export function avgPool2d(x: Tensor, kernelSize: PairLike, opts: AvgPool2dOption
  * @throws RangeError for an output size below 1 or an empty input plane.
  * @example F.adaptiveAvgPool2d(x, 1)  // global average pooling: (N, C, 1, 1)
  */
-export function adaptiveAvgPool2d(x: Tensor, outputSize: PairLike, where = 'adaptiveAvgPool2d'): Tensor {
+export function adaptiveAvgPool2d(x: Tensor, outputSize: PairLike): Tensor {
+  if (arguments.length > 2) expectArity('adaptiveAvgPool2d', arguments, 2);
+  return adaptiveAvgPool2dAt('adaptiveAvgPool2d', x, outputSize);
+}
+
+/** F.adaptiveAvgPool2d naming `where` in its errors: AdaptiveAvgPool2d's forward calls it. @internal */
+export function adaptiveAvgPool2dAt(where: string, x: Tensor, outputSize: PairLike): Tensor {
   checkTensor(where, 'input', x);
   const [OH, OW] = toPair(where, 'outputSize', outputSize, 1);
   const s = spatialInput(where, x);

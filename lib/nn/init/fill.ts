@@ -6,6 +6,7 @@ import { Generator, generatorFrom } from '../../random';
 import { FLOAT32_MAX, checkFloat32, checkNumber, checkOptions, rangeError, typeError } from '../../errors';
 import { formatShape } from '../../shape';
 import { native } from '../../native';
+import { expectArity } from '../../options';
 
 /** Options of the random initialisers. */
 export interface RandomInitOptions {
@@ -41,6 +42,7 @@ export function checkUniformBounds(where: string, a: number, b: number, names: [
  */
 export function uniform(t: Tensor, a = 0, b = 1, opts?: RandomInitOptions): Tensor {
   const where = 'init.uniform';
+  if (arguments.length > 4) expectArity(where, arguments, 3, true);
   checkTensor(where, 'tensor', t);
   checkUniformBounds(where, a, b, ['a', 'b']);
   const g = generatorFrom(where, checkOptions(where, opts, ['generator']));
@@ -61,6 +63,7 @@ export function uniform(t: Tensor, a = 0, b = 1, opts?: RandomInitOptions): Tens
  */
 export function normal(t: Tensor, mean = 0, std = 1, opts?: RandomInitOptions): Tensor {
   const where = 'init.normal';
+  if (arguments.length > 4) expectArity(where, arguments, 3, true);
   checkTensor(where, 'tensor', t);
   // float32 range: the kernel draws in float32, where 1e39 is Infinity and fills with NaN.
   checkFloat32(where, 'mean', mean);
@@ -99,6 +102,7 @@ export interface TruncNormalOptions extends RandomInitOptions {
  */
 export function truncNormal(t: Tensor, opts?: TruncNormalOptions): Tensor {
   const where = 'init.truncNormal';
+  if (arguments.length > 1) expectArity(where, arguments, 1, true);
   checkTensor(where, 'tensor', t);
   const o = checkOptions(where, opts, ['mean', 'std', 'a', 'b', 'generator']);
   // float32 range: a std of 1e39 gave all zeros, a mean of 1e39 NaN.
@@ -130,6 +134,7 @@ export function truncNormal(t: Tensor, opts?: TruncNormalOptions): Tensor {
  */
 export function constant(t: Tensor, value: number): Tensor {
   const where = 'init.constant';
+  if (arguments.length > 2) expectArity(where, arguments, 2);
   checkTensor(where, 'tensor', t);
   if (typeof value !== 'number') throw typeError(where, 'a number', 'value', value);
   // NaN and the infinities are float32 values; 1e39 is not (PyTorch: "value cannot be
@@ -143,6 +148,7 @@ export function constant(t: Tensor, value: number): Tensor {
 
 /** Fills `t` with 0, as torch.nn.init.zeros_. @returns t @example nn.init.zeros(bias); */
 export function zeros(t: Tensor): Tensor {
+  if (arguments.length > 1) expectArity('init.zeros', arguments, 1);
   checkTensor('init.zeros', 'tensor', t);
   t.data.fill(0);
   return t;
@@ -150,6 +156,7 @@ export function zeros(t: Tensor): Tensor {
 
 /** Fills `t` with 1, as torch.nn.init.ones_. @returns t @example nn.init.ones(norm.weight); */
 export function ones(t: Tensor): Tensor {
+  if (arguments.length > 1) expectArity('init.ones', arguments, 1);
   checkTensor('init.ones', 'tensor', t);
   t.data.fill(1);
   return t;
@@ -165,6 +172,7 @@ export function ones(t: Tensor): Tensor {
  */
 export function eye(t: Tensor): Tensor {
   const where = 'init.eye';
+  if (arguments.length > 1) expectArity(where, arguments, 1);
   checkTensor(where, 'tensor', t);
   if (t.ndim !== 2) throw new RangeError(`${where}: expected a 2-D tensor for tensor, got shape ${formatShape(t.shape)}`);
   const [rows, cols] = t.shape;

@@ -1,6 +1,7 @@
 // torch.nn.init.calculate_gain: the factor that keeps activations' variance steady through a
 // nonlinearity.
 import { checkChoice, rangeError, typeError } from '../../errors';
+import { expectArity } from '../../options';
 
 /** The nonlinearities calculateGain knows, named as in torch.nn.functional. */
 export type Nonlinearity =
@@ -70,5 +71,6 @@ export function gainFor(where: string, nonlinearity: unknown, param?: unknown): 
  * @example const w = nn.init.xavierUniform(weight, { gain: nn.init.calculateGain('tanh') });
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  if (arguments.length > 2) expectArity('calculateGain', arguments, 2);
   return gainFor('calculateGain', nonlinearity, param);
 }

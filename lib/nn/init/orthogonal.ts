@@ -4,6 +4,7 @@ import { generatorFrom } from '../../random';
 import { checkFloat32, checkOptions } from '../../errors';
 import { formatShape } from '../../shape';
 import { native } from '../../native';
+import { expectArity } from '../../options';
 import { RandomInitOptions } from './fill';
 
 /** Options of orthogonal. */
@@ -28,6 +29,7 @@ export interface OrthogonalOptions extends RandomInitOptions {
  */
 export function orthogonal(t: Tensor, opts?: OrthogonalOptions): Tensor {
   const where = 'init.orthogonal';
+  if (arguments.length > 1) expectArity(where, arguments, 1, true);
   checkTensor(where, 'tensor', t);
   const o = checkOptions(where, opts, ['gain', 'generator']);
   // float32 range: Q's entries times a gain of 1e39 overflow to Infinity.

@@ -5,6 +5,7 @@ import { checkNumber, checkOptions, rangeError } from '../../errors';
 import { fanInAndOut, fanOf, FanMode } from './fans';
 import { gainFor, Nonlinearity } from './gain';
 import { RandomInitOptions } from './fill';
+import { expectArity } from '../../options';
 
 /** Options of the Xavier initialisers. */
 export interface XavierOptions extends RandomInitOptions {
@@ -45,6 +46,7 @@ function xavierStd(where: string, t: Tensor, opts: XavierOptions | undefined): [
  */
 export function xavierUniform(t: Tensor, opts?: XavierOptions): Tensor {
   const where = 'init.xavierUniform';
+  if (arguments.length > 1) expectArity(where, arguments, 1, true);
   const [std, o] = xavierStd(where, t, opts);
   const bound = Math.sqrt(3) * std; // as PyTorch computes it: the uniform with that std
   // A huge finite gain (1e39) overflows the float32 range [-bound, bound] to Infinity and the
@@ -67,6 +69,7 @@ export function xavierUniform(t: Tensor, opts?: XavierOptions): Tensor {
  */
 export function xavierNormal(t: Tensor, opts?: XavierOptions): Tensor {
   const where = 'init.xavierNormal';
+  if (arguments.length > 1) expectArity(where, arguments, 1, true);
   const [std, o] = xavierStd(where, t, opts);
   // The kernel draws in float32, where a std past its range is Infinity and fills with NaN.
   if (!Number.isFinite(Math.fround(std))) {
@@ -117,6 +120,7 @@ function kaimingStd(where: string, t: Tensor, opts: KaimingOptions | undefined):
  */
 export function kaimingUniform(t: Tensor, opts?: KaimingOptions): Tensor {
   const where = 'init.kaimingUniform';
+  if (arguments.length > 1) expectArity(where, arguments, 1, true);
   const [std, o] = kaimingStd(where, t, opts);
   if (noOpIfEmpty(t)) return t;
   const bound = Math.sqrt(3) * std; // as PyTorch computes it: the uniform with that std
@@ -136,6 +140,7 @@ export function kaimingUniform(t: Tensor, opts?: KaimingOptions): Tensor {
  */
 export function kaimingNormal(t: Tensor, opts?: KaimingOptions): Tensor {
   const where = 'init.kaimingNormal';
+  if (arguments.length > 1) expectArity(where, arguments, 1, true);
   const [std, o] = kaimingStd(where, t, opts);
   if (noOpIfEmpty(t)) return t;
   generatorFrom(where, o).fillNormal(t.data, 0, std);

@@ -3,6 +3,7 @@ import { Tensor, checkTensor } from '../../tensor';
 import { generatorFrom } from '../../random';
 import { checkFloat32, checkInRange, checkInt, checkOptions, rangeError } from '../../errors';
 import { RandomInitOptions } from './fill';
+import { expectArity } from '../../options';
 
 /**
  * Fills the 3-, 4- or 5-D convolution weight `t` with the Dirac delta, as
@@ -18,6 +19,7 @@ import { RandomInitOptions } from './fill';
  */
 export function dirac(t: Tensor, groups = 1): Tensor {
   const where = 'init.dirac';
+  if (arguments.length > 2) expectArity(where, arguments, 2);
   checkTensor(where, 'tensor', t);
   if (t.ndim < 3 || t.ndim > 5) throw rangeError(where, 'a 3-D, 4-D or 5-D tensor (out, in, ...kernel)', 'tensor', t);
   checkInt(where, 'groups', groups, 1);
@@ -60,6 +62,7 @@ export interface SparseOptions extends RandomInitOptions {
  */
 export function sparse(t: Tensor, sparsity: number, opts?: SparseOptions): Tensor {
   const where = 'init.sparse';
+  if (arguments.length > 2) expectArity(where, arguments, 2, true);
   checkTensor(where, 'tensor', t);
   if (t.ndim !== 2) throw rangeError(where, 'a 2-D tensor (rows, cols)', 'tensor', t);
   checkInRange(where, 'sparsity', sparsity, 0, 1);
