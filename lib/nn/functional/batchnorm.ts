@@ -7,11 +7,17 @@ import { checkBoolean, checkInRange, checkOptions } from '../../errors';
 import { checkEps } from '../../errors';
 import { expectArity } from '../../options';
 
+/** Options of {@link batchNorm}. */
 export interface BatchNormOptions {
+  /** [none] the per-channel scale gamma, of shape (C); null or absent for none. */
   weight?: Tensor | null;
+  /** [none] the per-channel shift beta, of shape (C); null or absent for none. */
   bias?: Tensor | null;
+  /** [false] true normalises with the batch's statistics (and updates the running ones); false with the running statistics. */
   training?: boolean;
+  /** [0.1] the weight of the batch in the running-statistics update, in [0, 1]. */
   momentum?: number;
+  /** [1e-5] added to the variance before the square root; non-negative. */
   eps?: number;
 }
 
@@ -49,7 +55,7 @@ function checkChannelVector(where: string, name: string, t: Tensor | null | unde
  * @param runningMean (C) or null; updated in place in training
  * @param runningVar (C) or null; updated in place in training
  * @param opts `{ weight?: (C), bias?: (C), training = false, momentum = 0.1, eps = 1e-5 }`
- * @throws TypeError for non-tensors or wrong option types; RangeError for shapes that do not fit,
+ * @throws TypeError for non-tensors, wrong option types or a surplus argument (PyTorch's positional options go in opts); RangeError for shapes that do not fit,
  *   missing running statistics in evaluation, or one value per channel in training.
  * @example F.batchNorm(x, runningMean, runningVar, { weight, bias, training: true })
  */

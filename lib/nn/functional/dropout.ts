@@ -30,7 +30,8 @@ export interface DropoutOptions {
  * generator's counter-based stream: the same seed gives the same mask on any thread count.
  * @param x the input, any shape.
  * @param opts `{ p = 0.5, training = true, generator? }`
- * @throws TypeError for a non-number p or non-boolean training; RangeError for p outside [0, 1].
+ * @throws TypeError for a non-Tensor x, a non-number p, a non-boolean training or a surplus
+ *   argument (PyTorch's positional p goes in opts); RangeError for p outside [0, 1].
  * @example const h = F.dropout(x, { p: 0.2, training: model.training });
  */
 export function dropout(x: Tensor, opts?: DropoutOptions): Tensor {
@@ -95,7 +96,8 @@ function featureDropout(name: string, x: Tensor, N: number, C: number, p: number
  * scaled by 1/(1-p); out of training, and for p = 0, it returns x itself.
  * @param x (N, C, L), or (C, L) for one unbatched sample.
  * @param opts `{ p = 0.5, training = true, generator? }`
- * @throws TypeError for a non-number p or non-boolean training; RangeError for p outside [0, 1]
+ * @throws TypeError for a non-Tensor x, a non-number p, a non-boolean training or a surplus
+ *   argument (PyTorch's positional p goes in opts); RangeError for p outside [0, 1]
  *   or an input that is not 2-D or 3-D.
  * @example const h = F.dropout1d(x, { p: 0.2, training: model.training }); // x: (N, C, L)
  */
@@ -125,7 +127,8 @@ export function dropout1dAt(where: string, x: Tensor, opts?: DropoutOptions): Te
  * process), as PyTorch does; use dropout1d for that.
  * @param x (N, C, H, W), or 3-D read as (N, C, L).
  * @param opts `{ p = 0.5, training = true, generator? }`
- * @throws TypeError for a non-number p or non-boolean training; RangeError for p outside [0, 1]
+ * @throws TypeError for a non-Tensor x, a non-number p, a non-boolean training or a surplus
+ *   argument (PyTorch's positional p goes in opts); RangeError for p outside [0, 1]
  *   or an input that is not 3-D or 4-D (PyTorch deprecates those ranks).
  * @example const h = F.dropout2d(x, { p: 0.1, training: model.training }); // x: (N, C, H, W)
  */

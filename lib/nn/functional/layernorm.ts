@@ -53,7 +53,7 @@ export interface LayerNormOptions {
  * @param x (*, ...normalizedShape)
  * @param normalizedShape the trailing shape to normalise over (a number or an array)
  * @param opts `{ weight?: normalizedShape, bias?: normalizedShape, eps = 1e-5 }`
- * @throws TypeError for non-tensors or wrong option types; RangeError for shapes that do not fit or a negative eps.
+ * @throws TypeError for non-tensors, wrong option types or a surplus argument (PyTorch's positional options go in opts); RangeError for shapes that do not fit or a negative eps.
  * @example F.layerNorm(x, [768], { weight, bias })
  */
 export function layerNorm(x: Tensor, normalizedShape: number | number[], opts: LayerNormOptions = {}): Tensor {

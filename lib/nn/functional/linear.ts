@@ -16,7 +16,8 @@ export interface LinearOptions {
  * @param x (..., inFeatures)
  * @param weight (outFeatures, inFeatures)
  * @param opts `{ bias? }`: (outFeatures); a Tensor in third place is read as the bias too.
- * @throws RangeError when the shapes do not fit.
+ * @throws TypeError for a non-Tensor, options that are not an object, an unknown option or a
+ *   surplus argument; RangeError when the shapes do not fit.
  * @example F.linear(x, w, { bias: b })
  */
 export function linear(x: Tensor, weight: Tensor, opts?: LinearOptions | Tensor | null): Tensor {

@@ -62,9 +62,11 @@ function classIndices(where: string, target: unknown, rowShape: number[], count:
   return out;
 }
 
+/** Options of {@link crossEntropy}. */
 export interface CrossEntropyOptions {
-  /** Mixes the one-hot target with the uniform distribution: eps in [0, 1]. */
+  /** [0] mixes the one-hot target with the uniform distribution (Szegedy et al. 2016): eps in [0, 1]. */
   labelSmoothing?: number;
+  /** ['mean'] 'mean' averages over the rows, 'sum' adds them, 'none' returns one loss per row. */
   reduction?: Reduction;
 }
 
@@ -76,7 +78,7 @@ export interface CrossEntropyOptions {
  * @param input (N, C) logits, or (N, C, d1, ...) with one class dimension second
  * @param target (N) or (N, d1, ...) class indices in [0, C): a Tensor of integers, an Int32Array or a number[]
  * @param opts `{ labelSmoothing = 0, reduction = 'mean' }`: 'mean' averages over all N*d1*... rows, 'sum' adds them, 'none' returns shape (N, d1, ...)
- * @throws TypeError for a non-Tensor input or targets of another type; RangeError for an input with fewer than 2 dimensions, a target of the wrong shape, a target that is not an integer in [0, C), labelSmoothing outside [0, 1], or an unknown reduction.
+ * @throws TypeError for a non-Tensor input, targets of another type or a surplus argument (PyTorch's positional options go in opts); RangeError for an input with fewer than 2 dimensions, a target of the wrong shape, a target that is not an integer in [0, C), labelSmoothing outside [0, 1], or an unknown reduction.
  * @example const loss = F.crossEntropy(logits, [3, 0, 1], { labelSmoothing: 0.1 });
  */
 export function crossEntropy(input: Tensor, target: Targets, opts?: CrossEntropyOptions): Tensor {
@@ -155,7 +157,7 @@ function elementwiseLoss(
  * @param input any shape
  * @param target the input's shape
  * @param opts `{ reduction = 'mean' }`: 'mean', 'sum' or 'none'
- * @throws TypeError for a non-Tensor; RangeError for a shape mismatch or an unknown reduction.
+ * @throws TypeError for a non-Tensor or a surplus argument (PyTorch's positional options go in opts); RangeError for a shape mismatch or an unknown reduction.
  * @example const loss = F.mseLoss(pred, y);
  */
 export function mseLoss(input: Tensor, target: Tensor, opts?: { reduction?: Reduction }): Tensor {
@@ -181,7 +183,7 @@ export function mseLossAt(where: string, input: Tensor, target: Tensor, opts?: {
  * @param input any shape
  * @param target the input's shape
  * @param opts `{ reduction = 'mean' }`: 'mean', 'sum' or 'none'
- * @throws TypeError for a non-Tensor; RangeError for a shape mismatch or an unknown reduction.
+ * @throws TypeError for a non-Tensor or a surplus argument (PyTorch's positional options go in opts); RangeError for a shape mismatch or an unknown reduction.
  * @example const loss = F.l1Loss(pred, y, { reduction: 'sum' });
  */
 export function l1Loss(input: Tensor, target: Tensor, opts?: { reduction?: Reduction }): Tensor {
@@ -202,9 +204,11 @@ export function l1LossAt(where: string, input: Tensor, target: Tensor, opts?: { 
   });
 }
 
+/** Options of {@link binaryCrossEntropyWithLogits}. */
 export interface BCEWithLogitsOptions {
+  /** ['mean'] 'mean' averages over the elements, 'sum' adds them, 'none' returns them unreduced. */
   reduction?: Reduction;
-  /** Weight of the positive examples, broadcast against the input (usually one per class). */
+  /** [none] the weight of the positive examples, broadcast against the input (usually one per class). */
   posWeight?: Tensor | null;
 }
 
@@ -226,7 +230,7 @@ function sigmoidOf(x: number): number {
  * @param input logits, any shape
  * @param target probabilities in [0, 1], the input's shape
  * @param opts `{ reduction = 'mean', posWeight? }`: posWeight broadcasts against the input
- * @throws TypeError for a non-Tensor; RangeError for a shape mismatch, a posWeight that does not broadcast to the input, or an unknown reduction.
+ * @throws TypeError for a non-Tensor or a surplus argument (PyTorch's positional options go in opts); RangeError for a shape mismatch, a posWeight that does not broadcast to the input, or an unknown reduction.
  * @example const loss = F.binaryCrossEntropyWithLogits(logits, y, { posWeight: tensor([3]) });
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts?: BCEWithLogitsOptions): Tensor {

@@ -24,7 +24,7 @@ export interface RMSNormOptions {
  * @param normalizedShape the trailing shape to normalise over (a number or an array)
  * @param opts `{ weight?: normalizedShape, eps = 2^-23 }`: eps null or omitted is float32's
  *   machine epsilon, as PyTorch.
- * @throws TypeError for non-tensors or wrong option types; RangeError for shapes that do not fit or a negative eps.
+ * @throws TypeError for non-tensors, wrong option types or a surplus argument (PyTorch's positional options go in opts); RangeError for shapes that do not fit or a negative eps.
  * @example F.rmsNorm(x, 4096, { weight })
  */
 export function rmsNorm(x: Tensor, normalizedShape: number | number[], opts: RMSNormOptions = {}): Tensor {

@@ -66,7 +66,7 @@ export function gainFor(where: string, nonlinearity: unknown, param?: unknown): 
  * sqrt(2 / (1 + slope^2)) for 'leaky_relu'; 3/4 for 'selu'.
  * @param nonlinearity the function's name as in torch.nn.functional.
  * @param param [0.01] the negative slope, for 'leaky_relu' only (ignored otherwise).
- * @throws TypeError for a non-string name or a non-number param; RangeError for an unknown
+ * @throws TypeError for a non-string name, a non-number param or a surplus argument; RangeError for an unknown
  *   name (the message lists the valid ones) or a non-finite param.
  * @example const w = nn.init.xavierUniform(weight, { gain: nn.init.calculateGain('tanh') });
  */

@@ -24,7 +24,8 @@ export interface OrthogonalOptions extends RandomInitOptions {
  * @param t a tensor with at least 2 dimensions, filled in place.
  * @param opts `{ gain = 1, generator? }`
  * @returns t
- * @throws RangeError for fewer than 2 dimensions or a gain that is not finite in float32; TypeError for a non-number gain.
+ * @throws RangeError for fewer than 2 dimensions or a gain that is not finite in float32; TypeError for a
+ *   non-number gain or a surplus argument (`init.orthogonal(w, 2)` is told to pass `{ gain: 2 }`).
  * @example nn.init.orthogonal(rnn.weight, { gain: nn.init.calculateGain('tanh') });
  */
 export function orthogonal(t: Tensor, opts?: OrthogonalOptions): Tensor {

@@ -41,7 +41,8 @@ function xavierStd(where: string, t: Tensor, opts: XavierOptions | undefined): [
  * @param t a tensor with at least 2 dimensions, filled in place.
  * @param opts `{ gain = 1, generator? }`
  * @returns t
- * @throws RangeError for fewer than 2 dimensions or a negative gain; TypeError for a non-number gain.
+ * @throws RangeError for fewer than 2 dimensions or a negative gain; TypeError for a non-number gain
+ *   or a surplus argument (PyTorch's positional gain goes in opts: `{ gain: 2 }`).
  * @example nn.init.xavierUniform(fc.weight, { gain: nn.init.calculateGain('sigmoid') });
  */
 export function xavierUniform(t: Tensor, opts?: XavierOptions): Tensor {
@@ -64,7 +65,8 @@ export function xavierUniform(t: Tensor, opts?: XavierOptions): Tensor {
  * @param t a tensor with at least 2 dimensions, filled in place.
  * @param opts `{ gain = 1, generator? }`
  * @returns t
- * @throws RangeError for fewer than 2 dimensions or a negative gain; TypeError for a non-number gain.
+ * @throws RangeError for fewer than 2 dimensions or a negative gain; TypeError for a non-number gain
+ *   or a surplus argument (PyTorch's positional gain goes in opts: `{ gain: 2 }`).
  * @example nn.init.xavierNormal(fc.weight);
  */
 export function xavierNormal(t: Tensor, opts?: XavierOptions): Tensor {
@@ -107,7 +109,7 @@ function kaimingStd(where: string, t: Tensor, opts: KaimingOptions | undefined):
 
 /**
  * Fills `t` with U(-bound, bound), bound = gain * sqrt(3 / fan), as
- * torch.nn.init.kaiming_uniform_ (He et al. 2015, "Delving deep into rectifiers"), with
+ * torch.nn.init.kaiming_uniform_ (He, Zhang, Ren & Sun 2015, "Delving deep into rectifiers"), with
  * gain = calculateGain(nonlinearity, a) and fan the fan_in or fan_out of PyTorch's layout.
  * A zero-element tensor is left as it is, with a warning the first time (process.emitWarning,
  * PyTorch's text: 'Initializing zero-element tensors is a no-op').
@@ -115,7 +117,8 @@ function kaimingStd(where: string, t: Tensor, opts: KaimingOptions | undefined):
  * @param opts `{ a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu', generator? }`
  * @returns t
  * @throws RangeError for fewer than 2 dimensions, a mode other than 'fan_in' or 'fan_out', an
- *   unknown nonlinearity or a non-finite a; TypeError for options of the wrong type.
+ *   unknown nonlinearity or a non-finite a; TypeError for options of the wrong type or a surplus
+ *   argument (PyTorch's positional a, mode, nonlinearity go in opts: `{ a: 0, mode: 'fan_in' }`).
  * @example nn.init.kaimingUniform(conv.weight, { nonlinearity: 'relu' });
  */
 export function kaimingUniform(t: Tensor, opts?: KaimingOptions): Tensor {
@@ -135,7 +138,8 @@ export function kaimingUniform(t: Tensor, opts?: KaimingOptions): Tensor {
  * @param opts `{ a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu', generator? }`
  * @returns t
  * @throws RangeError for fewer than 2 dimensions, a mode other than 'fan_in' or 'fan_out', an
- *   unknown nonlinearity or a non-finite a; TypeError for options of the wrong type.
+ *   unknown nonlinearity or a non-finite a; TypeError for options of the wrong type or a surplus
+ *   argument (PyTorch's positional a, mode, nonlinearity go in opts: `{ a: 0, mode: 'fan_in' }`).
  * @example nn.init.kaimingNormal(fc.weight, { mode: 'fan_out', nonlinearity: 'relu' });
  */
 export function kaimingNormal(t: Tensor, opts?: KaimingOptions): Tensor {
