@@ -99,7 +99,50 @@ export const TORCH_POSITIONAL: Readonly<Record<string, readonly (string | undefi
   CosineAnnealingLR: ['optimizer', 'tMax', 'etaMin'],
   LinearLR: ['optimizer', 'startFactor', 'endFactor', 'totalIters'],
   DataLoader: ['dataset', 'batchSize', 'shuffle'],
+  // nn.functional: the tensor arguments kiln takes positionally are `_` (never surplus).
+  linear: [_, _, 'bias'],
+  leakyRelu: [_, 'negativeSlope'],
+  gelu: [_, 'approximate'],
+  crossEntropy: [_, _, 'weight', _, _ /* ignore_index */, _, 'reduction', 'labelSmoothing'],
+  mseLoss: [_, _, _, _, 'reduction'],
+  l1Loss: [_, _, _, _, 'reduction'],
+  binaryCrossEntropyWithLogits: [_, _, 'weight', _, _, 'reduction', 'posWeight'],
+  binaryCrossEntropy: [_, _, 'weight', _, _, 'reduction'],
+  huberLoss: [_, _, 'reduction', 'delta'],
+  smoothL1Loss: [_, _, _, _, 'reduction', 'beta'],
+  klDiv: [_, _, _, _, 'reduction', 'logTarget'],
+  cosineEmbeddingLoss: [_, _, _, 'margin', _, _, 'reduction'],
+  dropout: [_, 'p', 'training'],
+  dropout1d: [_, 'p', 'training'],
+  dropout2d: [_, 'p', 'training'],
+  batchNorm: [_, _, _, 'weight', 'bias', 'training', 'momentum', 'eps'],
+  layerNorm: [_, _, 'weight', 'bias', 'eps'],
+  rmsNorm: [_, _, 'weight', 'eps'],
+  conv2d: [_, _, 'bias', 'stride', 'padding'],
+  maxPool2d: [_, _, 'stride', 'padding'],
+  avgPool2d: [_, _, 'stride', 'padding', _ /* ceil_mode */, 'countIncludePad'],
+  // nn.init (torch's trailing generator is kiln's option too, but an object: no suggestion).
+  'init.xavierUniform': [_, 'gain'],
+  'init.xavierNormal': [_, 'gain'],
+  'init.kaimingUniform': [_, 'a', 'mode', 'nonlinearity'],
+  'init.kaimingNormal': [_, 'a', 'mode', 'nonlinearity'],
+  'init.truncNormal': [_, 'mean', 'std', 'a', 'b'],
+  'init.orthogonal': [_, 'gain'],
+  'init.sparse': [_, _, 'std'],
 };
+
+/** A Tensor, Parameter or Buffer, known by its class name (./tensor imports this file). */
+function isTensor(v: object): boolean {
+  const name = v.constructor?.name;
+  return name === 'Tensor' || name === 'Parameter' || name === 'Buffer';
+}
+
+/** An options object: a plain object, not an array, a Tensor or another class's instance. */
+function isOptionsObject(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
 
 /**
  * Rejects surplus arguments, which JavaScript would drop. `args` is the call's `arguments`;
@@ -119,7 +162,9 @@ export function expectArity(where: string, args: ArrayLike<unknown>, positional:
   if (hasOptions && n === positional + 1) {
     const o = args[positional];
     // A non-object there is checkOptions' to reject, unless PyTorch names that position.
-    if (o === undefined || o === null || typeof o === 'object' || torchNames?.[positional] === undefined) return;
+    // Arrays and tensors are never options objects: F.batchNorm(x, rm, rv, weight) is told to pass
+    // { weight }. (F.conv2d and F.linear, which take a Tensor bias there, do not ask.)
+    if (o === undefined || o === null || (typeof o === 'object' && !Array.isArray(o) && !isTensor(o)) || torchNames?.[positional] === undefined) return;
   }
   const what = `at most ${positional} argument${positional === 1 ? '' : 's'}${hasOptions ? ' and an options object' : ''}`;
   // A single value where the options go reads as checkOptions' error, plus the PyTorch hint.
@@ -127,7 +172,7 @@ export function expectArity(where: string, args: ArrayLike<unknown>, positional:
   const surplus: string[] = [];
   for (let i = positional; i < n; i++) {
     const name = torchNames?.[i];
-    if (name === undefined || (args[i] !== null && typeof args[i] === 'object' && !Array.isArray(args[i]))) {
+    if (name === undefined || isOptionsObject(args[i])) {
       surplus.length = 0;
       break;
     }

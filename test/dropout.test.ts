@@ -184,7 +184,7 @@ describe('nn.Dropout', () => {
     expectError(() => F.dropout(ones([2]), { p: 2 }), 'RangeError', /^dropout: expected p in \[0, 1\], got 2$/);
     expectError(() => F.dropout(ones([2]), { training: 1 as never }), 'TypeError', /^dropout: expected a boolean for training, got 1$/);
     expectError(() => F.dropout([1, 2] as never), 'TypeError', /^dropout: expected a Tensor for input, got \[1, 2\]$/);
-    expectError(() => F.dropout(ones([2]), 0.5 as never), 'TypeError', /^dropout: expected an options object for options, got 0.5$/);
+    expectError(() => F.dropout(ones([2]), 0.5 as never), 'TypeError', /^dropout: expected an options object for options, got 0.5 \(PyTorch's 2nd argument is p: pass \{ p: 0.5 \}\)$/);
     expectError(() => new nn.Dropout(0.5).forward('x' as never), 'TypeError', /^Dropout\.forward: expected a Tensor for input/);
   });
 });

@@ -126,6 +126,7 @@ export class TensorDataset extends Dataset<[Tensor, Tensor]> {
    * @example const [x0, y0] = ds.get(0);
    */
   override get(i: number): [Tensor, Tensor] {
+    if (arguments.length > 1) expectArity('TensorDataset.get', arguments, 1);
     const k = resolveIndex('TensorDataset.get', i, this.length);
     let x = rowOf(this.x, k);
     let y = rowOf(this.y, k);

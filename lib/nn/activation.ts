@@ -5,8 +5,25 @@ import * as F from './functional/activation';
 import { checkChoice, checkInt, checkNumber, checkOptions } from '../errors';
 import { expectArity } from '../options';
 
+/**
+ * Rejects any argument to an activation that takes none: PyTorch's ReLU(inplace=True) and
+ * SELU(inplace=True) would otherwise lose their argument silently. kiln has no in-place
+ * activations, so the advice is to drop it.
+ */
+function expectNoArguments(where: string, args: IArguments, torchInplace: boolean): void {
+  const first: unknown = args[0];
+  if (torchInplace && args.length === 1 && (typeof first === 'boolean' || (first !== null && typeof first === 'object' && 'inplace' in first))) {
+    throw new TypeError(`${where}: expected at most 0 arguments for arguments, got 1 (PyTorch's 1st argument is inplace: kiln has no in-place activations, so leave it out)`);
+  }
+  expectArity(where, args, 0);
+}
+
 /** max(0, x). */
 export class ReLU extends Module {
+  constructor() {
+    super();
+    if (arguments.length > 0) expectNoArguments('ReLU', arguments, true);
+  }
   override forward(x: Tensor): Tensor {
     return F.relu(x);
   }
@@ -30,6 +47,10 @@ export class LeakyReLU extends Module {
 
 /** 1 / (1 + exp(-x)). */
 export class Sigmoid extends Module {
+  constructor() {
+    super();
+    if (arguments.length > 0) expectNoArguments('Sigmoid', arguments, false);
+  }
   override forward(x: Tensor): Tensor {
     return F.sigmoid(x);
   }
@@ -37,6 +58,10 @@ export class Sigmoid extends Module {
 
 /** tanh(x). */
 export class Tanh extends Module {
+  constructor() {
+    super();
+    if (arguments.length > 0) expectNoArguments('Tanh', arguments, false);
+  }
   override forward(x: Tensor): Tensor {
     return F.tanh(x);
   }
@@ -60,6 +85,10 @@ export class GELU extends Module {
 
 /** SELU (Klambauer et al. 2017). */
 export class SELU extends Module {
+  constructor() {
+    super();
+    if (arguments.length > 0) expectNoArguments('SELU', arguments, true);
+  }
   override forward(x: Tensor): Tensor {
     return F.selu(x);
   }

@@ -2,7 +2,7 @@
 import { Tensor, checkTensor } from '../tensor';
 import { Module } from './module';
 import { Buffer, Parameter } from './parameter';
-import { batchNorm, checkBatchSize } from './functional/batchnorm';
+import { batchNormAt, checkBatchSize } from './functional/batchnorm';
 import { formatShape } from '../shape';
 import { checkBoolean, checkInRange, checkInt, checkOptions } from '../errors';
 import { checkEps } from '../errors';
@@ -99,7 +99,7 @@ export abstract class BatchNormBase extends Module {
     const useRunning = !this.training || this.trackRunningStats;
     const rm = useRunning ? this.runningMean : null;
     const rv = useRunning ? this.runningVar : null;
-    return batchNorm(x, rm, rv, { weight: this.weight, bias: this.bias, training: batchStats, momentum: factor, eps: this.eps }, where);
+    return batchNormAt(where, x, rm, rv, { weight: this.weight, bias: this.bias, training: batchStats, momentum: factor, eps: this.eps });
   }
 
   override extraRepr(): string {

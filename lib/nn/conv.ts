@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor';
 import { Module } from './module';
 import { Parameter } from './parameter';
-import { conv2d } from './functional/conv';
+import { conv2dAt } from './functional/conv';
 import { MAX_PADDING, Pair, PairLike, formatPair, toPair } from './functional/window';
 import { checkBoolean, checkInt, checkOptions } from '../errors';
 import { expectArity } from '../options';
@@ -67,7 +67,7 @@ export class Conv2d extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, { bias: this.bias, stride: this.stride, padding: this.padding }, 'Conv2d.forward');
+    return conv2dAt('Conv2d.forward', x, this.weight, { bias: this.bias, stride: this.stride, padding: this.padding });
   }
 
   /** As PyTorch's: padding shown when non-zero, bias only when absent. */

@@ -4,7 +4,7 @@ import { Module } from './module';
 import { Generator, generatorFrom } from '../random';
 import { checkOptions } from '../errors';
 import { expectArity } from '../options';
-import { dropout, dropout1d, dropout2d, checkDropoutP } from './functional/dropout';
+import { dropoutAt, dropout1dAt, dropout2dAt, checkDropoutP } from './functional/dropout';
 
 /**
  * Zeroes each element with probability p in training and scales the rest by 1/(1-p)
@@ -29,7 +29,7 @@ export class Dropout extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return dropout(x, { p: this.p, training: this.training, generator: this.generator }, 'Dropout.forward');
+    return dropoutAt('Dropout.forward', x, { p: this.p, training: this.training, generator: this.generator });
   }
 
   override extraRepr(): string {
@@ -61,7 +61,7 @@ export class Dropout1d extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return dropout1d(x, { p: this.p, training: this.training, generator: this.generator }, 'Dropout1d.forward');
+    return dropout1dAt('Dropout1d.forward', x, { p: this.p, training: this.training, generator: this.generator });
   }
 
   override extraRepr(): string {
@@ -93,7 +93,7 @@ export class Dropout2d extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return dropout2d(x, { p: this.p, training: this.training, generator: this.generator }, 'Dropout2d.forward');
+    return dropout2dAt('Dropout2d.forward', x, { p: this.p, training: this.training, generator: this.generator });
   }
 
   override extraRepr(): string {

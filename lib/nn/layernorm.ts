@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor';
 import { Module } from './module';
 import { Parameter } from './parameter';
-import { checkNormalizedShape, layerNorm } from './functional/layernorm';
+import { checkNormalizedShape, layerNormAt } from './functional/layernorm';
 import { numelOf } from '../shape';
 import { checkBoolean, checkEps, checkOptions } from '../errors';
 import { expectArity } from '../options';
@@ -47,7 +47,7 @@ export class LayerNorm extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return layerNorm(x, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps }, 'LayerNorm.forward');
+    return layerNormAt('LayerNorm.forward', x, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
   }
 
   override extraRepr(): string {

@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor';
 import { Module } from './module';
 import { Parameter } from './parameter';
-import { linear } from './functional/linear';
+import { linearAt } from './functional/linear';
 import { checkBoolean, checkInt, checkOptions } from '../errors';
 import { expectArity } from '../options';
 import { Generator, generatorFrom } from '../random';
@@ -48,7 +48,7 @@ export class Linear extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return linear(x, this.weight, { bias: this.bias }, 'Linear.forward');
+    return linearAt('Linear.forward', x, this.weight, { bias: this.bias });
   }
 
   override extraRepr(): string {

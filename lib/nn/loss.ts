@@ -41,7 +41,7 @@ export class CrossEntropyLoss extends Module {
   }
 
   override forward(input: Tensor, target: Targets): Tensor {
-    return F.crossEntropy(input, target, { labelSmoothing: this.labelSmoothing, reduction: this.reduction, weight: this.weight }, 'CrossEntropyLoss.forward');
+    return F.crossEntropyAt('CrossEntropyLoss.forward', input, target, { labelSmoothing: this.labelSmoothing, reduction: this.reduction, weight: this.weight });
   }
 }
 
@@ -61,7 +61,7 @@ export class MSELoss extends Module {
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.mseLoss(input, target, { reduction: this.reduction }, 'MSELoss.forward');
+    return F.mseLossAt('MSELoss.forward', input, target, { reduction: this.reduction });
   }
 }
 
@@ -81,7 +81,7 @@ export class L1Loss extends Module {
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.l1Loss(input, target, { reduction: this.reduction }, 'L1Loss.forward');
+    return F.l1LossAt('L1Loss.forward', input, target, { reduction: this.reduction });
   }
 }
 
@@ -112,7 +112,7 @@ export class BCEWithLogitsLoss extends Module {
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.binaryCrossEntropyWithLogits(input, target, { reduction: this.reduction, posWeight: this.posWeight, weight: this.weight }, 'BCEWithLogitsLoss.forward');
+    return F.binaryCrossEntropyWithLogitsAt('BCEWithLogitsLoss.forward', input, target, { reduction: this.reduction, posWeight: this.posWeight, weight: this.weight });
   }
 }
 
@@ -139,7 +139,7 @@ export class BCELoss extends Module {
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction }, 'BCELoss.forward');
+    return F.binaryCrossEntropyAt('BCELoss.forward', input, target, { weight: this.weight, reduction: this.reduction });
   }
 }
 
@@ -166,7 +166,7 @@ export class HuberLoss extends Module {
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.huberLoss(input, target, { reduction: this.reduction, delta: this.delta }, 'HuberLoss.forward');
+    return F.huberLossAt('HuberLoss.forward', input, target, { reduction: this.reduction, delta: this.delta });
   }
 }
 
@@ -193,7 +193,7 @@ export class SmoothL1Loss extends Module {
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta }, 'SmoothL1Loss.forward');
+    return F.smoothL1LossAt('SmoothL1Loss.forward', input, target, { reduction: this.reduction, beta: this.beta });
   }
 }
 
@@ -220,7 +220,7 @@ export class KLDivLoss extends Module {
   }
 
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget }, 'KLDivLoss.forward');
+    return F.klDivAt('KLDivLoss.forward', input, target, { reduction: this.reduction, logTarget: this.logTarget });
   }
 }
 
@@ -246,6 +246,6 @@ export class CosineEmbeddingLoss extends Module {
   }
 
   override forward(input1: Tensor, input2: Tensor, target: Targets): Tensor {
-    return F.cosineEmbeddingLoss(input1, input2, target, { margin: this.margin, reduction: this.reduction }, 'CosineEmbeddingLoss.forward');
+    return F.cosineEmbeddingLossAt('CosineEmbeddingLoss.forward', input1, input2, target, { margin: this.margin, reduction: this.reduction });
   }
 }

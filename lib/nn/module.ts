@@ -9,6 +9,7 @@ import { Parameter, Buffer } from './parameter';
 import { formatShape } from '../shape';
 import { checkBoolean, checkOptions, typeError } from '../errors';
 import { stateName } from '../naming';
+import { expectArity } from '../options';
 
 /**
  * Per module, the names registered as buffers and whether each is persistent: a name stays a
@@ -76,6 +77,7 @@ export class Module {
 
   /** Direct sub-modules with their property names. */
   namedChildren(): [string, Module][] {
+    if (arguments.length > 0) expectArity(`${this.constructor.name}.namedChildren`, arguments, 0);
     const out: [string, Module][] = [];
     for (const key of Object.keys(this)) {
       const v = (this as Record<string, unknown>)[key];
@@ -85,11 +87,13 @@ export class Module {
   }
 
   children(): Module[] {
+    if (arguments.length > 0) expectArity(`${this.constructor.name}.children`, arguments, 0);
     return this.namedChildren().map(([, m]) => m);
   }
 
   /** This module and every descendant, depth first, with dotted names ('' for this one). */
   namedModules(prefix = ''): [string, Module][] {
+    if (arguments.length > 1) expectArity(`${this.constructor.name}.namedModules`, arguments, 1);
     const out: [string, Module][] = [[prefix, this]];
     const seen = new Set<Module>([this]);
     const walk = (m: Module, p: string) => {
@@ -107,6 +111,7 @@ export class Module {
 
   /** This module first, then every descendant. */
   modules(): Module[] {
+    if (arguments.length > 0) expectArity(`${this.constructor.name}.modules`, arguments, 0);
     return this.namedModules().map(([, m]) => m);
   }
 
@@ -137,6 +142,7 @@ export class Module {
 
   /** [name, Parameter] pairs of this module and its descendants, each parameter once. */
   namedParameters(): [string, Parameter][] {
+    if (arguments.length > 0) expectArity(`${this.constructor.name}.namedParameters`, arguments, 0);
     const out: [string, Parameter][] = [];
     const seen = new Set<Tensor>();
     for (const [prefix, m] of this.namedModules()) {
@@ -150,10 +156,12 @@ export class Module {
   }
 
   parameters(): Parameter[] {
+    if (arguments.length > 0) expectArity(`${this.constructor.name}.parameters`, arguments, 0);
     return this.namedParameters().map(([, p]) => p);
   }
 
   namedBuffers(): [string, Buffer][] {
+    if (arguments.length > 0) expectArity(`${this.constructor.name}.namedBuffers`, arguments, 0);
     const out: [string, Buffer][] = [];
     for (const [prefix, m] of this.namedModules()) {
       for (const [name, , b] of m.ownBuffers()) out.push([prefix ? `${prefix}.${name}` : name, b]);
@@ -162,11 +170,13 @@ export class Module {
   }
 
   buffers(): Buffer[] {
+    if (arguments.length > 0) expectArity(`${this.constructor.name}.buffers`, arguments, 0);
     return this.namedBuffers().map(([, b]) => b);
   }
 
   /** Sets training mode here and in every descendant; returns this. */
   train(mode = true): this {
+    if (arguments.length > 1) expectArity(`${this.constructor.name}.train`, arguments, 1);
     checkBoolean(`${this.constructor.name}.train`, 'mode', mode);
     for (const m of this.modules()) m.training = mode;
     return this;
@@ -174,16 +184,19 @@ export class Module {
 
   /** Evaluation mode (dropout off, BatchNorm on running statistics); returns this. */
   eval(): this {
+    if (arguments.length > 0) expectArity(`${this.constructor.name}.eval`, arguments, 0);
     return this.train(false);
   }
 
   /** Clears every parameter's gradient (sets it to null, as PyTorch's default). */
   zeroGrad(): void {
+    if (arguments.length > 0) expectArity(`${this.constructor.name}.zeroGrad`, arguments, 0);
     for (const p of this.parameters()) p.grad = null;
   }
 
   /** Calls fn on every descendant and then on this module, as torch's apply; returns this. */
   apply(fn: (m: Module) => void): this {
+    if (arguments.length > 1) expectArity(`${this.constructor.name}.apply`, arguments, 1);
     if (typeof fn !== 'function') throw typeError(`${this.constructor.name}.apply`, 'a function', 'fn', fn);
     for (const child of this.children()) child.apply(fn);
     fn(this);
@@ -196,6 +209,7 @@ export class Module {
    * the module's data and are detached from the graph.
    */
   stateDict(): Record<string, Tensor> {
+    if (arguments.length > 0) expectArity(`${this.constructor.name}.stateDict`, arguments, 0);
     const out: Record<string, Tensor> = {};
     const visit = (m: Module, prefix: string) => {
       for (const [name, , p] of m.ownTensors(Parameter)) out[prefix + name] = p.detach();
@@ -216,6 +230,8 @@ export class Module {
    */
   loadStateDict(sd: Record<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
     const where = `${this.constructor.name}.loadStateDict`;
+    // PyTorch's load_state_dict(sd, strict): `m.loadStateDict(sd, false)` is told to pass { strict: false }.
+    if (arguments.length > 1) expectArity(where, arguments, 1, true, [undefined, 'strict']);
     if (sd === null || typeof sd !== 'object' || Array.isArray(sd)) throw typeError(where, 'a state dict (an object of Tensors)', 'stateDict', sd);
     const strict = checkOptions(where, opts, ['strict']).strict ?? true;
     checkBoolean(where, 'strict', strict);

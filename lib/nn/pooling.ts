@@ -1,7 +1,7 @@
 // torch.nn.MaxPool2d, AvgPool2d and AdaptiveAvgPool2d.
 import { Tensor } from '../tensor';
 import { Module } from './module';
-import { adaptiveAvgPool2d, avgPool2d, maxPool2d, poolWindow } from './functional/pooling';
+import { adaptiveAvgPool2dAt, avgPool2dAt, maxPool2dAt, poolWindow } from './functional/pooling';
 import { Pair, PairLike, formatPair, toPair } from './functional/window';
 import { checkBoolean, checkOptions } from '../errors';
 import { expectArity } from '../options';
@@ -36,7 +36,7 @@ export class MaxPool2d extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding }, 'MaxPool2d.forward');
+    return maxPool2dAt('MaxPool2d.forward', x, this.kernelSize, { stride: this.stride, padding: this.padding });
   }
 
   override extraRepr(): string {
@@ -70,7 +70,7 @@ export class AvgPool2d extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return avgPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, countIncludePad: this.countIncludePad }, 'AvgPool2d.forward');
+    return avgPool2dAt('AvgPool2d.forward', x, this.kernelSize, { stride: this.stride, padding: this.padding, countIncludePad: this.countIncludePad });
   }
 
   override extraRepr(): string {
@@ -97,7 +97,7 @@ export class AdaptiveAvgPool2d extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return adaptiveAvgPool2d(x, this.outputSize, 'AdaptiveAvgPool2d.forward');
+    return adaptiveAvgPool2dAt('AdaptiveAvgPool2d.forward', x, this.outputSize);
   }
 
   override extraRepr(): string {

@@ -3,7 +3,7 @@ import { Tensor } from '../tensor';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { checkNormalizedShape } from './functional/layernorm';
-import { rmsNorm } from './functional/rmsnorm';
+import { rmsNormAt } from './functional/rmsnorm';
 import { numelOf } from '../shape';
 import { checkBoolean, checkEps, checkOptions } from '../errors';
 import { expectArity } from '../options';
@@ -43,7 +43,7 @@ export class RMSNorm extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return rmsNorm(x, this.normalizedShape, { weight: this.weight, eps: this.eps }, 'RMSNorm.forward');
+    return rmsNormAt('RMSNorm.forward', x, this.normalizedShape, { weight: this.weight, eps: this.eps });
   }
 
   override extraRepr(): string {

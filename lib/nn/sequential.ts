@@ -1,6 +1,7 @@
 // torch.nn.Sequential.
 import { Module } from './module';
 import { checkInt, typeError } from '../errors';
+import { expectArity } from '../options';
 
 /**
  * Runs modules in order, each on the previous one's output. Children are named '0', '1', ...
@@ -18,6 +19,7 @@ export class Sequential extends Module {
 
   /** Adds a module at the end; returns this. */
   append(m: Module): this {
+    if (arguments.length > 1) expectArity('Sequential.append', arguments, 1);
     if (!(m instanceof Module)) throw typeError('Sequential', 'a Module', `module ${this.count}`, m);
     this[this.count++] = m;
     return this;
@@ -25,6 +27,7 @@ export class Sequential extends Module {
 
   /** The i-th module; negative i counts from the end. */
   get(i: number): Module {
+    if (arguments.length > 1) expectArity('Sequential.get', arguments, 1);
     checkInt('Sequential.get', 'i', i, -this.count, this.count - 1);
     return this[i < 0 ? i + this.count : i];
   }

@@ -112,6 +112,7 @@ export class Adam extends Optimizer<AdamOptions> {
    * @example opt.zeroGrad(); loss.backward(); opt.step();
    */
   override step(closure?: () => unknown): unknown {
+    if (arguments.length > 1) expectArity('Adam.step', arguments, 1);
     return adamUpdate(this, false, closure);
   }
 }

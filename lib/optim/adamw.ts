@@ -33,6 +33,7 @@ export class AdamW extends Optimizer<AdamOptions> {
    * @example opt.zeroGrad(); loss.backward(); opt.step();
    */
   override step(closure?: () => unknown): unknown {
+    if (arguments.length > 1) expectArity('AdamW.step', arguments, 1);
     return adamUpdate(this, true, closure);
   }
 }

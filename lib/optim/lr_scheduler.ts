@@ -110,6 +110,7 @@ export abstract class LRScheduler {
    * @example for (let epoch = 0; epoch < 90; epoch++) { train(); sched.step(); }
    */
   step(): void {
+    if (arguments.length > 0) expectArity(`${this.constructor.name}.step`, arguments, 0);
     this.stepCount += 1;
     this.lastEpoch += 1;
     const groups = this.optimizer.paramGroups;
@@ -135,6 +136,7 @@ export abstract class LRScheduler {
    * @example fs.writeFileSync('sched.json', JSON.stringify(sched.stateDict()));
    */
   stateDict(): SchedulerStateDict {
+    if (arguments.length > 0) expectArity(`${this.constructor.name}.stateDict`, arguments, 0);
     return { ...this.options(), base_lrs: this.baseLrs.slice(), last_epoch: this.lastEpoch, _step_count: this.stepCount, _last_lr: this.lastLrs.slice() };
   }
 
@@ -148,6 +150,7 @@ export abstract class LRScheduler {
    */
   loadStateDict(sd: SchedulerStateDict): void {
     const where = `${this.constructor.name}.loadStateDict`;
+    if (arguments.length > 1) expectArity(where, arguments, 1);
     if (sd === null || typeof sd !== 'object') throw typeError(where, 'a state dict', 'stateDict', sd);
     const lrs = sd['base_lrs'];
     if (!Array.isArray(lrs) || !lrs.every((v) => typeof v === 'number')) throw typeError(where, 'an array of numbers', 'base_lrs', lrs);

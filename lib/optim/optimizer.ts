@@ -7,7 +7,7 @@
 import { Tensor, checkTensor, setGradEnabled } from '../tensor';
 import { camelName, stateName } from '../naming';
 import { checkInt, checkOptions, describe, rangeError, typeError } from '../errors';
-import { checkOptionNames } from '../options';
+import { checkOptionNames, expectArity } from '../options';
 import { formatShape, sameShape } from '../shape';
 
 /**
@@ -174,6 +174,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * @example opt.addParamGroup({ params: backbone.parameters(), lr: 1e-4 });
    */
   addParamGroup(group: ParamGroupInput<O>): void {
+    if (arguments.length > 1) expectArity(`${this.constructor.name}.addParamGroup`, arguments, 1);
     this.addGroup(group, true);
   }
 
@@ -232,6 +233,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * @example opt.zeroGrad(); loss.backward(); opt.step();
    */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    // PyTorch's zero_grad(set_to_none): `opt.zeroGrad(false)` is told to pass { setToNone: false }.
+    if (arguments.length > 0) expectArity(`${this.constructor.name}.zeroGrad`, arguments, 0, true, ['setToNone']);
     const setToNone = checkOptions(`${this.constructor.name}.zeroGrad`, opts, ['setToNone']).setToNone ?? true;
     if (typeof setToNone !== 'boolean') throw typeError(`${this.constructor.name}.zeroGrad`, 'a boolean', 'setToNone', setToNone);
     for (const g of this.paramGroups) {
@@ -250,6 +253,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    * @example const sd = opt.stateDict(); sd.state[0].exp_avg; // a Tensor shared with opt
    */
   stateDict(): OptimizerStateDict {
+    if (arguments.length > 0) expectArity(`${this.constructor.name}.stateDict`, arguments, 0);
     const index = new Map<Tensor, number>();
     const param_groups = this.paramGroups.map((g) => {
       const packed: Record<string, unknown> = {};
@@ -283,6 +287,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
    */
   loadStateDict(sd: OptimizerStateDict): void {
     const where = `${this.constructor.name}.loadStateDict`;
+    if (arguments.length > 1) expectArity(where, arguments, 1);
     if (sd === null || typeof sd !== 'object' || !Array.isArray(sd.param_groups) || sd.state === null || typeof sd.state !== 'object') {
       throw typeError(where, 'a state dict ({ state, param_groups })', 'stateDict', sd);
     }

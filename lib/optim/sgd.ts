@@ -66,6 +66,7 @@ export class SGD extends Optimizer<SGDOptions> {
    * @example opt.zeroGrad(); loss.backward(); opt.step();
    */
   override step(closure?: () => unknown): unknown {
+    if (arguments.length > 1) expectArity('SGD.step', arguments, 1);
     const loss = runClosure('SGD.step', closure);
     this.paramGroups.forEach((g, gi) => {
       this.checkGroup(g, gi);

@@ -5,12 +5,19 @@ import { native } from '../../native';
 import { emptyFloat32 } from './buffers';
 import { checkBoolean, checkInRange, checkOptions } from '../../errors';
 import { checkEps } from '../../errors';
+import { expectArity } from '../../options';
 
+/** Options of {@link batchNorm}. */
 export interface BatchNormOptions {
+  /** [none] the per-channel scale gamma, of shape (C); null or absent for none. */
   weight?: Tensor | null;
+  /** [none] the per-channel shift beta, of shape (C); null or absent for none. */
   bias?: Tensor | null;
+  /** [false] true normalises with the batch's statistics (and updates the running ones); false with the running statistics. */
   training?: boolean;
+  /** [0.1] the weight of the batch in the running-statistics update, in [0, 1]. */
   momentum?: number;
+  /** [1e-5] added to the variance before the square root; non-negative. */
   eps?: number;
 }
 
@@ -48,11 +55,17 @@ function checkChannelVector(where: string, name: string, t: Tensor | null | unde
  * @param runningMean (C) or null; updated in place in training
  * @param runningVar (C) or null; updated in place in training
  * @param opts `{ weight?: (C), bias?: (C), training = false, momentum = 0.1, eps = 1e-5 }`
- * @throws TypeError for non-tensors or wrong option types; RangeError for shapes that do not fit,
+ * @throws TypeError for non-tensors, wrong option types or a surplus argument (PyTorch's positional options go in opts); RangeError for shapes that do not fit,
  *   missing running statistics in evaluation, or one value per channel in training.
  * @example F.batchNorm(x, runningMean, runningVar, { weight, bias, training: true })
  */
-export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}, where = 'batchNorm'): Tensor {
+export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
+  if (arguments.length > 3) expectArity('batchNorm', arguments, 3, true);
+  return batchNormAt('batchNorm', x, runningMean, runningVar, opts);
+}
+
+/** F.batchNorm naming `where` in its errors: BatchNorm1d/2d's forward calls it. @internal */
+export function batchNormAt(where: string, x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
   checkTensor(where, 'input', x);
   const o = checkOptions(where, opts, ['weight', 'bias', 'training', 'momentum', 'eps']);
   if (x.ndim < 2) throw new RangeError(`${where}: expected input with at least 2 dimensions (N, C, ...), got ${formatShape(x.shape)}`);

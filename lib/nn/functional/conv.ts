@@ -4,11 +4,16 @@ import { Tensor, fromOp, checkTensor } from '../../tensor';
 import { formatShape } from '../../shape';
 import { checkOptions, rangeError } from '../../errors';
 import { native } from '../../native';
+import { expectArity } from '../../options';
 import { MAX_PADDING, PairLike, checkOutputSize, formatPair, spatialInput, spatialShape, toPair, windowOutput } from './window';
 
+/** Options of {@link conv2d}. */
 export interface Conv2dOptions {
+  /** [none] the bias, of shape (outChannels); null or absent for none. */
   bias?: Tensor | null;
+  /** [1] the step of the window: a number or a [height, width] pair, each at least 1. */
   stride?: PairLike;
+  /** [0] implicit zeros on each side: a number or a [height, width] pair, each at least 0. */
   padding?: PairLike;
 }
 
@@ -20,11 +25,18 @@ export interface Conv2dOptions {
  * @param weight (outChannels, C, kH, kW)
  * @param opts `{ bias = null, stride = 1, padding = 0 }`: bias (outChannels); stride and padding
  *   a number or a [height, width] pair. A Tensor in third place is read as the bias.
- * @throws TypeError for a non-Tensor or a non-numeric option; RangeError for mismatched shapes,
+ * @throws TypeError for a non-Tensor, a non-numeric option or a surplus argument (`F.conv2d(x, w, b, 1)`
+ *   is told to pass `{ bias, stride: 1 }`); RangeError for mismatched shapes,
  *   a negative or non-integer stride/padding, or a kernel larger than the padded input.
  * @example const y = F.conv2d(x, w, { stride: 2, padding: 1 });
  */
-export function conv2d(x: Tensor, weight: Tensor, opts: Conv2dOptions | Tensor | null = {}, where = 'conv2d'): Tensor {
+export function conv2d(x: Tensor, weight: Tensor, opts: Conv2dOptions | Tensor | null = {}): Tensor {
+  if (arguments.length > 2 && !(arguments.length === 3 && opts instanceof Tensor)) expectArity('conv2d', arguments, 2, true);
+  return conv2dAt('conv2d', x, weight, opts);
+}
+
+/** F.conv2d naming `where` in its errors: Conv2d's forward calls it. @internal */
+export function conv2dAt(where: string, x: Tensor, weight: Tensor, opts: Conv2dOptions | Tensor | null = {}): Tensor {
   checkTensor(where, 'input', x);
   checkTensor(where, 'weight', weight);
   const o = opts instanceof Tensor ? { bias: opts } : opts === null ? {} : checkOptions(where, opts, ['bias', 'stride', 'padding']);

@@ -3,6 +3,7 @@ import { Tensor, fromOp, checkTensor, isGradEnabled } from '../../tensor';
 import { Generator, generatorFrom } from '../../random';
 import { checkBoolean, checkOptions, describe, rangeError, typeError } from '../../errors';
 import { native } from '../../native';
+import { expectArity } from '../../options';
 
 /** Checks a dropout probability: a number in [0, 1] (the message API.md gives). */
 export function checkDropoutP(where: string, p: unknown): number {
@@ -29,10 +30,17 @@ export interface DropoutOptions {
  * generator's counter-based stream: the same seed gives the same mask on any thread count.
  * @param x the input, any shape.
  * @param opts `{ p = 0.5, training = true, generator? }`
- * @throws TypeError for a non-number p or non-boolean training; RangeError for p outside [0, 1].
+ * @throws TypeError for a non-Tensor x, a non-number p, a non-boolean training or a surplus
+ *   argument (PyTorch's positional p goes in opts); RangeError for p outside [0, 1].
  * @example const h = F.dropout(x, { p: 0.2, training: model.training });
  */
-export function dropout(x: Tensor, opts?: DropoutOptions, where = 'dropout'): Tensor {
+export function dropout(x: Tensor, opts?: DropoutOptions): Tensor {
+  if (arguments.length > 1) expectArity('dropout', arguments, 1, true);
+  return dropoutAt('dropout', x, opts);
+}
+
+/** F.dropout naming `where` in its errors: the modules' forward calls it. @internal */
+export function dropoutAt(where: string, x: Tensor, opts?: DropoutOptions): Tensor {
   checkTensor(where, 'input', x);
   const o = checkOptions(where, opts, ['p', 'training', 'generator']);
   const p = checkDropoutP(where, o.p ?? 0.5);
@@ -88,11 +96,18 @@ function featureDropout(name: string, x: Tensor, N: number, C: number, p: number
  * scaled by 1/(1-p); out of training, and for p = 0, it returns x itself.
  * @param x (N, C, L), or (C, L) for one unbatched sample.
  * @param opts `{ p = 0.5, training = true, generator? }`
- * @throws TypeError for a non-number p or non-boolean training; RangeError for p outside [0, 1]
+ * @throws TypeError for a non-Tensor x, a non-number p, a non-boolean training or a surplus
+ *   argument (PyTorch's positional p goes in opts); RangeError for p outside [0, 1]
  *   or an input that is not 2-D or 3-D.
  * @example const h = F.dropout1d(x, { p: 0.2, training: model.training }); // x: (N, C, L)
  */
-export function dropout1d(x: Tensor, opts?: DropoutOptions, where = 'dropout1d'): Tensor {
+export function dropout1d(x: Tensor, opts?: DropoutOptions): Tensor {
+  if (arguments.length > 1) expectArity('dropout1d', arguments, 1, true);
+  return dropout1dAt('dropout1d', x, opts);
+}
+
+/** F.dropout1d naming `where` in its errors: the modules' forward calls it. @internal */
+export function dropout1dAt(where: string, x: Tensor, opts?: DropoutOptions): Tensor {
   checkTensor(where, 'input', x);
   const o = checkOptions(where, opts, ['p', 'training', 'generator']);
   const p = checkDropoutP(where, o.p ?? 0.5);
@@ -112,11 +127,18 @@ export function dropout1d(x: Tensor, opts?: DropoutOptions, where = 'dropout1d')
  * process), as PyTorch does; use dropout1d for that.
  * @param x (N, C, H, W), or 3-D read as (N, C, L).
  * @param opts `{ p = 0.5, training = true, generator? }`
- * @throws TypeError for a non-number p or non-boolean training; RangeError for p outside [0, 1]
+ * @throws TypeError for a non-Tensor x, a non-number p, a non-boolean training or a surplus
+ *   argument (PyTorch's positional p goes in opts); RangeError for p outside [0, 1]
  *   or an input that is not 3-D or 4-D (PyTorch deprecates those ranks).
  * @example const h = F.dropout2d(x, { p: 0.1, training: model.training }); // x: (N, C, H, W)
  */
-export function dropout2d(x: Tensor, opts?: DropoutOptions, where = 'dropout2d'): Tensor {
+export function dropout2d(x: Tensor, opts?: DropoutOptions): Tensor {
+  if (arguments.length > 1) expectArity('dropout2d', arguments, 1, true);
+  return dropout2dAt('dropout2d', x, opts);
+}
+
+/** F.dropout2d naming `where` in its errors: the modules' forward calls it. @internal */
+export function dropout2dAt(where: string, x: Tensor, opts?: DropoutOptions): Tensor {
   checkTensor(where, 'input', x);
   const o = checkOptions(where, opts, ['p', 'training', 'generator']);
   const p = checkDropoutP(where, o.p ?? 0.5);

@@ -5,6 +5,7 @@ import { checkShape, formatShape, sameShape } from '../../shape';
 import { native } from '../../native';
 import { emptyFloat32 } from './buffers';
 import { checkEps, checkOptions, rangeError } from '../../errors';
+import { expectArity } from '../../options';
 
 
 /** A normalized shape: a size or a non-empty array of sizes. */
@@ -35,6 +36,16 @@ export function checkParam(where: string, name: string, t: Tensor | null | undef
   return t;
 }
 
+/** Options of {@link layerNorm}. */
+export interface LayerNormOptions {
+  /** [none] the elementwise scale, of shape normalizedShape; null or absent for none. */
+  weight?: Tensor | null;
+  /** [none] the elementwise shift, of shape normalizedShape; null or absent for none. */
+  bias?: Tensor | null;
+  /** [1e-5] added to the variance before the square root; non-negative. */
+  eps?: number;
+}
+
 /**
  * Layer normalisation over the last dimensions, as torch.nn.functional.layer_norm
  * (Ba, Kiros & Hinton 2016): y = (x - mean) / sqrt(var + eps) * weight + bias, with the mean
@@ -42,10 +53,16 @@ export function checkParam(where: string, name: string, t: Tensor | null | undef
  * @param x (*, ...normalizedShape)
  * @param normalizedShape the trailing shape to normalise over (a number or an array)
  * @param opts `{ weight?: normalizedShape, bias?: normalizedShape, eps = 1e-5 }`
- * @throws TypeError for non-tensors or wrong option types; RangeError for shapes that do not fit or a negative eps.
+ * @throws TypeError for non-tensors, wrong option types or a surplus argument (PyTorch's positional options go in opts); RangeError for shapes that do not fit or a negative eps.
  * @example F.layerNorm(x, [768], { weight, bias })
  */
-export function layerNorm(x: Tensor, normalizedShape: number | number[], opts: { weight?: Tensor | null; bias?: Tensor | null; eps?: number } = {}, where = 'layerNorm'): Tensor {
+export function layerNorm(x: Tensor, normalizedShape: number | number[], opts: LayerNormOptions = {}): Tensor {
+  if (arguments.length > 2) expectArity('layerNorm', arguments, 2, true);
+  return layerNormAt('layerNorm', x, normalizedShape, opts);
+}
+
+/** F.layerNorm naming `where` in its errors: LayerNorm's forward calls it. @internal */
+export function layerNormAt(where: string, x: Tensor, normalizedShape: number | number[], opts: LayerNormOptions = {}): Tensor {
   checkTensor(where, 'input', x);
   const o = checkOptions(where, opts, ['weight', 'bias', 'eps']);
   const ns = checkNormalizedShape(where, normalizedShape);

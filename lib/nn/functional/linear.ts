@@ -3,17 +3,30 @@ import { Tensor, fromOp, checkTensor } from '../../tensor';
 import { formatShape } from '../../shape';
 import { native } from '../../native';
 import { typeError } from '../../errors';
-import { checkOptionNames } from '../../options';
+import { checkOptionNames, expectArity } from '../../options';
+
+/** Options of {@link linear}. */
+export interface LinearOptions {
+  /** [none] the bias b, of shape (outFeatures); null or absent for none. */
+  bias?: Tensor | null;
+}
 
 /**
  * Applies y = x W^T + b to the last dimension of x, as torch.nn.functional.linear.
  * @param x (..., inFeatures)
  * @param weight (outFeatures, inFeatures)
  * @param opts `{ bias? }`: (outFeatures); a Tensor in third place is read as the bias too.
- * @throws RangeError when the shapes do not fit.
+ * @throws TypeError for a non-Tensor, options that are not an object, an unknown option or a
+ *   surplus argument; RangeError when the shapes do not fit.
  * @example F.linear(x, w, { bias: b })
  */
-export function linear(x: Tensor, weight: Tensor, opts?: { bias?: Tensor | null } | Tensor | null, where = 'linear'): Tensor {
+export function linear(x: Tensor, weight: Tensor, opts?: LinearOptions | Tensor | null): Tensor {
+  if (arguments.length > 2 && !(arguments.length === 3 && opts instanceof Tensor)) expectArity('linear', arguments, 2, true);
+  return linearAt('linear', x, weight, opts);
+}
+
+/** F.linear naming `where` in its errors: Linear's forward calls it. @internal */
+export function linearAt(where: string, x: Tensor, weight: Tensor, opts?: LinearOptions | Tensor | null): Tensor {
   checkTensor(where, 'input', x);
   checkTensor(where, 'weight', weight);
   const bias = opts instanceof Tensor ? opts : opts == null ? null : opts.bias ?? null;

@@ -6,6 +6,7 @@ import { broadcastShapes, formatShape, sameShape } from '../../shape';
 import { indexMap } from '../../ops/binary';
 import { native } from '../../native';
 import { checkBoolean, checkChoice, checkInRange, checkNumber, checkOptions, rangeError, typeError } from '../../errors';
+import { expectArity } from '../../options';
 
 /** How a loss reduces its per-element values: PyTorch's `reduction` argument. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -61,11 +62,11 @@ function classIndices(where: string, target: unknown, rowShape: number[], count:
   return out;
 }
 
-/** Options of `crossEntropy`. */
+/** Options of {@link crossEntropy}. */
 export interface CrossEntropyOptions {
-  /** Mixes the one-hot target with the uniform distribution: eps in [0, 1]. */
+  /** [0] mixes the one-hot target with the uniform distribution (Szegedy et al. 2016): eps in [0, 1]. */
   labelSmoothing?: number;
-  /** 'mean', 'sum' or 'none'. */
+  /** ['mean'] 'mean' averages over the rows, 'sum' adds them, 'none' returns one loss per row. */
   reduction?: Reduction;
   /** A rescaling weight per class, shape (C); 'mean' then divides by the sum of the targets' weights. */
   weight?: Tensor | null;
@@ -81,10 +82,16 @@ export interface CrossEntropyOptions {
  * @param input (N, C) logits, or (N, C, d1, ...) with one class dimension second
  * @param target (N) or (N, d1, ...) class indices in [0, C): a Tensor of integers, an Int32Array or a number[]
  * @param opts `{ labelSmoothing = 0, reduction = 'mean', weight? }`: 'mean' averages over all N*d1*... rows, 'sum' adds them, 'none' returns shape (N, d1, ...); weight, shape (C), is a constant (no gradient reaches it)
- * @throws TypeError for a non-Tensor input, weight or targets of another type; RangeError for an input with fewer than 2 dimensions, a target of the wrong shape, a target that is not an integer in [0, C), a weight not of shape (C), labelSmoothing outside [0, 1], or an unknown reduction.
+ * @throws TypeError for a non-Tensor input, weight or targets of another type or a surplus argument (PyTorch's positional options go in opts); RangeError for an input with fewer than 2 dimensions, a target of the wrong shape, a target that is not an integer in [0, C), a weight not of shape (C), labelSmoothing outside [0, 1], or an unknown reduction.
  * @example const loss = F.crossEntropy(logits, [3, 0, 1], { labelSmoothing: 0.1 });
  */
-export function crossEntropy(input: Tensor, target: Targets, opts?: CrossEntropyOptions, where = 'crossEntropy'): Tensor {
+export function crossEntropy(input: Tensor, target: Targets, opts?: CrossEntropyOptions): Tensor {
+  if (arguments.length > 2) expectArity('crossEntropy', arguments, 2, true);
+  return crossEntropyAt('crossEntropy', input, target, opts);
+}
+
+/** F.crossEntropy naming `where` in its errors: CrossEntropyLoss's forward calls it. @internal */
+export function crossEntropyAt(where: string, input: Tensor, target: Targets, opts?: CrossEntropyOptions): Tensor {
   checkTensor(where, 'input', input);
   const o = checkOptions(where, opts, ['labelSmoothing', 'reduction', 'weight']);
   const eps = checkInRange(where, 'labelSmoothing', o.labelSmoothing ?? 0, 0, 1);
@@ -235,10 +242,16 @@ function elementwiseLoss(
  * @param input any shape
  * @param target the input's shape
  * @param opts `{ reduction = 'mean' }`: 'mean', 'sum' or 'none'
- * @throws TypeError for a non-Tensor; RangeError for a shape mismatch or an unknown reduction.
+ * @throws TypeError for a non-Tensor or a surplus argument (PyTorch's positional options go in opts); RangeError for a shape mismatch or an unknown reduction.
  * @example const loss = F.mseLoss(pred, y);
  */
-export function mseLoss(input: Tensor, target: Tensor, opts?: { reduction?: Reduction }, where = 'mseLoss'): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, opts?: { reduction?: Reduction }): Tensor {
+  if (arguments.length > 2) expectArity('mseLoss', arguments, 2, true);
+  return mseLossAt('mseLoss', input, target, opts);
+}
+
+/** F.mseLoss naming `where` in its errors: MSELoss's forward calls it. @internal */
+export function mseLossAt(where: string, input: Tensor, target: Tensor, opts?: { reduction?: Reduction }): Tensor {
   checkPair(where, input, target);
   const reduction = checkReduction(where, checkOptions(where, opts, ['reduction']).reduction);
   const x = input.data;
@@ -255,10 +268,16 @@ export function mseLoss(input: Tensor, target: Tensor, opts?: { reduction?: Redu
  * @param input any shape
  * @param target the input's shape
  * @param opts `{ reduction = 'mean' }`: 'mean', 'sum' or 'none'
- * @throws TypeError for a non-Tensor; RangeError for a shape mismatch or an unknown reduction.
+ * @throws TypeError for a non-Tensor or a surplus argument (PyTorch's positional options go in opts); RangeError for a shape mismatch or an unknown reduction.
  * @example const loss = F.l1Loss(pred, y, { reduction: 'sum' });
  */
-export function l1Loss(input: Tensor, target: Tensor, opts?: { reduction?: Reduction }, where = 'l1Loss'): Tensor {
+export function l1Loss(input: Tensor, target: Tensor, opts?: { reduction?: Reduction }): Tensor {
+  if (arguments.length > 2) expectArity('l1Loss', arguments, 2, true);
+  return l1LossAt('l1Loss', input, target, opts);
+}
+
+/** F.l1Loss naming `where` in its errors: L1Loss's forward calls it. @internal */
+export function l1LossAt(where: string, input: Tensor, target: Tensor, opts?: { reduction?: Reduction }): Tensor {
   checkPair(where, input, target);
   const reduction = checkReduction(where, checkOptions(where, opts, ['reduction']).reduction);
   const x = input.data;
@@ -270,13 +289,13 @@ export function l1Loss(input: Tensor, target: Tensor, opts?: { reduction?: Reduc
   });
 }
 
-/** Options of `binaryCrossEntropyWithLogits`. */
+/** Options of {@link binaryCrossEntropyWithLogits}. */
 export interface BCEWithLogitsOptions {
-  /** 'mean', 'sum' or 'none'. */
+  /** ['mean'] 'mean' averages over the elements, 'sum' adds them, 'none' returns them unreduced. */
   reduction?: Reduction;
-  /** A constant rescaling weight, broadcast against the input; 'mean' stays a plain mean. */
+  /** [none] a constant rescaling weight, broadcast against the input; 'mean' stays a plain mean. */
   weight?: Tensor | null;
-  /** Weight of the positive examples, broadcast against the input (usually one per class). */
+  /** [none] the weight of the positive examples, broadcast against the input (usually one per class). */
   posWeight?: Tensor | null;
 }
 
@@ -299,10 +318,16 @@ function sigmoidOf(x: number): number {
  * @param input logits, any shape
  * @param target probabilities in [0, 1], the input's shape
  * @param opts `{ reduction = 'mean', posWeight?, weight? }`: both broadcast against the input; weight is a constant (no gradient reaches it)
- * @throws TypeError for a non-Tensor; RangeError for a shape mismatch, a posWeight or weight that does not broadcast to the input, or an unknown reduction.
+ * @throws TypeError for a non-Tensor or a surplus argument (PyTorch's positional options go in opts); RangeError for a shape mismatch, a posWeight or weight that does not broadcast to the input, or an unknown reduction.
  * @example const loss = F.binaryCrossEntropyWithLogits(logits, y, { posWeight: tensor([3]) });
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts?: BCEWithLogitsOptions, where = 'binaryCrossEntropyWithLogits'): Tensor {
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts?: BCEWithLogitsOptions): Tensor {
+  if (arguments.length > 2) expectArity('binaryCrossEntropyWithLogits', arguments, 2, true);
+  return binaryCrossEntropyWithLogitsAt('binaryCrossEntropyWithLogits', input, target, opts);
+}
+
+/** F.binaryCrossEntropyWithLogits naming `where` in its errors: BCEWithLogitsLoss's forward calls it. @internal */
+export function binaryCrossEntropyWithLogitsAt(where: string, input: Tensor, target: Tensor, opts?: BCEWithLogitsOptions): Tensor {
   checkPair(where, input, target);
   const o = checkOptions(where, opts, ['reduction', 'posWeight', 'weight']);
   const reduction = checkReduction(where, o.reduction);
@@ -380,7 +405,13 @@ const clampedLog = (v: number): number => Math.max(Math.log(v), -100);
  * @throws TypeError for a non-Tensor input, target or weight; RangeError for a shape mismatch, an input or target element outside [0, 1] (NaN included), a weight that does not broadcast to the input, or an unknown reduction.
  * @example const loss = F.binaryCrossEntropy(F.sigmoid(logits), y, { weight: tensor([1, 2, 1]) });
  */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, opts?: BCEOptions, where = 'binaryCrossEntropy'): Tensor {
+export function binaryCrossEntropy(input: Tensor, target: Tensor, opts?: BCEOptions): Tensor {
+  if (arguments.length > 2) expectArity('binaryCrossEntropy', arguments, 2, true);
+  return binaryCrossEntropyAt('binaryCrossEntropy', input, target, opts);
+}
+
+/** F.binaryCrossEntropy naming `where` in its errors: its module's forward calls it. @internal */
+export function binaryCrossEntropyAt(where: string, input: Tensor, target: Tensor, opts?: BCEOptions): Tensor {
   checkPair(where, input, target);
   const o = checkOptions(where, opts, ['weight', 'reduction']);
   const reduction = checkReduction(where, o.reduction);
@@ -418,7 +449,13 @@ export interface HuberOptions {
  * @throws TypeError for a non-Tensor or a non-number delta; RangeError for a shape mismatch, a delta that is not a positive finite number, or an unknown reduction.
  * @example const loss = F.huberLoss(pred, y, { delta: 0.5 });
  */
-export function huberLoss(input: Tensor, target: Tensor, opts?: HuberOptions, where = 'huberLoss'): Tensor {
+export function huberLoss(input: Tensor, target: Tensor, opts?: HuberOptions): Tensor {
+  if (arguments.length > 2) expectArity('huberLoss', arguments, 2, true);
+  return huberLossAt('huberLoss', input, target, opts);
+}
+
+/** F.huberLoss naming `where` in its errors: its module's forward calls it. @internal */
+export function huberLossAt(where: string, input: Tensor, target: Tensor, opts?: HuberOptions): Tensor {
   checkPair(where, input, target);
   const o = checkOptions(where, opts, ['reduction', 'delta']);
   const reduction = checkReduction(where, o.reduction);
@@ -456,7 +493,13 @@ export interface SmoothL1Options {
  * @throws TypeError for a non-Tensor or a non-number beta; RangeError for a shape mismatch, a negative or non-finite beta, or an unknown reduction.
  * @example const loss = F.smoothL1Loss(boxes, targets, { beta: 1 / 9 });
  */
-export function smoothL1Loss(input: Tensor, target: Tensor, opts?: SmoothL1Options, where = 'smoothL1Loss'): Tensor {
+export function smoothL1Loss(input: Tensor, target: Tensor, opts?: SmoothL1Options): Tensor {
+  if (arguments.length > 2) expectArity('smoothL1Loss', arguments, 2, true);
+  return smoothL1LossAt('smoothL1Loss', input, target, opts);
+}
+
+/** F.smoothL1Loss naming `where` in its errors: its module's forward calls it. @internal */
+export function smoothL1LossAt(where: string, input: Tensor, target: Tensor, opts?: SmoothL1Options): Tensor {
   checkPair(where, input, target);
   const o = checkOptions(where, opts, ['reduction', 'beta']);
   const reduction = checkReduction(where, o.reduction);
@@ -500,7 +543,13 @@ export interface KLDivOptions {
  * @throws TypeError for a non-Tensor or a non-boolean logTarget; RangeError for a shape mismatch or a reduction other than 'mean', 'batchmean', 'sum' or 'none'.
  * @example const loss = F.klDiv(F.logSoftmax(student, 1), F.softmax(teacher, 1), { reduction: 'batchmean' });
  */
-export function klDiv(input: Tensor, target: Tensor, opts?: KLDivOptions, where = 'klDiv'): Tensor {
+export function klDiv(input: Tensor, target: Tensor, opts?: KLDivOptions): Tensor {
+  if (arguments.length > 2) expectArity('klDiv', arguments, 2, true);
+  return klDivAt('klDiv', input, target, opts);
+}
+
+/** F.klDiv naming `where` in its errors: its module's forward calls it. @internal */
+export function klDivAt(where: string, input: Tensor, target: Tensor, opts?: KLDivOptions): Tensor {
   checkPair(where, input, target);
   const o = checkOptions(where, opts, ['reduction', 'logTarget']);
   const reduction = checkChoice(where, 'reduction', o.reduction ?? 'mean', KL_REDUCTIONS);
@@ -571,7 +620,13 @@ function similarityLabels(where: string, target: unknown, N: number, batched: bo
  * @throws TypeError for a non-Tensor input, a target of another type or a non-number margin; RangeError for inputs that are not (N, D) or (D) of one shape, a target of the wrong shape or count, a label other than 1 or -1, a non-finite margin, or an unknown reduction.
  * @example const loss = F.cosineEmbeddingLoss(a, b, [1, -1, 1], { margin: 0.2 });
  */
-export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Targets, opts?: CosineEmbeddingOptions, where = 'cosineEmbeddingLoss'): Tensor {
+export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Targets, opts?: CosineEmbeddingOptions): Tensor {
+  if (arguments.length > 3) expectArity('cosineEmbeddingLoss', arguments, 3, true);
+  return cosineEmbeddingLossAt('cosineEmbeddingLoss', input1, input2, target, opts);
+}
+
+/** F.cosineEmbeddingLoss naming `where` in its errors: its module's forward calls it. @internal */
+export function cosineEmbeddingLossAt(where: string, input1: Tensor, input2: Tensor, target: Targets, opts?: CosineEmbeddingOptions): Tensor {
   checkTensor(where, 'input1', input1);
   checkTensor(where, 'input2', input2);
   const o = checkOptions(where, opts, ['margin', 'reduction']);

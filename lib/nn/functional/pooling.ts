@@ -4,7 +4,9 @@ import { checkBoolean, checkOptions, rangeError } from '../../errors';
 import { native } from '../../native';
 import { MAX_PADDING, Pair, PairLike, checkHalfPadding, checkOutputSize, formatPair, spatialInput, spatialShape, toPair, windowOutput } from './window';
 import { formatShape } from '../../shape';
+import { expectArity } from '../../options';
 
+/** Options of {@link maxPool2d} (and, extended, of {@link avgPool2d}). */
 export interface Pool2dOptions {
   /** [kernelSize] a number or a [height, width] pair. */
   stride?: PairLike | null;
@@ -12,6 +14,7 @@ export interface Pool2dOptions {
   padding?: PairLike;
 }
 
+/** Options of {@link avgPool2d}. */
 export interface AvgPool2dOptions extends Pool2dOptions {
   /** [true] whether padded zeros count in the divisor. */
   countIncludePad?: boolean;
@@ -41,14 +44,23 @@ function checkNonEmptySample(where: string, x: Tensor): void {
 /**
  * 2-D max pooling, as torch.nn.functional.max_pool2d: each output is the maximum of its
  * kH x kW window (padding counts as -inf). The gradient flows to the maximum only; with ties,
- * to the first one in row-major window order, as PyTorch's. NaN propagates.
+ * to the first one in row-major window order, as PyTorch's. NaN propagates. Output size per
+ * dimension: floor((in + 2 padding - kernel) / stride) + 1.
  * @param x (N, C, H, W) or (C, H, W)
  * @param kernelSize a number or a [height, width] pair
  * @param opts `{ stride = kernelSize, padding = 0 }`
- * @throws RangeError for a kernel larger than the padded input or padding over half the kernel.
+ * @throws TypeError for a non-Tensor, a non-numeric size or a surplus argument (PyTorch's positional
+ *   stride goes in opts); RangeError for a kernel larger than the padded input, padding over half
+ *   the kernel, or an input that is not 3-D or 4-D.
  * @example F.maxPool2d(x, 2)  // halves H and W
  */
-export function maxPool2d(x: Tensor, kernelSize: PairLike, opts: Pool2dOptions = {}, where = 'maxPool2d'): Tensor {
+export function maxPool2d(x: Tensor, kernelSize: PairLike, opts: Pool2dOptions = {}): Tensor {
+  if (arguments.length > 2) expectArity('maxPool2d', arguments, 2, true);
+  return maxPool2dAt('maxPool2d', x, kernelSize, opts);
+}
+
+/** F.maxPool2d naming `where` in its errors: MaxPool2d's forward calls it. @internal */
+export function maxPool2dAt(where: string, x: Tensor, kernelSize: PairLike, opts: Pool2dOptions = {}): Tensor {
   checkTensor(where, 'input', x);
   const { kernel, stride, padding } = poolWindow(where, kernelSize, checkOptions(where, opts, ['stride', 'padding']));
   const s = spatialInput(where, x);
@@ -70,14 +82,22 @@ export function maxPool2d(x: Tensor, kernelSize: PairLike, opts: Pool2dOptions =
 /**
  * 2-D average pooling, as torch.nn.functional.avg_pool2d (ceil_mode off): each output is the
  * sum of its window divided by kH * kW (with countIncludePad) or by the number of real pixels
- * in it (without).
+ * in it (without). Output size per dimension: floor((in + 2 padding - kernel) / stride) + 1.
  * @param x (N, C, H, W) or (C, H, W)
  * @param kernelSize a number or a [height, width] pair
  * @param opts `{ stride = kernelSize, padding = 0, countIncludePad = true }`
- * @throws RangeError for a kernel larger than the padded input or padding over half the kernel.
+ * @throws TypeError for a non-Tensor, a non-numeric size or a surplus argument (PyTorch's positional
+ *   stride goes in opts); RangeError for a kernel larger than the padded input, padding over half
+ *   the kernel, or an input that is not 3-D or 4-D.
  * @example F.avgPool2d(x, 2)
  */
-export function avgPool2d(x: Tensor, kernelSize: PairLike, opts: AvgPool2dOptions = {}, where = 'avgPool2d'): Tensor {
+export function avgPool2d(x: Tensor, kernelSize: PairLike, opts: AvgPool2dOptions = {}): Tensor {
+  if (arguments.length > 2) expectArity('avgPool2d', arguments, 2, true);
+  return avgPool2dAt('avgPool2d', x, kernelSize, opts);
+}
+
+/** F.avgPool2d naming `where` in its errors: AvgPool2d's forward calls it. @internal */
+export function avgPool2dAt(where: string, x: Tensor, kernelSize: PairLike, opts: AvgPool2dOptions = {}): Tensor {
   checkTensor(where, 'input', x);
   const o = checkOptions(where, opts, ['stride', 'padding', 'countIncludePad']);
   const { kernel, stride, padding } = poolWindow(where, kernelSize, o);
@@ -104,10 +124,17 @@ export function avgPool2d(x: Tensor, kernelSize: PairLike, opts: AvgPool2dOption
  * input size maps to outputSize (windows overlap when the sizes do not divide).
  * @param x (N, C, H, W) or (C, H, W), with H, W >= 1
  * @param outputSize a number or an [OH, OW] pair, each at least 1
- * @throws RangeError for an output size below 1 or an empty input plane.
+ * @throws TypeError for a non-Tensor, a non-numeric size or a surplus argument; RangeError for an
+ *   output size below 1, an empty input plane, or an input that is not 3-D or 4-D.
  * @example F.adaptiveAvgPool2d(x, 1)  // global average pooling: (N, C, 1, 1)
  */
-export function adaptiveAvgPool2d(x: Tensor, outputSize: PairLike, where = 'adaptiveAvgPool2d'): Tensor {
+export function adaptiveAvgPool2d(x: Tensor, outputSize: PairLike): Tensor {
+  if (arguments.length > 2) expectArity('adaptiveAvgPool2d', arguments, 2);
+  return adaptiveAvgPool2dAt('adaptiveAvgPool2d', x, outputSize);
+}
+
+/** F.adaptiveAvgPool2d naming `where` in its errors: AdaptiveAvgPool2d's forward calls it. @internal */
+export function adaptiveAvgPool2dAt(where: string, x: Tensor, outputSize: PairLike): Tensor {
   checkTensor(where, 'input', x);
   const [OH, OW] = toPair(where, 'outputSize', outputSize, 1);
   const s = spatialInput(where, x);

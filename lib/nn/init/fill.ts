@@ -6,6 +6,7 @@ import { Generator, generatorFrom } from '../../random';
 import { FLOAT32_MAX, checkFloat32, checkNumber, checkOptions, rangeError, typeError } from '../../errors';
 import { formatShape } from '../../shape';
 import { native } from '../../native';
+import { expectArity } from '../../options';
 
 /** Options of the random initialisers. */
 export interface RandomInitOptions {
@@ -35,12 +36,13 @@ export function checkUniformBounds(where: string, a: number, b: number, names: [
  * @param b [1] the upper bound.
  * @param opts `{ generator? }`
  * @returns t
- * @throws TypeError for a non-number bound; RangeError for a bound that is not finite in
+ * @throws TypeError for a non-number bound or a surplus argument; RangeError for a bound that is not finite in
  *   float32 (1e39), a > b, or b - a past float32's largest.
  * @example nn.init.uniform(w, -0.1, 0.1);
  */
 export function uniform(t: Tensor, a = 0, b = 1, opts?: RandomInitOptions): Tensor {
   const where = 'init.uniform';
+  if (arguments.length > 4) expectArity(where, arguments, 3, true);
   checkTensor(where, 'tensor', t);
   checkUniformBounds(where, a, b, ['a', 'b']);
   const g = generatorFrom(where, checkOptions(where, opts, ['generator']));
@@ -55,12 +57,13 @@ export function uniform(t: Tensor, a = 0, b = 1, opts?: RandomInitOptions): Tens
  * @param std [1] non-negative.
  * @param opts `{ generator? }`
  * @returns t
- * @throws TypeError for a non-number; RangeError for a mean or std that is not finite in
+ * @throws TypeError for a non-number or a surplus argument; RangeError for a mean or std that is not finite in
  *   float32 (1e39), or std < 0.
  * @example nn.init.normal(w, 0, 0.02);
  */
 export function normal(t: Tensor, mean = 0, std = 1, opts?: RandomInitOptions): Tensor {
   const where = 'init.normal';
+  if (arguments.length > 4) expectArity(where, arguments, 3, true);
   checkTensor(where, 'tensor', t);
   // float32 range: the kernel draws in float32, where 1e39 is Infinity and fills with NaN.
   checkFloat32(where, 'mean', mean);
@@ -93,12 +96,14 @@ export interface TruncNormalOptions extends RandomInitOptions {
  * @param opts `{ mean = 0, std = 1, a = -2, b = 2, generator? }`; a may be -Infinity and b
  *   Infinity (one-sided truncation).
  * @returns t
- * @throws TypeError for a non-number option; RangeError for NaN, a mean or std that is not
+ * @throws TypeError for a non-number option or a surplus argument (PyTorch's positional mean,
+ *   std, a, b go in opts); RangeError for NaN, a mean or std that is not
  *   finite in float32, a finite a or b past float32's range, std <= 0, or a >= b.
  * @example nn.init.truncNormal(w, { std: 0.02, a: -0.04, b: 0.04 }); // ViT-style
  */
 export function truncNormal(t: Tensor, opts?: TruncNormalOptions): Tensor {
   const where = 'init.truncNormal';
+  if (arguments.length > 1) expectArity(where, arguments, 1, true);
   checkTensor(where, 'tensor', t);
   const o = checkOptions(where, opts, ['mean', 'std', 'a', 'b', 'generator']);
   // float32 range: a std of 1e39 gave all zeros, a mean of 1e39 NaN.
@@ -124,12 +129,15 @@ export function truncNormal(t: Tensor, opts?: TruncNormalOptions): Tensor {
 /**
  * Fills `t` with `value`, as torch.nn.init.constant_. NaN and the infinities are allowed (as
  * PyTorch's fill_), a finite number past float32's range is not.
+ * @param t the tensor to fill in place.
+ * @param value the number every element takes.
  * @returns t
- * @throws TypeError when value is not a number; RangeError for a finite value past float32's range (1e39).
+ * @throws TypeError when t is not a Tensor, value is not a number, or for a surplus argument; RangeError for a finite value past float32's range (1e39).
  * @example nn.init.constant(bias, 0.1);
  */
 export function constant(t: Tensor, value: number): Tensor {
   const where = 'init.constant';
+  if (arguments.length > 2) expectArity(where, arguments, 2);
   checkTensor(where, 'tensor', t);
   if (typeof value !== 'number') throw typeError(where, 'a number', 'value', value);
   // NaN and the infinities are float32 values; 1e39 is not (PyTorch: "value cannot be
@@ -141,15 +149,29 @@ export function constant(t: Tensor, value: number): Tensor {
   return t;
 }
 
-/** Fills `t` with 0, as torch.nn.init.zeros_. @returns t @example nn.init.zeros(bias); */
+/**
+ * Fills `t` with 0, as torch.nn.init.zeros_.
+ * @param t the tensor to fill in place.
+ * @returns t
+ * @throws TypeError when t is not a Tensor, or for a surplus argument.
+ * @example nn.init.zeros(fc.bias);
+ */
 export function zeros(t: Tensor): Tensor {
+  if (arguments.length > 1) expectArity('init.zeros', arguments, 1);
   checkTensor('init.zeros', 'tensor', t);
   t.data.fill(0);
   return t;
 }
 
-/** Fills `t` with 1, as torch.nn.init.ones_. @returns t @example nn.init.ones(norm.weight); */
+/**
+ * Fills `t` with 1, as torch.nn.init.ones_.
+ * @param t the tensor to fill in place.
+ * @returns t
+ * @throws TypeError when t is not a Tensor, or for a surplus argument.
+ * @example nn.init.ones(norm.weight);
+ */
 export function ones(t: Tensor): Tensor {
+  if (arguments.length > 1) expectArity('init.ones', arguments, 1);
   checkTensor('init.ones', 'tensor', t);
   t.data.fill(1);
   return t;
@@ -158,13 +180,15 @@ export function ones(t: Tensor): Tensor {
 /**
  * Fills the 2-D `t` with the identity (ones on the main diagonal of a possibly rectangular
  * matrix), as torch.nn.init.eye_: a Linear layer so initialised passes as many inputs through
- * unchanged as it can.
+ * unchanged as it can: t[i][j] = 1 where i = j, 0 elsewhere.
+ * @param t (rows, cols), filled in place.
  * @returns t
- * @throws RangeError when t is not 2-D.
+ * @throws TypeError when t is not a Tensor, or for a surplus argument; RangeError when t is not 2-D.
  * @example nn.init.eye(fc.weight);
  */
 export function eye(t: Tensor): Tensor {
   const where = 'init.eye';
+  if (arguments.length > 1) expectArity(where, arguments, 1);
   checkTensor(where, 'tensor', t);
   if (t.ndim !== 2) throw new RangeError(`${where}: expected a 2-D tensor for tensor, got shape ${formatShape(t.shape)}`);
   const [rows, cols] = t.shape;

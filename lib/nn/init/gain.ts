@@ -1,6 +1,7 @@
 // torch.nn.init.calculate_gain: the factor that keeps activations' variance steady through a
 // nonlinearity.
 import { checkChoice, rangeError, typeError } from '../../errors';
+import { expectArity } from '../../options';
 
 /** The nonlinearities calculateGain knows, named as in torch.nn.functional. */
 export type Nonlinearity =
@@ -65,10 +66,11 @@ export function gainFor(where: string, nonlinearity: unknown, param?: unknown): 
  * sqrt(2 / (1 + slope^2)) for 'leaky_relu'; 3/4 for 'selu'.
  * @param nonlinearity the function's name as in torch.nn.functional.
  * @param param [0.01] the negative slope, for 'leaky_relu' only (ignored otherwise).
- * @throws TypeError for a non-string name or a non-number param; RangeError for an unknown
+ * @throws TypeError for a non-string name, a non-number param or a surplus argument; RangeError for an unknown
  *   name (the message lists the valid ones) or a non-finite param.
  * @example const w = nn.init.xavierUniform(weight, { gain: nn.init.calculateGain('tanh') });
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  if (arguments.length > 2) expectArity('calculateGain', arguments, 2);
   return gainFor('calculateGain', nonlinearity, param);
 }

@@ -4,6 +4,7 @@ import { generatorFrom } from '../../random';
 import { checkFloat32, checkOptions } from '../../errors';
 import { formatShape } from '../../shape';
 import { native } from '../../native';
+import { expectArity } from '../../options';
 import { RandomInitOptions } from './fill';
 
 /** Options of orthogonal. */
@@ -23,11 +24,13 @@ export interface OrthogonalOptions extends RandomInitOptions {
  * @param t a tensor with at least 2 dimensions, filled in place.
  * @param opts `{ gain = 1, generator? }`
  * @returns t
- * @throws RangeError for fewer than 2 dimensions or a gain that is not finite in float32; TypeError for a non-number gain.
+ * @throws RangeError for fewer than 2 dimensions or a gain that is not finite in float32; TypeError for a
+ *   non-number gain or a surplus argument (`init.orthogonal(w, 2)` is told to pass `{ gain: 2 }`).
  * @example nn.init.orthogonal(rnn.weight, { gain: nn.init.calculateGain('tanh') });
  */
 export function orthogonal(t: Tensor, opts?: OrthogonalOptions): Tensor {
   const where = 'init.orthogonal';
+  if (arguments.length > 1) expectArity(where, arguments, 1, true);
   checkTensor(where, 'tensor', t);
   const o = checkOptions(where, opts, ['gain', 'generator']);
   // float32 range: Q's entries times a gain of 1e39 overflow to Infinity.

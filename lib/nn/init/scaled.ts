@@ -5,6 +5,7 @@ import { checkNumber, checkOptions, rangeError } from '../../errors';
 import { fanInAndOut, fanOf, FanMode } from './fans';
 import { gainFor, Nonlinearity } from './gain';
 import { RandomInitOptions } from './fill';
+import { expectArity } from '../../options';
 
 /** Options of the Xavier initialisers. */
 export interface XavierOptions extends RandomInitOptions {
@@ -40,11 +41,13 @@ function xavierStd(where: string, t: Tensor, opts: XavierOptions | undefined): [
  * @param t a tensor with at least 2 dimensions, filled in place.
  * @param opts `{ gain = 1, generator? }`
  * @returns t
- * @throws RangeError for fewer than 2 dimensions or a negative gain; TypeError for a non-number gain.
+ * @throws RangeError for fewer than 2 dimensions or a negative gain; TypeError for a non-number gain
+ *   or a surplus argument (PyTorch's positional gain goes in opts: `{ gain: 2 }`).
  * @example nn.init.xavierUniform(fc.weight, { gain: nn.init.calculateGain('sigmoid') });
  */
 export function xavierUniform(t: Tensor, opts?: XavierOptions): Tensor {
   const where = 'init.xavierUniform';
+  if (arguments.length > 1) expectArity(where, arguments, 1, true);
   const [std, o] = xavierStd(where, t, opts);
   const bound = Math.sqrt(3) * std; // as PyTorch computes it: the uniform with that std
   // A huge finite gain (1e39) overflows the float32 range [-bound, bound] to Infinity and the
@@ -62,11 +65,13 @@ export function xavierUniform(t: Tensor, opts?: XavierOptions): Tensor {
  * @param t a tensor with at least 2 dimensions, filled in place.
  * @param opts `{ gain = 1, generator? }`
  * @returns t
- * @throws RangeError for fewer than 2 dimensions or a negative gain; TypeError for a non-number gain.
+ * @throws RangeError for fewer than 2 dimensions or a negative gain; TypeError for a non-number gain
+ *   or a surplus argument (PyTorch's positional gain goes in opts: `{ gain: 2 }`).
  * @example nn.init.xavierNormal(fc.weight);
  */
 export function xavierNormal(t: Tensor, opts?: XavierOptions): Tensor {
   const where = 'init.xavierNormal';
+  if (arguments.length > 1) expectArity(where, arguments, 1, true);
   const [std, o] = xavierStd(where, t, opts);
   // The kernel draws in float32, where a std past its range is Infinity and fills with NaN.
   if (!Number.isFinite(Math.fround(std))) {
@@ -104,7 +109,7 @@ function kaimingStd(where: string, t: Tensor, opts: KaimingOptions | undefined):
 
 /**
  * Fills `t` with U(-bound, bound), bound = gain * sqrt(3 / fan), as
- * torch.nn.init.kaiming_uniform_ (He et al. 2015, "Delving deep into rectifiers"), with
+ * torch.nn.init.kaiming_uniform_ (He, Zhang, Ren & Sun 2015, "Delving deep into rectifiers"), with
  * gain = calculateGain(nonlinearity, a) and fan the fan_in or fan_out of PyTorch's layout.
  * A zero-element tensor is left as it is, with a warning the first time (process.emitWarning,
  * PyTorch's text: 'Initializing zero-element tensors is a no-op').
@@ -112,11 +117,13 @@ function kaimingStd(where: string, t: Tensor, opts: KaimingOptions | undefined):
  * @param opts `{ a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu', generator? }`
  * @returns t
  * @throws RangeError for fewer than 2 dimensions, a mode other than 'fan_in' or 'fan_out', an
- *   unknown nonlinearity or a non-finite a; TypeError for options of the wrong type.
+ *   unknown nonlinearity or a non-finite a; TypeError for options of the wrong type or a surplus
+ *   argument (PyTorch's positional a, mode, nonlinearity go in opts: `{ a: 0, mode: 'fan_in' }`).
  * @example nn.init.kaimingUniform(conv.weight, { nonlinearity: 'relu' });
  */
 export function kaimingUniform(t: Tensor, opts?: KaimingOptions): Tensor {
   const where = 'init.kaimingUniform';
+  if (arguments.length > 1) expectArity(where, arguments, 1, true);
   const [std, o] = kaimingStd(where, t, opts);
   if (noOpIfEmpty(t)) return t;
   const bound = Math.sqrt(3) * std; // as PyTorch computes it: the uniform with that std
@@ -131,11 +138,13 @@ export function kaimingUniform(t: Tensor, opts?: KaimingOptions): Tensor {
  * @param opts `{ a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu', generator? }`
  * @returns t
  * @throws RangeError for fewer than 2 dimensions, a mode other than 'fan_in' or 'fan_out', an
- *   unknown nonlinearity or a non-finite a; TypeError for options of the wrong type.
+ *   unknown nonlinearity or a non-finite a; TypeError for options of the wrong type or a surplus
+ *   argument (PyTorch's positional a, mode, nonlinearity go in opts: `{ a: 0, mode: 'fan_in' }`).
  * @example nn.init.kaimingNormal(fc.weight, { mode: 'fan_out', nonlinearity: 'relu' });
  */
 export function kaimingNormal(t: Tensor, opts?: KaimingOptions): Tensor {
   const where = 'init.kaimingNormal';
+  if (arguments.length > 1) expectArity(where, arguments, 1, true);
   const [std, o] = kaimingStd(where, t, opts);
   if (noOpIfEmpty(t)) return t;
   generatorFrom(where, o).fillNormal(t.data, 0, std);

@@ -3,21 +3,24 @@ import { Tensor, checkTensor } from '../../tensor';
 import { generatorFrom } from '../../random';
 import { checkFloat32, checkInRange, checkInt, checkOptions, rangeError } from '../../errors';
 import { RandomInitOptions } from './fill';
+import { expectArity } from '../../options';
 
 /**
  * Fills the 3-, 4- or 5-D convolution weight `t` with the Dirac delta, as
  * torch.nn.init.dirac_: weight[g * out/groups + d, d, centre] = 1 for d < min(out/groups, in),
  * zeros elsewhere, so the convolution passes as many input channels through unchanged as it
  * can (each group its own, with groups > 1). The centre is size // 2 in each kernel dimension.
+ * DiracNets (Zagoruyko & Komodakis 2017) train deep plain networks from this identity start.
  * @param t (out, in, k1[, k2[, k3]]), filled in place.
  * @param groups [1] the convolution's groups; must divide out.
  * @returns t
  * @throws RangeError for a tensor that is not 3-, 4- or 5-D, or groups that is not a positive
- *   integer dividing dimension 0; TypeError for a non-number groups.
+ *   integer dividing dimension 0; TypeError for a non-number groups or a surplus argument.
  * @example nn.init.dirac(conv.weight); // a 3x3 convolution that is the identity
  */
 export function dirac(t: Tensor, groups = 1): Tensor {
   const where = 'init.dirac';
+  if (arguments.length > 2) expectArity(where, arguments, 2);
   checkTensor(where, 'tensor', t);
   if (t.ndim < 3 || t.ndim > 5) throw rangeError(where, 'a 3-D, 4-D or 5-D tensor (out, in, ...kernel)', 'tensor', t);
   checkInt(where, 'groups', groups, 1);
@@ -55,11 +58,13 @@ export interface SparseOptions extends RandomInitOptions {
  * @param opts `{ std = 0.01, generator? }`
  * @returns t
  * @throws RangeError for a tensor that is not 2-D, sparsity outside [0, 1], or a std that is
- *   negative or not finite in float32; TypeError for a non-number.
+ *   negative or not finite in float32; TypeError for a non-number or a surplus argument
+ *   (PyTorch's positional std goes in opts: `{ std: 0.01 }`).
  * @example nn.init.sparse(fc.weight, 0.9); // 90% zeros per column
  */
 export function sparse(t: Tensor, sparsity: number, opts?: SparseOptions): Tensor {
   const where = 'init.sparse';
+  if (arguments.length > 2) expectArity(where, arguments, 2, true);
   checkTensor(where, 'tensor', t);
   if (t.ndim !== 2) throw rangeError(where, 'a 2-D tensor (rows, cols)', 'tensor', t);
   checkInRange(where, 'sparsity', sparsity, 0, 1);

@@ -21,6 +21,7 @@ export const TANH_SATURATION = 0.99;
 export interface ParamStats {
   /** Its name within the layer ('weight', 'bias'). */
   name: string;
+  /** Its shape. */
   shape: number[];
   /** Standard deviation of its values. */
   std: number;
@@ -34,12 +35,15 @@ export interface LayerStats {
   name: string;
   /** Its class name ('Linear', 'Sigmoid'). */
   type: string;
+  /** The shape of the output. */
   outputShape: number[];
   /** Mean of the output. */
   mean: number;
   /** Standard deviation of the output (population, i.e. divided by the count). */
   std: number;
+  /** Smallest output value. */
   min: number;
+  /** Largest output value. */
   max: number;
   /**
    * Sigmoid and Tanh only (null otherwise): the fraction of outputs where the unit saturates,
@@ -55,6 +59,7 @@ export interface LayerStats {
   deadUnits: number | null;
   /** L2 norm of dLoss/dOutput; null when the output took no part in the loss's gradient. */
   outputGradNorm: number | null;
+  /** The layer's own parameters, in registration order. */
   params: ParamStats[];
 }
 
@@ -112,7 +117,16 @@ export class InitReport {
     console.log(this.toString());
   }
 
-  toJSON(): { layers: LayerStats[]; loss: number } {
+  /**
+   * The report as plain data, for JSON.stringify.
+   * @example fs.writeFileSync('init.json', JSON.stringify(nn.init.inspect(model, x)));
+   */
+  toJSON(): {
+    /** One entry per call of a leaf module, in the order they ran. */
+    layers: LayerStats[];
+    /** The value of the loss that was differentiated. */
+    loss: number;
+  } {
     return { layers: this.layers, loss: this.loss };
   }
 }
