@@ -41,7 +41,10 @@ describe('lr sequences match PyTorch', () => {
     for (let i = 0; i < 7; i++) a.sched.step();
     const sd = a.sched.stateDict();
     expect(sd).toMatchObject({ T_max: 10, eta_min: 0.001, base_lrs: [0.1, 0.01], last_epoch: 7 });
+    // The schedulers are chainable (each step starts from the groups' current lr), so, as in
+    // PyTorch, resuming needs the optimiser's state dict too (it holds the lrs).
     const b = make(c);
+    b.opt.loadStateDict(a.opt.stateDict());
     b.sched.loadStateDict(JSON.parse(JSON.stringify(sd)));
     expect(b.sched.getLastLr()).toEqual(a.sched.getLastLr());
     for (let i = 8; i < c.seq.length; i++) {
