@@ -127,7 +127,8 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
    * @example const sd = scheduler.stateDict();
    */
   override stateDict(): SchedulerStateDict {
-    return { ...super.stateDict(), T_i: this.tI, T_cur: this.tCur };
+    const { T_0, T_mult, eta_min, ...rest } = super.stateDict();
+    return { T_0, T_i: this.tI, T_mult, eta_min, T_cur: this.tCur, ...rest };
   }
 
   protected override loadOwn(where: string, sd: SchedulerStateDict): void {

@@ -208,7 +208,8 @@ export class OneCycleLR extends LRScheduler {
       _schedule_phases: this.schedulePhases.map((p) => ({ ...p })),
       anneal_func: this.annealStrategy,
       cycle_momentum: this.cycleMomentum,
-      use_beta1: this.useBeta1,
+      // torch sets use_beta1 only when it cycles the momentum
+      ...(this.cycleMomentum ? { use_beta1: this.useBeta1 } : {}),
       ...super.stateDict(),
     };
   }

@@ -88,11 +88,11 @@ export class SequentialLR extends LRScheduler {
   }
 
   /**
-   * `{ _schedulers, _milestones, last_epoch, _last_lr }`, as torch's.
+   * `{ _milestones, last_epoch, _last_lr, _schedulers }`, as torch's.
    * @example const sd = sched.stateDict();
    */
   override stateDict(): SchedulerStateDict {
-    return { _schedulers: this.schedulers.map((s) => s.stateDict()), _milestones: this.milestones.slice(), last_epoch: this.lastEpoch, _last_lr: this.lastLrs.slice() };
+    return { _milestones: this.milestones.slice(), last_epoch: this.lastEpoch, _last_lr: this.lastLrs.slice(), _schedulers: this.schedulers.map((s) => s.stateDict()) };
   }
 
   /**
@@ -149,11 +149,11 @@ export class ChainedScheduler extends LRScheduler {
   }
 
   /**
-   * `{ _schedulers, _last_lr }`, as torch's.
+   * `{ _last_lr, _schedulers }`, as torch's.
    * @example const sd = sched.stateDict();
    */
   override stateDict(): SchedulerStateDict {
-    return { _schedulers: this.schedulers.map((s) => s.stateDict()), _last_lr: this.lastLrs.slice() };
+    return { _last_lr: this.lastLrs.slice(), _schedulers: this.schedulers.map((s) => s.stateDict()) };
   }
 
   /**
