@@ -14,9 +14,13 @@ export interface OptimizerLike {
 /** A loss: a Module such as nn.CrossEntropyLoss (forward(output, target)), or a function. */
 export type LossLike = { forward(output: Tensor, target: Tensor): Tensor } | ((output: Tensor, target: Tensor) => Tensor);
 
-/** A learning-rate scheduler as kiln.optim.lrScheduler's; stepped once per epoch. */
+/**
+ * A learning-rate scheduler as kiln.optim.lrScheduler's; stepped once per epoch (a
+ * ReduceLROnPlateau with the epoch's validation loss, or training loss without validation).
+ */
 export interface SchedulerLike {
-  step(): void;
+  /** Advances one epoch; `metric` is given to a ReduceLROnPlateau only. */
+  step(metric?: number): void;
 }
 
 /** The metrics the Trainer computes besides the loss. */
