@@ -20,7 +20,7 @@ export type LossLike = { forward(output: Tensor, target: Tensor): Tensor } | ((o
  */
 export interface SchedulerLike {
   /** Advances one epoch; `metric` is given to a ReduceLROnPlateau only. */
-  step(metric?: number): void;
+  step(metric?: number | Tensor): void;
 }
 
 /** The metrics the Trainer computes besides the loss. */

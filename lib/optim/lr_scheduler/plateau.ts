@@ -9,7 +9,7 @@ const PLATEAU_OPTIONS = ['mode', 'factor', 'patience', 'threshold', 'thresholdMo
 
 /** The options of ReduceLROnPlateau. */
 export interface ReduceLROnPlateauOptions {
-  /** `'min'` [default]: reduce when the metric stops falling; `'max'`: when it stops rising. */
+  /** `'min'` (the default): reduce when the metric stops falling; `'max'`: when it stops rising. */
   mode?: 'min' | 'max';
   /** new lr = lr * factor [0.1], in [0, 1). */
   factor?: number;
@@ -17,7 +17,7 @@ export interface ReduceLROnPlateauOptions {
   patience?: number;
   /** How much better the metric must be to count as an improvement [1e-4]. */
   threshold?: number;
-  /** `'rel'` [default]: better than best * (1 ∓ threshold); `'abs'`: than best ∓ threshold. */
+  /** `'rel'` (the default): better than best * (1 ∓ threshold); `'abs'`: than best ∓ threshold. */
   thresholdMode?: 'rel' | 'abs';
   /** The steps after a reduction during which bad steps are not counted [0]. */
   cooldown?: number;
