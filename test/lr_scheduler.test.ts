@@ -171,3 +171,16 @@ describe('bad options of the other schedulers', () => {
     expectError(() => s.loadStateDict({ ...s.stateDict(), milestones: { 3: -1 } }), 'RangeError', /MultiStepLR.loadStateDict: expected a non-negative integer for milestones\[3\], got -1/);
   });
 });
+
+test('OneCycleLR.loadStateDict rejects a state dict that cycles a momentum this optimiser has not', () => {
+  const S = optim.lrScheduler;
+  const adam = new optim.Adam([tensor([0], { requiresGrad: true })]);
+  const sgd = () => new optim.SGD([tensor([0], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+  const fromAdam = new S.OneCycleLR(adam, { maxLr: 0.1, totalSteps: 20 }).stateDict();
+  const s = new S.OneCycleLR(sgd(), { maxLr: 0.1, totalSteps: 20 });
+  expectError(() => s.loadStateDict(fromAdam), 'RangeError', /OneCycleLR.loadStateDict: expected false \(this optimizer has no betas\) for use_beta1, got true/);
+  const plain = new S.OneCycleLR(sgd(), { maxLr: 0.1, totalSteps: 20, cycleMomentum: false });
+  const cycling = new S.OneCycleLR(sgd(), { maxLr: 0.1, totalSteps: 20 }).stateDict();
+  expectError(() => plain.loadStateDict(cycling), 'RangeError', /expected false for an optimizer whose groups have no maxMomentum\/baseMomentum \(paramGroups\[0\]\) for cycle_momentum, got true/);
+  s.step();
+});

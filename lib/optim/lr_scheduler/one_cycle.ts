@@ -219,6 +219,16 @@ export class OneCycleLR extends LRScheduler {
     const anneal = checkChoice(where, 'anneal_func', sd['anneal_func'], ['cos', 'linear'] as const);
     const cycle = checkBoolean(where, 'cycle_momentum', sd['cycle_momentum']);
     const useBeta1 = cycle ? checkBoolean(where, 'use_beta1', sd['use_beta1']) : this.useBeta1;
+    if (cycle) {
+      // The momentum it cycles must be this optimiser's, set up by a construction that cycled it.
+      const hasBetas = 'betas' in (this.optimizer.defaults as object);
+      if (useBeta1 !== hasBetas) throw rangeError(where, `${hasBetas} (this optimizer ${hasBetas ? 'has betas' : 'has no betas'})`, 'use_beta1', useBeta1);
+      this.optimizer.paramGroups.forEach((g, i) => {
+        if (typeof g['maxMomentum'] !== 'number' || typeof g['baseMomentum'] !== 'number') {
+          throw rangeError(where, `false for an optimizer whose groups have no maxMomentum/baseMomentum (paramGroups[${i}])`, 'cycle_momentum', cycle);
+        }
+      });
+    }
     const raw = sd['_schedule_phases'];
     if (!Array.isArray(raw) || raw.length < 1) throw typeError(where, 'an array of phases', '_schedule_phases', raw);
     const keys = ['initial_lr', 'max_lr', 'min_lr', 'max_momentum', 'base_momentum'];
