@@ -98,6 +98,13 @@ export const TORCH_POSITIONAL: Readonly<Record<string, readonly (string | undefi
   StepLR: ['optimizer', 'stepSize', 'gamma'],
   CosineAnnealingLR: ['optimizer', 'tMax', 'etaMin'],
   LinearLR: ['optimizer', 'startFactor', 'endFactor', 'totalIters'],
+  MultiStepLR: ['optimizer', 'milestones', 'gamma'],
+  ExponentialLR: ['optimizer', 'gamma'],
+  LambdaLR: ['optimizer', 'lrLambda'],
+  OneCycleLR: ['optimizer', 'maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase'],
+  CosineAnnealingWarmRestarts: ['optimizer', 't0', 'tMult', 'etaMin'],
+  ReduceLROnPlateau: ['optimizer', 'mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps'],
+  SequentialLR: ['optimizer', 'schedulers', 'milestones'],
   DataLoader: ['dataset', 'batchSize', 'shuffle'],
   // nn.functional: the tensor arguments kiln takes positionally are `_` (never surplus).
   linear: [_, _, 'bias'],

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Generator, Tensor, Trainer, callbacks, data, load, manualSeed, nn, randn, tensor, zeros } from '../lib';
+import { Generator, Tensor, Trainer, callbacks, data, load, manualSeed, nn, optim, randn, tensor, zeros } from '../lib';
 import type { Callback, EpochLogs, History } from '../lib';
 import { expectClose, expectError } from './helpers';
 
@@ -179,6 +179,34 @@ describe('Trainer.fit trains', () => {
     expect(steps).toBe(3);
     expect(history.lr).toEqual([0.1, 0.05, 0.025]);
     expect(opt.paramGroups[0].lr).toBe(0.0125);
+  });
+
+  test('a ReduceLROnPlateau steps with the validation loss, or the training loss without validation', async () => {
+    // torch: scheduler.step(val_loss) after each epoch. A replay on the recorded losses must
+    // give the same lrs epoch by epoch; the lr (1.0 is too large for this data) plateaus soon.
+    for (const withValidation of [true, false]) {
+      manualSeed(3);
+      const model = new nn.Linear(3, 1);
+      const opt = new optim.SGD(model.parameters(), { lr: 0.3 });
+      const opts = { patience: 0, factor: 0.5, threshold: 0.05 };
+      const scheduler = new optim.lrScheduler.ReduceLROnPlateau(opt, opts);
+      const train = new data.DataLoader(regressionData(), { batchSize: 8 });
+      const val = new data.DataLoader(regressionData(16), { batchSize: 8 });
+      const history = await new Trainer(model, { optimizer: opt, loss: mse, scheduler }).fit(train, { epochs: 8, progress: false, ...(withValidation ? { validation: val } : {}) });
+      const twin = new optim.SGD([tensor([0], { requiresGrad: true })], { lr: 0.3 });
+      const replay = new optim.lrScheduler.ReduceLROnPlateau(twin, opts);
+      const metrics = withValidation ? history.val_loss! : history.loss;
+      expect(metrics).toHaveLength(8);
+      const lrs = metrics.map((m) => {
+        const lr = twin.paramGroups[0].lr;
+        replay.step(m);
+        return lr;
+      });
+      expect(history.lr).toEqual(lrs);
+      expect(scheduler.getLastLr()).toEqual(replay.getLastLr());
+      expect(scheduler.lastEpoch).toBe(8);
+      expect(lrs[lrs.length - 1]).toBeLessThan(0.3); // it did reduce
+    }
   });
 
   test('an array of [x, y] pairs works as a loader; the model mode is restored after fit', async () => {

@@ -5,6 +5,7 @@ import { checkChoice, checkInt, checkNumber, checkOptions, describe, rangeError,
 import { expectArity } from '../options';
 import { l1, l2 } from '../nn/regularization';
 import { clipGradNorm } from '../nn/utils/clip_grad';
+import { ReduceLROnPlateau } from '../optim/lr_scheduler/plateau';
 import { Meter, countCorrect } from './metrics';
 import { Progress, makeProgress } from './progress';
 import {
@@ -75,7 +76,8 @@ function checkBatch(where: string, batch: unknown, index: number): [Tensor, Tens
 /**
  * Trains a model: each batch does zeroGrad, forward, loss (plus the l1/l2 penalties),
  * backward, optional gradient clipping and optimizer.step(); the scheduler steps once per
- * epoch. Written against kiln.optim's and kiln.nn's interfaces, so any optimiser with
+ * epoch (a ReduceLROnPlateau with the epoch's validation loss, or its training loss without
+ * validation). Written against kiln.optim's and kiln.nn's interfaces, so any optimiser with
  * zeroGrad/step/paramGroups and any loss Module or function works.
  *
  * Penalties: loss + l1 * sum|w| + l2 * sum w^2 over the parameters with 2+ dimensions (the
@@ -298,7 +300,14 @@ export class Trainer {
         // The epoch's training is done even when its validation was aborted: the scheduler
         // steps and the epoch is recorded (without val_ metrics), so a resumed run follows
         // the same schedule as an uninterrupted one.
-        this.scheduler?.step();
+        if (this.scheduler instanceof ReduceLROnPlateau) {
+          // A plateau scheduler monitors the epoch's validation loss (the training loss
+          // without validation); an epoch whose validation was aborted has no metric to judge.
+          if (!validation) this.scheduler.step(logs.loss);
+          else if (val) this.scheduler.step(logs.val_loss as number);
+        } else {
+          this.scheduler?.step();
+        }
         record(history, logs);
         const seconds = (performance.now() - started) / 1000;
         progress.epochEnd(logs, seconds, meter.samples / seconds);

@@ -34,12 +34,13 @@ export type LossLike =
   | ((output: Tensor, target: Tensor) => Tensor);
 
 /**
- * A learning-rate scheduler as kiln.optim.lrScheduler's; stepped once per epoch.
+ * A learning-rate scheduler as kiln.optim.lrScheduler's; stepped once per epoch (a
+ * ReduceLROnPlateau with the epoch's validation loss, or training loss without validation).
  * @example const sched: kiln.SchedulerLike = new kiln.optim.lrScheduler.StepLR(opt, { stepSize: 10 });
  */
 export interface SchedulerLike {
-  /** Advances one epoch; called after each epoch's training (and validation). */
-  step(): void;
+  /** Advances one epoch; `metric` is given to a ReduceLROnPlateau only. */
+  step(metric?: number | Tensor): void;
 }
 
 /**

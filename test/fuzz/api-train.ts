@@ -89,13 +89,23 @@ function brokenOf(t: Tensor, n: number): Tensor {
   return c;
 }
 
-const schedulers: [string, Record<string, (v: unknown) => fc.Arbitrary<ReturnType<typeof strict>>>, fc.Arbitrary<unknown>, (o: optim.Optimizer, opts: never) => optim.lrScheduler.LRScheduler][] = [
-  ['StepLR', { stepSize: intKind({ names: ['stepSize'] }), gamma: numKind({ optional: true, names: ['gamma'] }) }, fc.constant({ stepSize: 2, gamma: 0.5 }), (o, opts) => new sched.StepLR(o, opts)],
-  ['CosineAnnealingLR', { tMax: intKind({ names: ['tMax'] }), etaMin: numKind({ optional: true, names: ['etaMin'] }) }, fc.constant({ tMax: 10 }), (o, opts) => new sched.CosineAnnealingLR(o, opts)],
-  ['LinearLR', { startFactor: numKind({ optional: true, names: ['startFactor'] }), endFactor: numKind({ optional: true, names: ['endFactor'] }), totalIters: intKind({ optional: true, names: ['totalIters'] }) }, fc.constant({ startFactor: 0.5, totalIters: 3 }), (o, opts) => new sched.LinearLR(o, opts)],
+const schedulers: [string, Record<string, (v: unknown) => fc.Arbitrary<ReturnType<typeof strict>>>, Record<string, unknown>, (o: optim.Optimizer, opts: never) => optim.lrScheduler.LRScheduler][] = [
+  ['StepLR', { stepSize: intKind({ names: ['stepSize'] }), gamma: numKind({ optional: true, names: ['gamma'] }) }, { stepSize: 2, gamma: 0.5 }, (o, opts) => new sched.StepLR(o, opts)],
+  ['CosineAnnealingLR', { tMax: intKind({ names: ['tMax'] }), etaMin: numKind({ optional: true, names: ['etaMin'] }) }, { tMax: 10 }, (o, opts) => new sched.CosineAnnealingLR(o, opts)],
+  ['LinearLR', { startFactor: numKind({ optional: true, names: ['startFactor'] }), endFactor: numKind({ optional: true, names: ['endFactor'] }), totalIters: intKind({ optional: true, names: ['totalIters'] }) }, { startFactor: 0.5, totalIters: 3 }, (o, opts) => new sched.LinearLR(o, opts)],
+  ['MultiStepLR', { milestones: () => fc.oneof(junk(false, ['milestones']), fc.constantFrom<unknown>([-1], [1.5], ['2'], [NaN]).map((v) => strict(show(v), v, ['milestones']))), gamma: numKind({ optional: true, names: ['gamma'] }) }, { milestones: [2, 4] }, (o, opts) => new sched.MultiStepLR(o, opts)],
+  ['ExponentialLR', { gamma: numKind({ names: ['gamma'] }) }, { gamma: 0.9 }, (o, opts) => new sched.ExponentialLR(o, opts)],
+  ['CosineAnnealingWarmRestarts', { t0: intKind({ names: ['t0'] }), tMult: intKind({ optional: true, names: ['tMult'] }), etaMin: numKind({ optional: true, names: ['etaMin'] }) }, { t0: 3, tMult: 2 }, (o, opts) => new sched.CosineAnnealingWarmRestarts(o, opts)],
+  ['LambdaLR', { lrLambda: () => fc.oneof(junk(false, ['lrLambda']), fc.constantFrom<[string, unknown]>(['[]', []], ["() => 'x'", () => 'x'], ['[f, f]', [() => 1, () => 1]]).map(([l, v]) => strict(l, v, ['lrLambda']))) }, { lrLambda: (t: number) => 0.9 ** t }, (o, opts) => new sched.LambdaLR(o, opts)],
+  ['OneCycleLR', {
+    maxLr: numKind({ names: ['maxLr'] }), totalSteps: intKind({ optional: true, names: ['totalSteps', 'epochs', 'stepsPerEpoch'] }), epochs: intKind({ optional: true, names: ['epochs', 'totalSteps'] }), stepsPerEpoch: intKind({ optional: true, names: ['stepsPerEpoch', 'totalSteps'] }),
+    pctStart: numKind({ optional: true, names: ['pctStart'] }), annealStrategy: choiceKind({ optional: true, names: ['annealStrategy'] }), cycleMomentum: boolKind({ optional: true, names: ['cycleMomentum'] }),
+    baseMomentum: numKind({ optional: true, names: ['baseMomentum'] }), maxMomentum: numKind({ optional: true, names: ['maxMomentum'] }), divFactor: numKind({ optional: true, names: ['divFactor'] }),
+    finalDivFactor: numKind({ optional: true, names: ['finalDivFactor'] }), threePhase: boolKind({ optional: true, names: ['threePhase'] }),
+  }, { maxLr: 0.1, totalSteps: 20 }, (o, opts) => new sched.OneCycleLR(o, opts)],
 ];
 
-const SCHED_NAMES = ['stateDict', 'base_lrs', 'last_epoch', 'step_size', 'gamma', 'T_max', 'eta_min', 'start_factor', 'end_factor', 'total_iters', '_step_count', '_last_lr'];
+const SCHED_NAMES = ['stateDict', 'base_lrs', 'last_epoch', 'step_size', 'gamma', 'T_max', 'eta_min', 'start_factor', 'end_factor', 'total_iters', '_step_count', '_last_lr', 'milestones', 'T_0', 'T_i', 'T_mult', 'T_cur', 'lr_lambdas', 'total_steps', '_schedule_phases', 'anneal_func', 'cycle_momentum', 'use_beta1'];
 const schedStateKind = () =>
   fc.oneof(
     junk(false, SCHED_NAMES),
@@ -203,14 +213,28 @@ export const TRAIN_TABLE: Entry[] = [
   api('paramGroupsWithDecay', [['model', () => junk(false, ['model'])], ['weightDecay', numKind()]], fc.constant(0).map(() => [smallModel(), 0.1]), (a) => optim.paramGroupsWithDecay(a[0] as nn.Module, a[1] as number)),
   // ---- schedulers ----
   ...schedulers.flatMap(([n, keys, valid, make]) => [
-    api(`new ${n}`, [['optimizer', () => junk(false, ['optimizer'])], ['options', optionsKind(keys), { names: Object.keys(keys) }]], fc.tuple(optimizerArb, valid), (a) => make(a[0] as optim.Optimizer, a[1] as never).step()),
-    api(`${n}.loadStateDict`, [['stateDict', schedStateKind]], fc.tuple(optimizerArb, valid).map(([o, v]) => [make(o, v as never).stateDict()]), (a) => {
-      // Each scheduler's own options: they are strict, so one object with all three is rejected.
-      const s = make(modelAndOptimizer('SGD').opt, ({ StepLR: { stepSize: 2 }, CosineAnnealingLR: { tMax: 10 }, LinearLR: { totalIters: 3 } } as Record<string, object>)[n] as never);
+    api(`new ${n}`, [['optimizer', () => junk(false, ['optimizer'])], ['options', optionsKind(keys), { names: Object.keys(keys) }]], fc.tuple(optimizerArb, fc.constant(valid)), (a) => make(a[0] as optim.Optimizer, a[1] as never).step()),
+    api(`${n}.loadStateDict`, [['stateDict', schedStateKind]], fc.constant(0).map(() => [make(modelAndOptimizer('SGD').opt, valid as never).stateDict()]), (a) => {
+      const s = make(modelAndOptimizer('SGD').opt, valid as never);
       s.loadStateDict(a[0] as Record<string, unknown>);
       s.step();
     }),
   ]),
+  api('new ReduceLROnPlateau', [['optimizer', () => junk(false, ['optimizer'])], ['options', optionsKind({
+    mode: choiceKind({ optional: true, names: ['mode'] }), factor: numKind({ optional: true, names: ['factor'] }), patience: intKind({ optional: true, names: ['patience'] }), threshold: numKind({ optional: true, names: ['threshold'] }),
+    thresholdMode: choiceKind({ optional: true, names: ['thresholdMode'] }), cooldown: intKind({ optional: true, names: ['cooldown'] }), minLr: numKind({ optional: true, names: ['minLr'] }), eps: numKind({ optional: true, names: ['eps'] }),
+  }), { optional: true, names: ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps', 'option name'] }]], fc.tuple(optimizerArb, fc.constant({ patience: 1 })), (a) => new sched.ReduceLROnPlateau(a[0] as optim.Optimizer, a[1] as {}).step(1)),
+  api('ReduceLROnPlateau.step', [['metric', () => junk(false, ['metric'])]], fc.double({ min: -10, max: 10, noNaN: true }).map((m) => [m]), (a) => new sched.ReduceLROnPlateau(modelAndOptimizer('SGD').opt).step(a[0] as number)),
+  api('ReduceLROnPlateau.loadStateDict', [['stateDict', () => junk(false, ['stateDict', 'mode', 'factor', 'min_lrs', 'patience', 'cooldown', 'cooldown_counter', 'threshold', 'threshold_mode', 'best', 'num_bad_epochs', 'eps', 'last_epoch'])]],
+    optimizerArb.map((o) => [new sched.ReduceLROnPlateau(o).stateDict()]), (a) => {
+      const s = new sched.ReduceLROnPlateau(modelAndOptimizer('SGD').opt);
+      s.loadStateDict(a[0] as Record<string, unknown>);
+      s.step(1);
+    }),
+  api('new SequentialLR', [['optimizer', () => junk(false, ['optimizer', 'schedulers'])], ['options', optionsKind({ schedulers: () => junk(false, ['schedulers']), milestones: () => fc.oneof(junk(false, ['milestones']), fc.constantFrom<unknown>([], [1, 2], [-1], [1.5]).map((v) => strict(show(v), v, ['milestones']))) }), { names: ['schedulers', 'milestones', 'option name'] }]],
+    optimizerArb.map((o) => [o, { schedulers: [new sched.LinearLR(o, { totalIters: 2 }), new sched.ExponentialLR(o, { gamma: 0.9 })], milestones: [2] }]), (a) => new sched.SequentialLR(a[0] as optim.Optimizer, a[1] as never).step()),
+  api('new ChainedScheduler', [['schedulers', () => fc.oneof(junk(false, ['schedulers']), fc.constantFrom<unknown>([], [1]).map((v) => strict(show(v), v, ['schedulers'])))]],
+    optimizerArb.map((o) => [[new sched.ExponentialLR(o, { gamma: 0.9 }), new sched.StepLR(o, { stepSize: 2 })]]), (a) => new sched.ChainedScheduler(a[0] as never).step()),
   // ---- data ----
   api('new TensorDataset', [['x', tensorKind()], ['y', tensorKind()]], fc.integer({ min: 1, max: 6 }).map((n) => [filled([n, 3]), filled([n])]), (a) => new data.TensorDataset(a[0] as Tensor, a[1] as Tensor)),
   api('TensorDataset.get', [['i', intKind()]], fc.integer({ min: -4, max: 3 }).map((i) => [i]), (a) => dataset(4).get(a[0] as number)),

@@ -19,7 +19,7 @@ test('the table covers the public API: an entry per function, constructor and me
     'Module.loadStateDict', 'new Sequential', 'new Linear', 'Linear.forward', 'new Dropout', 'new CrossEntropyLoss', 'CrossEntropyLoss.forward',
     'linear', 'dropout', 'crossEntropy', 'binaryCrossEntropyWithLogits', 'calculateGain', 'init.orthogonal', 'init.truncNormal', 'init.kaimingUniform',
     'utils.clipGradNorm', 'regularization.l1', 'new SGD', 'new Adam', 'new AdamW', 'new Adadelta', 'new Adagrad', 'new RMSprop', 'new Adamax', 'new NAdam', 'new RAdam', 'new LBFGS', 'LBFGS.step', 'Optimizer.step', 'Optimizer.loadStateDict',
-    'new StepLR', 'new CosineAnnealingLR', 'new LinearLR', 'new TensorDataset', 'new DataLoader', 'data.mnist', 'save', 'load',
+    'new StepLR', 'new CosineAnnealingLR', 'new LinearLR', 'new MultiStepLR', 'new ExponentialLR', 'new LambdaLR', 'new OneCycleLR', 'new CosineAnnealingWarmRestarts', 'new ReduceLROnPlateau', 'ReduceLROnPlateau.step', 'new SequentialLR', 'new ChainedScheduler', 'new TensorDataset', 'new DataLoader', 'data.mnist', 'save', 'load',
     'new Trainer', 'Trainer.fit', 'Trainer.evaluate', 'Trainer.predict',
     'new BatchNorm1d', 'BatchNorm2d.forward', 'new LayerNorm', 'RMSNorm.forward', 'new Conv2d', 'Conv2d.forward', 'new MaxPool2d', 'AvgPool2d.forward',
     'new AdaptiveAvgPool2d', 'new Unflatten', 'Unflatten.forward', 'batchNorm', 'layerNorm', 'rmsNorm', 'conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d',
