@@ -234,7 +234,7 @@ describe('forward hooks and pre-hooks', () => {
   test('a class with its own forward field keeps it after the last hook goes; hooks do not show in the module', () => {
     class Own extends nn.Module {
       scale = 2;
-      forward = (x: Tensor) => x.mul(this.scale);
+      override forward = (x: Tensor) => x.mul(this.scale);
     }
     const m = new Own();
     const before = m.forward;
