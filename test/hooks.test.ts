@@ -322,7 +322,7 @@ describe('containers', () => {
     expectError(() => md.set('forward', new nn.ReLU()), 'RangeError', /for key, got 'forward'/);
     expectError(() => md.set('a.b', new nn.ReLU()), 'RangeError', /expected a non-empty name without '.' for key, got 'a.b'/);
     expectError(() => md.set('c', {} as never), 'TypeError', /expected a Module for module, got/);
-    expectError(() => new nn.ModuleDict(3 as never), 'TypeError', /ModuleDict.update: expected an object, a Map or an iterable of \[key, Module\] pairs for modules, got 3/);
+    expectError(() => new nn.ModuleDict(3 as never), 'TypeError', /ModuleDict.update: expected a plain object, a Map or an iterable of \[key, Module\] pairs for modules, got 3/);
     expect(md.training).toBe(true);
   });
 

@@ -87,10 +87,12 @@ export class Softmax extends Module {
  * @example const logProbs = new nn.LogSoftmax(1).forward(logits);
  */
 export class LogSoftmax extends Module {
-  constructor(readonly dim: number) {
+  /** The dimension normalised over. */
+  readonly dim: number;
+  constructor(dim: number) {
     super();
     expectArity('LogSoftmax', arguments, 1);
-    checkInt('LogSoftmax', 'dim', dim, -64, 64);
+    this.dim = checkInt('LogSoftmax', 'dim', dim, -64, 64);
   }
   /** log-probabilities of the input's shape. */
   override forward(x: Tensor): Tensor {

@@ -116,7 +116,7 @@ const KEYS = Symbol('kiln.moduleDictKeys');
  * order (state-dict keys `heads.a.weight`, in that order). A key must be a non-empty string
  * without '.', and not the name of a Module property or method ('training', 'forward', 'keys'),
  * as PyTorch rejects names of existing attributes. It has no forward.
- * @param modules [none] the initial modules: an object, a Map or an iterable of [key, module]
+ * @param modules [none] the initial modules: a plain object, a Map or an iterable of [key, module]
  * @throws TypeError when modules is none of those or holds a value that is not a Module, or a
  *   key is not a string; RangeError for an empty key, one with '.', or a reserved name.
  * @example const heads = new nn.ModuleDict({ cls: new nn.Linear(16, 10), box: new nn.Linear(16, 4) });
@@ -132,7 +132,7 @@ export class ModuleDict extends Module {
   }
 
   /**
-   * Adds or replaces modules from an object, a Map or an iterable of [key, module] pairs, in
+   * Adds or replaces modules from a plain object, a Map or an iterable of [key, module] pairs, in
    * their order; returns this. All are checked before any is added.
    * @throws as the constructor.
    * @example heads.update({ extra: new nn.Linear(16, 1) });
@@ -142,8 +142,8 @@ export class ModuleDict extends Module {
     const where = 'ModuleDict.update';
     let pairs: unknown[];
     if (modules !== null && typeof modules === 'object' && typeof (modules as Iterable<unknown>)[Symbol.iterator] === 'function') pairs = Array.from(modules as Iterable<unknown>);
-    else if (modules !== null && typeof modules === 'object' && !(modules instanceof Module)) pairs = Object.entries(modules);
-    else throw typeError(where, 'an object, a Map or an iterable of [key, Module] pairs', 'modules', modules);
+    else if (modules !== null && typeof modules === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(modules))) pairs = Object.entries(modules);
+    else throw typeError(where, 'a plain object, a Map or an iterable of [key, Module] pairs', 'modules', modules);
     const checked = pairs.map((p, i) => {
       if (!Array.isArray(p) || p.length !== 2) throw typeError(where, 'a [key, Module] pair', `modules[${i}]`, p);
       return [this.checkKey(where, p[0]), this.checkModule(where, `modules['${String(p[0])}']`, p[1])] as const;

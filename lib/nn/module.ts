@@ -9,6 +9,7 @@ import { Parameter, Buffer } from './parameter';
 import { formatShape } from '../shape';
 import { checkBoolean, checkOptions, typeError } from '../errors';
 import { stateName } from '../naming';
+import { expectArity } from '../options';
 import { addHook } from './hooks';
 import type { ForwardHook, ForwardPreHook, FullBackwardHook, RemovableHandle } from './hooks';
 
@@ -193,6 +194,7 @@ export class Module {
    * @example model.requiresGrad_(false); model.head = new nn.Linear(64, 3); // only the head trains
    */
   requiresGrad_(requiresGrad = true): this {
+    expectArity(`${this.constructor.name}.requiresGrad_`, arguments, 1);
     checkBoolean(`${this.constructor.name}.requiresGrad_`, 'requiresGrad', requiresGrad);
     for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
     return this;
@@ -212,6 +214,7 @@ export class Module {
    * @example const h = net.registerForwardPreHook((m, [x]) => [(x as Tensor).mul(2)]); h.remove();
    */
   registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
+    expectArity(`${this.constructor.name}.registerForwardPreHook`, arguments, 1);
     return addHook(`${this.constructor.name}.registerForwardPreHook`, this, 'pre', hook);
   }
 
@@ -226,6 +229,7 @@ export class Module {
    * const h = net.get(1).registerForwardHook((m, inputs, out) => { acts.push(out as Tensor); });
    */
   registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
+    expectArity(`${this.constructor.name}.registerForwardHook`, arguments, 1);
     return addHook(`${this.constructor.name}.registerForwardHook`, this, 'forward', hook);
   }
 
@@ -248,6 +252,7 @@ export class Module {
    * @example net.registerFullBackwardHook((m, gradInput, gradOutput) => gradInput.map((g) => g && g.mul(0.5)));
    */
   registerFullBackwardHook(hook: FullBackwardHook<this>): RemovableHandle {
+    expectArity(`${this.constructor.name}.registerFullBackwardHook`, arguments, 1);
     return addHook(`${this.constructor.name}.registerFullBackwardHook`, this, 'backward', hook);
   }
 
