@@ -66,6 +66,26 @@ describe('frozen parameters and the optimisers', () => {
   });
 });
 
+test('LBFGS (one flat vector over all parameters) leaves a frozen parameter bit-identical', () => {
+  const model = new nn.Sequential(new nn.Linear(2, 3), new nn.Linear(3, 1));
+  model.get(0).requiresGrad_(false);
+  const frozen = model.get(0).parameters().map((p) => p.data.slice());
+  const trained = model.get(1).parameters().map((p) => p.data.slice());
+  const opt = new optim.LBFGS(model.parameters(), { lr: 0.5 });
+  const closure = () => {
+    opt.zeroGrad();
+    const l = (model.forward(tensor([[1, 2], [3, -1]])) as ReturnType<typeof tensor>).pow(2).sum();
+    l.backward();
+    return l;
+  };
+  for (let s = 0; s < 3; s++) opt.step(closure);
+  model.get(0).parameters().forEach((p, i) => {
+    expect(p.grad).toBeNull();
+    expect(p.data.every((v, j) => Object.is(v, frozen[i][j]))).toBe(true);
+  });
+  expect(model.get(1).parameters().some((p, i) => p.data.some((v, j) => v !== trained[i][j]))).toBe(true);
+});
+
 describe('Module.requiresGrad_', () => {
   test('sets every parameter\'s flag, descendants too, and returns the module', () => {
     const model = new nn.Sequential(new nn.Linear(2, 3), new nn.Sequential(new nn.Linear(3, 1)));
