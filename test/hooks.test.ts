@@ -2,7 +2,7 @@
 // forward hooks and full backward hooks (values, order, replacement, removal), ModuleList,
 // ModuleDict and ParameterList (state-dict keys, repr), Identity and LogSoftmax.
 import { Tensor, nn, noGrad, ones, tensor, zeros } from '../lib';
-import { FixtureTensor, expectClose, expectError, fixtureTensor, loadFixture } from './helpers';
+import { FixtureTensor, expectClose, expectError, fixtureTensor, gradCheck, loadFixture } from './helpers';
 
 type Grads = (FixtureTensor | null)[];
 type Run = { out: FixtureTensor; dx: FixtureTensor; d0weight: FixtureTensor; d2weight: FixtureTensor };
@@ -175,6 +175,29 @@ describe('full backward hooks', () => {
     loss.backward(); // the graph is kept: the hook runs again, gradients accumulate
     expect(calls.length).toBe(2);
     expect(Array.from(a.grad!.data)).toEqual([32, 56]);
+  });
+
+  test('gradients through hooked modules match finite differences (the identity nodes are exact)', () => {
+    const seq = mlp();
+    for (const m of seq.modules()) m.registerFullBackwardHook(() => undefined);
+    const [w0, b0] = seq.get(0).parameters();
+    // The first layer's weight and bias are checked too: gradCheck perturbs them in place.
+    gradCheck((x) => seq.forward(x) as Tensor, [fixtureTensor(fx.x, true), w0, b0], { label: 'hooked mlp' });
+  });
+
+  test('Identity: the output is the wrapped input, hooks see equal gradInput and gradOutput', () => {
+    const id = new nn.Identity();
+    const calls: [(Tensor | null)[], (Tensor | null)[]][] = [];
+    id.registerFullBackwardHook((_m, gi, go) => void calls.push([gi, go]));
+    const x = tensor([1, -2, 3], { requiresGrad: true });
+    const y = id.forward(x) as Tensor;
+    expect(y).not.toBe(x); // wrapped, sharing the data
+    expect(y.data).toBe(x.data);
+    y.mul(tensor([4, 5, 6])).sum().backward();
+    expect(calls.length).toBe(1);
+    expect(Array.from(calls[0][0][0]!.data)).toEqual([4, 5, 6]);
+    expect(Array.from(calls[0][1][0]!.data)).toEqual([4, 5, 6]);
+    expect(Array.from(x.grad!.data)).toEqual([4, 5, 6]);
   });
 
   test('inside noGrad no node is added and no hook runs', () => {
