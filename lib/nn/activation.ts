@@ -104,4 +104,30 @@ export class Softmax extends Module {
   override forward(x: Tensor): Tensor {
     return F.softmax(x, this.dim);
   }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+/**
+ * log(softmax(x)) along dim, computed stably as x - logsumexp(x), as torch.nn.LogSoftmax.
+ * @param dim the dimension to normalise (negative counts from the end)
+ * @throws TypeError/RangeError when dim is not an integer.
+ * @example const logProbs = new nn.LogSoftmax(1).forward(logits);
+ */
+export class LogSoftmax extends Module {
+  /** The dimension normalised over. */
+  readonly dim: number;
+  constructor(dim: number) {
+    super();
+    expectArity('LogSoftmax', arguments, 1);
+    this.dim = checkInt('LogSoftmax', 'dim', dim, -64, 64);
+  }
+  /** log-probabilities of the input's shape. */
+  override forward(x: Tensor): Tensor {
+    return F.logSoftmax(x, this.dim);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
 }

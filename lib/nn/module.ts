@@ -10,6 +10,8 @@ import { formatShape } from '../shape';
 import { checkBoolean, checkOptions, typeError } from '../errors';
 import { stateName } from '../naming';
 import { expectArity } from '../options';
+import { addHook } from './hooks';
+import type { ForwardHook, ForwardPreHook, FullBackwardHook, RemovableHandle } from './hooks';
 
 /**
  * Per module, the names registered as buffers and whether each is persistent: a name stays a
@@ -192,6 +194,77 @@ export class Module {
   zeroGrad(): void {
     if (arguments.length > 0) expectArity(`${this.constructor.name}.zeroGrad`, arguments, 0);
     for (const p of this.parameters()) p.grad = null;
+  }
+
+  /**
+   * Sets requiresGrad on every parameter of this module and its descendants, as PyTorch's
+   * Module.requires_grad_: `false` freezes them (backward leaves their .grad null, and the
+   * optimisers skip parameters without a gradient, weight decay included). Returns this.
+   * @param requiresGrad [true] the new setting
+   * @throws TypeError when requiresGrad is not a boolean.
+   * @example model.requiresGrad_(false); model.head = new nn.Linear(64, 3); // only the head trains
+   */
+  requiresGrad_(requiresGrad = true): this {
+    expectArity(`${this.constructor.name}.requiresGrad_`, arguments, 1);
+    checkBoolean(`${this.constructor.name}.requiresGrad_`, 'requiresGrad', requiresGrad);
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+
+  /**
+   * Registers `hook(module, inputs)` to run before every forward call, as PyTorch's
+   * register_forward_pre_hook. A returned array replaces the arguments; another value (not
+   * undefined or null) becomes the only argument. Hooks run in registration order.
+   *
+   * kiln calls hooks from `module.forward` itself (there is no `__call__`): the first hook
+   * installs a wrapper as this instance's own `forward`, and removing the last one restores
+   * the previous forward. Assigning `module.forward` while a hook is registered replaces the
+   * wrapper, and its hooks stop running.
+   * @returns a handle whose `remove()` unregisters the hook
+   * @throws TypeError when hook is not a function.
+   * @example const h = net.registerForwardPreHook((m, [x]) => [(x as Tensor).mul(2)]); h.remove();
+   */
+  registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
+    expectArity(`${this.constructor.name}.registerForwardPreHook`, arguments, 1);
+    return addHook(`${this.constructor.name}.registerForwardPreHook`, this, 'pre', hook);
+  }
+
+  /**
+   * Registers `hook(module, inputs, output)` to run after every forward call, as PyTorch's
+   * register_forward_hook; a returned value (not undefined or null) replaces the output.
+   * Hooks run in registration order (see registerForwardPreHook for how forward is wrapped).
+   * @returns a handle whose `remove()` unregisters the hook
+   * @throws TypeError when hook is not a function.
+   * @example
+   * const acts: Tensor[] = [];
+   * const h = net.get(1).registerForwardHook((m, inputs, out) => { acts.push(out as Tensor); });
+   */
+  registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
+    expectArity(`${this.constructor.name}.registerForwardHook`, arguments, 1);
+    return addHook(`${this.constructor.name}.registerForwardHook`, this, 'forward', hook);
+  }
+
+  /**
+   * Registers `hook(module, gradInput, gradOutput)`, called once per backward pass through a
+   * forward call of this module, after the gradients with respect to its inputs are computed,
+   * as PyTorch's register_full_backward_hook. gradInput holds one entry per forward argument
+   * (null for one that is not a Tensor or does not require grad), gradOutput one per output;
+   * a returned array of the same length replaces gradInput for the rest of the backward pass.
+   * Where no input requires grad, the hook runs when the output gradients are in, with
+   * gradInput all null, and may not return gradients. Only forward calls made while gradients
+   * are recorded (not inside noGrad) and while the hook is registered are hooked.
+   *
+   * The module's tensor inputs and outputs pass through identity autograd nodes (PyTorch's
+   * BackwardHookFunction): forward gets, and returns, tensors that share their data with the
+   * originals but are new objects.
+   * @returns a handle whose `remove()` unregisters the hook
+   * @throws TypeError when hook is not a function; during backward, TypeError or RangeError
+   *   when the hook returns something other than undefined, null or gradients of the inputs' shapes.
+   * @example net.registerFullBackwardHook((m, gradInput, gradOutput) => gradInput.map((g) => g && g.mul(0.5)));
+   */
+  registerFullBackwardHook(hook: FullBackwardHook<this>): RemovableHandle {
+    expectArity(`${this.constructor.name}.registerFullBackwardHook`, arguments, 1);
+    return addHook(`${this.constructor.name}.registerFullBackwardHook`, this, 'backward', hook);
   }
 
   /** Calls fn on every descendant and then on this module, as torch's apply; returns this. */

@@ -103,6 +103,35 @@ const poolOptions = (avg: boolean) =>
   optionsKind({ stride: pairKind({ optional: true, names: ['stride'] }), padding: pairKind({ optional: true, names: ['padding'] }), ...(avg ? { countIncludePad: boolKind({ optional: true, names: ['countIncludePad'] }) } : {}) });
 const POOL_NAMES = ['stride', 'padding', 'kernelSize'];
 
+/** An iterable of modules (ModuleList) or tensors (ParameterList): junk that is no iterable (an empty array or Map is valid), and items of the wrong type. */
+const listKind = (item: unknown, optionalArg: boolean, names: string[]) => () =>
+  fc.oneof(
+    junk(optionalArg, names).filter((c) => !['[]', 'a Map'].includes(c.label)),
+    fc.constantFrom<[string, () => unknown]>(['[item, 1]', () => [item, 1]], ['[null]', () => [null]], ["'ab' (an iterable string)", () => 'ab'], ['a Set of numbers', () => new Set([1])]).map(([l, make]) => strict(l, make(), names)),
+  );
+/** ModuleDict's modules: junk that is neither a plain object, a Map nor an iterable of pairs, and bad pairs, values or keys. */
+const dictKind = (optionalArg: boolean) => () =>
+  fc.oneof(
+    junk(optionalArg, ['modules']).filter((c) => !['[]', '{}', 'a Map', 'Object.create(null)'].includes(c.label)),
+    fc
+      .constantFrom<[string, () => unknown]>(['{ a: 1 }', () => ({ a: 1 })], ["[['a', 1]]", () => [['a', 1]]], ["[['a.b', ReLU]]", () => [['a.b', new nn.ReLU()]]], ['{ training: ReLU }', () => ({ training: new nn.ReLU() })],
+        ["{ '': ReLU }", () => ({ '': new nn.ReLU() })], ['[[1, ReLU]]', () => [[1, new nn.ReLU()]]], ['[ReLU]', () => [new nn.ReLU()]])
+      .map(([l, make]) => strict(l, make(), ['modules', 'key'])),
+  );
+/** A ModuleDict key: non-strings (strings other than '' are valid keys for set), and reserved or dotted names. */
+const dictKeyKind = () =>
+  fc.oneof(
+    junk(false).filter((c) => typeof c.value !== 'string' || c.value === ''),
+    fc.constantFrom('a.b', 'training', 'forward', 'keys', '__proto__').map((v) => strict(show(v), v)),
+  );
+const twoDict = () => new nn.ModuleDict({ a: new nn.Linear(3, 2), b: new nn.ReLU() });
+const hookModel = (register: (m: nn.Module) => { remove(): void }) => {
+  const m = smallModel();
+  const h = register(m);
+  forward(m, filled([2, 3]).requiresGrad_());
+  h.remove();
+};
+
 export const NN_TABLE: Entry[] = [
   // ---- Module ----
   api('Module.train', [['mode', boolKind(optional), optional]], fc.boolean().map((b) => [b]), (a) => smallModel().train(a[0] as boolean)),
@@ -114,6 +143,28 @@ export const NN_TABLE: Entry[] = [
   api('Module.loadStateDict', [['stateDict', stateDictKind], ['options', optionsKind({ strict: boolKind({ optional: true, names: ['strict'] }) }), { optional: true, names: ['strict'] }]],
     fc.boolean().map((s) => [smallModel().stateDict(), { strict: s }]), (a) => smallModel().loadStateDict(a[0] as Record<string, Tensor>, a[1] as {})),
   // ---- containers and layers ----
+  api('Module.requiresGrad_', [['requiresGrad', boolKind(optional), optional]], fc.boolean().map((b) => [b]), (a) => forward(smallModel().requiresGrad_(a[0] as boolean), filled([2, 3]))),
+  api('Module.registerForwardPreHook', [['hook', fnKind()]], fc.constant([(_m: unknown, i: unknown[]) => i]), (a) => hookModel((m) => m.registerForwardPreHook(a[0] as () => undefined))),
+  api('Module.registerForwardHook', [['hook', fnKind()]], fc.constant([(_m: unknown, _i: unknown, o: unknown) => o]), (a) => hookModel((m) => m.registerForwardHook(a[0] as () => undefined))),
+  api('Module.registerFullBackwardHook', [['hook', fnKind()]], fc.constant([(_m: unknown, gi: unknown[]) => gi]), (a) => hookModel((m) => m.registerFullBackwardHook(a[0] as () => undefined))),
+  api('new ModuleList', [['modules', listKind(new nn.ReLU(), true, ['modules']), optional]], fc.constant(0).map(() => [[new nn.ReLU(), new nn.Linear(2, 2)]]), (a) => new nn.ModuleList(a[0] as nn.Module[])),
+  api('ModuleList.append', [['module', () => junk(false)]], fc.constant(0).map(() => [new nn.ReLU()]), (a) => new nn.ModuleList().append(a[0] as nn.Module)),
+  api('ModuleList.extend', [['modules', listKind(new nn.ReLU(), false, ['modules'])]], fc.constant(0).map(() => [[new nn.Tanh()]]), (a) => new nn.ModuleList([new nn.ReLU()]).extend(a[0] as nn.Module[])),
+  api('ModuleList.insert', [['index', intKind()], ['module', () => junk(false)]], fc.integer({ min: -2, max: 2 }).map((i) => [i, new nn.ReLU()]),
+    (a) => new nn.ModuleList([new nn.Tanh(), new nn.Sigmoid()]).insert(a[0] as number, a[1] as nn.Module)),
+  api('ModuleList.get', [['i', intKind()]], fc.integer({ min: -2, max: 1 }).map((i) => [i]), (a) => new nn.ModuleList([new nn.Tanh(), new nn.Sigmoid()]).get(a[0] as number)),
+  api('new ModuleDict', [['modules', dictKind(true), optional]], fc.constant(0).map(() => [{ a: new nn.ReLU(), 1: new nn.Tanh() }]), (a) => new nn.ModuleDict(a[0] as {})),
+  api('ModuleDict.update', [['modules', dictKind(false)]], fc.constant(0).map(() => [new Map([['c', new nn.ReLU()]])]), (a) => twoDict().update(a[0] as {})),
+  api('ModuleDict.get', [['key', () => fc.oneof(junk(false), fc.constantFrom('zz', 'training').map((v) => strict(show(v), v)))]], fc.constantFrom('a', 'b').map((k) => [k]), (a) => twoDict().get(a[0] as string)),
+  api('ModuleDict.set', [['key', dictKeyKind, { sweep: 'a.b' }], ['module', () => junk(false)]], fc.constantFrom('a', 'c', '0').map((k) => [k, new nn.ReLU()]), (a) => twoDict().set(a[0] as string, a[1] as nn.Module)),
+  api('new ParameterList', [['params', listKind(filled([2]), true, ['params']), optional]], fc.constant(0).map(() => [[filled([2]), new nn.Parameter(filled([3]))]]), (a) => new nn.ParameterList(a[0] as Tensor[])),
+  api('ParameterList.append', [['parameter', () => junk(false)]], fc.constant(0).map(() => [filled([2])]), (a) => new nn.ParameterList().append(a[0] as Tensor)),
+  api('ParameterList.extend', [['params', listKind(filled([2]), false, ['params'])]], fc.constant(0).map(() => [[filled([2])]]), (a) => new nn.ParameterList().extend(a[0] as Tensor[])),
+  api('ParameterList.get', [['i', intKind()]], fc.integer({ min: -2, max: 1 }).map((i) => [i]), (a) => new nn.ParameterList([filled([1]), filled([2])]).get(a[0] as number)),
+  api('new Identity', [], fc.constant([]), () => new nn.Identity()),
+  api('Identity.forward', [['input', null]], tensorArb.map((t) => [t]), (a) => new nn.Identity().forward(a[0])),
+  api('new LogSoftmax', [['dim', intKind()]], fc.constant([-1]), (a) => new nn.LogSoftmax(a[0] as number)),
+  api('LogSoftmax.forward', [['input', tensorArg]], gradTensorArb.map((t) => [t]), (a) => forward(new nn.LogSoftmax(0), a[0])),
   api('new Sequential', [['module 0', () => junk(false)], ['module 1', () => junk(false), optional]], fc.constant([new nn.ReLU(), new nn.Tanh()]), (a) => new nn.Sequential(...(a as nn.Module[])), { variadic: true }),
   api('Sequential.get', [['i', intKind()]], fc.integer({ min: -3, max: 2 }).map((i) => [i]), (a) => smallModel().get(a[0] as number)),
   api('Sequential.forward', [['input', tensorArg]], fc.integer({ min: 1, max: 4 }).map((n) => [filled([n, 3]).requiresGrad_()]), (a) => forward(smallModel(), a[0])),
