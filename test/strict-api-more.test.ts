@@ -1,4 +1,4 @@
-// Surplus arguments that plain JavaScript would drop, in the parts strict_api.test.ts does not
+// Surplus arguments that plain JavaScript would drop, in the parts strict-api.test.ts does not
 // cover: nn.functional, nn.init, module / optimiser / scheduler / dataset methods, and the
 // activation modules that take no argument (PyTorch's ReLU(inplace=True)). Each is a TypeError
 // in expectArity's format, naming PyTorch's parameter where PyTorch takes it by position.
