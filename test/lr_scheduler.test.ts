@@ -66,8 +66,8 @@ describe('bad settings', () => {
     expectError(() => new StepLR(opt(), { stepSize: 2.5 }), 'RangeError', /for stepSize, got 2.5/);
     expectError(() => new StepLR(opt(), { stepSize: 2, gamma: NaN }), 'RangeError', /expected a finite number for gamma, got NaN/);
     expectError(() => new CosineAnnealingLR(opt(), { tMax: -3 }), 'RangeError', /CosineAnnealingLR: expected an integer >= 1 for tMax, got -3/);
-    expectError(() => new LinearLR(opt(), { startFactor: 1.5 }), 'RangeError', /LinearLR: expected startFactor in \(0, 1\] for startFactor, got 1.5/);
-    expectError(() => new LinearLR(opt(), { endFactor: -0.5 }), 'RangeError', /expected endFactor in \[0, 1\] for endFactor, got -0.5/);
+    expectError(() => new LinearLR(opt(), { startFactor: 1.5 }), 'RangeError', /LinearLR: expected a number in \(0, 1\] for startFactor, got 1.5/);
+    expectError(() => new LinearLR(opt(), { endFactor: -0.5 }), 'RangeError', /expected a number in \[0, 1\] for endFactor, got -0.5/);
   });
   test('a failed construction leaves the optimiser untouched', () => {
     const o = opt();

@@ -77,7 +77,7 @@ export async function save(stateDict: Record<string, Tensor>, file: string, opts
   }
   for (const [name, t] of Object.entries(stateDict)) {
     checkTensor(where, `stateDict['${name}']`, t);
-    if (name === METADATA_KEY) throw new RangeError(`${where}: expected a tensor name other than '${METADATA_KEY}' (reserved by the format) for stateDict, got '${METADATA_KEY}'`);
+    if (name === METADATA_KEY) throw rangeError(where, `a tensor name other than '${METADATA_KEY}' (reserved by the format)`, 'stateDict', METADATA_KEY);
     if (isInt64Key(name)) {
       const bad = t.data.find((v) => !Number.isInteger(v) || Math.abs(v) >= 2 ** 63);
       if (bad !== undefined) throw rangeError(where, 'integers (a num_batches_tracked buffer is written as I64, as PyTorch keeps it)', `stateDict['${name}']`, bad);

@@ -7,6 +7,7 @@
 // `scheduler.step()` after `optimizer.step()`, once per epoch (or per iteration).
 import { Optimizer } from './optimizer';
 import { checkInRange, checkInt, checkNumber, checkOptions, typeError } from '../errors';
+import { rangeError } from '../errors';
 import { expectArity } from '../options';
 
 /**
@@ -114,7 +115,7 @@ export abstract class LRScheduler {
     this.lastEpoch += 1;
     const groups = this.optimizer.paramGroups;
     if (groups.length !== this.baseLrs.length) {
-      throw new RangeError(`${this.constructor.name}.step: expected ${this.baseLrs.length} parameter groups (as when the scheduler was made), got ${groups.length}`);
+      throw rangeError(`${this.constructor.name}.step`, `${this.baseLrs.length} parameter groups (as when the scheduler was made)`, 'optimizer.paramGroups', groups.length);
     }
     groups.forEach((g, i) => {
       g.lr = this.lrAt(this.baseLrs[i], this.lastEpoch);
@@ -152,7 +153,7 @@ export abstract class LRScheduler {
     const lrs = sd['base_lrs'];
     if (!Array.isArray(lrs) || !lrs.every((v) => typeof v === 'number')) throw typeError(where, 'an array of numbers', 'base_lrs', lrs);
     if (lrs.length !== this.optimizer.paramGroups.length) {
-      throw new RangeError(`${where}: expected ${this.optimizer.paramGroups.length} base_lrs (one per parameter group), got ${lrs.length}`);
+      throw rangeError(where, `${this.optimizer.paramGroups.length} values (one per parameter group)`, 'base_lrs', lrs.length);
     }
     this.setOptions(sd);
     this.baseLrs = lrs.slice();
