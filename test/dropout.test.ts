@@ -162,7 +162,7 @@ describe('gradient', () => {
     expect(Array.from(d)).toEqual([1, 7, 9]);
     expectError(() => k.dropoutBackward(d, new Float32Array(2), new Float32Array(3)), 'RangeError', /expected dout to hold 3 elements, got 2/);
     expectError(() => k.dropoutForward(new Float32Array(3), new Float32Array(2), new Float32Array(3), 0.5, 0, 0), 'RangeError', /expected mask to hold 3 elements, got 2/);
-    expectError(() => k.dropoutForward(new Float32Array(3), null, new Float32Array(3), 1.5, 0, 0), 'RangeError', /expected p in \[0, 1\] for p, got 1.5/);
+    expectError(() => k.dropoutForward(new Float32Array(3), null, new Float32Array(3), 1.5, 0, 0), 'RangeError', /^dropoutForward: expected a number in \[0, 1\] for p, got 1.5$/);
     expectError(() => k.dropoutForward(new Float32Array(3), null, new Float32Array(3), 0.5, -1, 0), 'RangeError', /for seed, got -1/);
   });
 });
