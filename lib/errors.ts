@@ -43,11 +43,26 @@ export function describe(value: unknown): string {
 }
 
 export function typeError(where: string, what: string, name: string, got: unknown): TypeError {
-  return new TypeError(`${where}: expected ${what} for ${name}, got ${describe(got)}`);
+  return typeErrorText(where, what, name, describe(got));
 }
 
 export function rangeError(where: string, what: string, name: string, got: unknown): RangeError {
-  return new RangeError(`${where}: expected ${what} for ${name}, got ${describe(got)}`);
+  return rangeErrorText(where, what, name, describe(got));
+}
+
+/** typeError with the value already written out (several values, a count with a note). */
+export function typeErrorText(where: string, what: string, name: string, got: string): TypeError {
+  return new TypeError(`${where}: expected ${what} for ${name}, got ${got}`);
+}
+
+/** rangeError with the value already written out (several shapes, a count with a note). */
+export function rangeErrorText(where: string, what: string, name: string, got: string): RangeError {
+  return new RangeError(`${where}: expected ${what} for ${name}, got ${got}`);
+}
+
+/** A tensor of the wrong shape: "<where>: expected <what> for <name>, got [2, 3]". */
+export function shapeError(where: string, what: string, name: string, shape: readonly number[]): RangeError {
+  return rangeErrorText(where, what, name, `[${shape.join(', ')}]`);
 }
 
 /** A finite number. */
@@ -133,7 +148,7 @@ export function checkInRange(
   checkNumber(where, name, v);
   const x = v as number;
   if ((loOpen ? x <= lo : x < lo) || (hiOpen ? x >= hi : x > hi)) {
-    throw rangeError(where, `${name} in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`, name, x);
+    throw rangeError(where, `a number in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`, name, x);
   }
   return x;
 }
@@ -148,8 +163,7 @@ export function checkChoice<T extends string>(where: string, name: string, v: un
   if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) {
     const list = choices.map((c) => `'${c}'`);
     const alts = list.length <= 2 ? list.join(' or ') : `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
-    const err = `${where}: ${name} must be ${alts}, got ${describe(v)}`;
-    throw typeof v === 'string' ? new RangeError(err) : new TypeError(err);
+    throw typeof v === 'string' ? rangeError(where, alts, name, v) : typeError(where, alts, name, v);
   }
   return v as T;
 }

@@ -175,7 +175,7 @@ export function expectArity(where: string, args: ArrayLike<unknown>, positional:
   }
   const what = `at most ${positional} argument${positional === 1 ? '' : 's'}${hasOptions ? ' and an options object' : ''}`;
   // A single value where the options go reads as checkOptions' error, plus the PyTorch hint.
-  const err = hasOptions && n === positional + 1 ? typeError(where, 'an options object', 'options', args[positional]) : new TypeError(`${where}: expected ${what} for arguments, got ${n}`);
+  const err = hasOptions && n === positional + 1 ? typeError(where, 'an options object', 'options', args[positional]) : typeError(where, what, 'arguments', n);
   const surplus: string[] = [];
   for (let i = positional; i < n; i++) {
     const name = torchNames?.[i];

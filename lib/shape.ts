@@ -1,5 +1,6 @@
 // Shape arithmetic shared by tensors and layers.
 import { describe, rangeError, typeError } from './errors';
+import { rangeErrorText, typeErrorText } from './errors';
 
 /** The largest element count a tensor may have: kernels index with 32-bit ints. */
 export const MAX_NUMEL = 2 ** 31 - 1;
@@ -27,7 +28,7 @@ export function checkShape(where: string, shape: unknown, name = 'shape'): numbe
     if (d > MAX_NUMEL) throw rangeError(where, `sizes of at most ${MAX_NUMEL}`, name, dims);
     n *= d;
   }
-  if (n > MAX_NUMEL) throw new RangeError(`${where}: expected at most ${MAX_NUMEL} elements for ${name}, got ${describe(dims)} (${n})`);
+  if (n > MAX_NUMEL) throw rangeErrorText(where, `at most ${MAX_NUMEL} elements`, name, `${describe(dims)} (${n})`);
   return dims.slice();
 }
 
@@ -41,7 +42,7 @@ export function shapeFromArgs(where: string, args: readonly unknown[], name = 's
   args.forEach((d) => {
     if (typeof d !== 'number') {
       const what = Array.isArray(args[0]) ? 'one array of sizes, or the sizes as separate numbers' : 'sizes as separate numbers (or one array of sizes)';
-      throw new TypeError(`${where}: expected ${what} for ${name}, got ${args.map(describe).join(', ')}`);
+      throw typeErrorText(where, what, name, args.map(describe).join(', '));
     }
   });
   return args.slice();
@@ -64,7 +65,7 @@ export function broadcastShapes(where: string, a: readonly number[], b: readonly
     const da = i < n - a.length ? 1 : a[i - (n - a.length)];
     const db = i < n - b.length ? 1 : b[i - (n - b.length)];
     if (da !== db && da !== 1 && db !== 1) {
-      throw new RangeError(`${where}: shapes ${formatShape(a)} (${names[0]}) and ${formatShape(b)} (${names[1]}) cannot be broadcast together`);
+      throw rangeErrorText(where, 'shapes that broadcast together', `${names[0]} and ${names[1]}`, `${formatShape(a)} and ${formatShape(b)}`);
     }
     out[i] = da === 1 ? db : da;
   }

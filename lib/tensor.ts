@@ -6,6 +6,7 @@
 // reverse order. Gradients accumulate into leaves' `.grad`, as PyTorch's.
 import { MAX_NUMEL, checkShape, formatShape, numelOf, sameShape, shapeFromArgs } from './shape';
 import { FLOAT32_MAX, checkInt, describe, isDetached, rangeError, typeError } from './errors';
+import { rangeErrorText, typeErrorText, shapeError } from './errors';
 import { checkOptionNames, expectArity } from './options';
 import * as binary from './ops/binary';
 import * as unary from './ops/unary';
@@ -138,7 +139,7 @@ export class Tensor {
       n *= s;
     }
     if (data.length !== n) {
-      throw new RangeError(`Tensor: expected data of length ${n} for shape ${formatShape(shape)}, got ${isDetached(data.buffer) ? 'a detached Float32Array' : data.length}`);
+      throw rangeErrorText('Tensor', `length ${n} (shape ${formatShape(shape)})`, 'data', isDetached(data.buffer) ? 'a detached Float32Array' : `${data.length}`);
     }
     if (typeof requiresGrad !== 'boolean') throw typeError('Tensor', 'a boolean', 'requiresGrad', requiresGrad);
     this.data = data;
@@ -187,12 +188,12 @@ export class Tensor {
     if (arguments.length > 1) expectArity('Tensor.backward', arguments, 1);
     checkTensor('Tensor.backward', 'input', this);
     if (!this.requiresGrad) {
-      throw new RangeError('Tensor.backward: expected a tensor that requires grad (computed from a tensor with requiresGrad), got one that does not');
+      throw rangeErrorText('Tensor.backward', 'a tensor that requires grad (computed from a tensor with requiresGrad)', 'input', 'one that does not');
     }
     let seed: Float32Array;
     if (grad === undefined || grad === null) {
       if (this.numel !== 1) {
-        throw new RangeError(`Tensor.backward: grad can be omitted only for a one-element tensor, got shape ${formatShape(this.shape)}`);
+        throw rangeErrorText('Tensor.backward', `a Tensor of shape ${formatShape(this.shape)} (it can be omitted only for a one-element tensor)`, 'grad', 'none');
       }
       seed = new Float32Array([1]);
     } else {
@@ -205,7 +206,7 @@ export class Tensor {
       // Float32Array is a flat buffer of the output's length; a number, one element's gradient.
       const flat = grad instanceof Float32Array || typeof grad === 'number';
       if (flat ? g.numel !== this.numel : !sameShape(g.shape, this.shape)) {
-        throw new RangeError(`Tensor.backward: expected grad of shape ${formatShape(this.shape)}, got ${formatShape(g.shape)}`);
+        throw shapeError('Tensor.backward', `shape ${formatShape(this.shape)}`, 'grad', g.shape);
       }
       // Not copied: the engine copies the caller's array only if it must write into it.
       seed = g.data;
@@ -240,7 +241,7 @@ export class Tensor {
   item(): number {
     if (arguments.length > 0) expectArity('Tensor.item', arguments, 0);
     checkTensor('Tensor.item', 'input', this);
-    if (this.numel !== 1) throw new RangeError(`Tensor.item: expected a tensor with one element, got shape ${formatShape(this.shape)}`);
+    if (this.numel !== 1) throw rangeErrorText('Tensor.item', 'a one-element tensor', 'input', `shape ${formatShape(this.shape)}`);
     return this.data[0];
   }
 
@@ -262,7 +263,7 @@ export class Tensor {
       prefix *= this.shape[d];
     }
     if (arrays > Math.max(MAX_NESTED_ARRAYS, this.numel + 1)) {
-      throw new RangeError(`Tensor.toArray: expected at most ${MAX_NESTED_ARRAYS} nested arrays for input, got shape ${formatShape(this.shape)} (${arrays})`);
+      throw rangeErrorText('Tensor.toArray', `at most ${MAX_NESTED_ARRAYS} nested arrays`, 'input', `shape ${formatShape(this.shape)} (${arrays})`);
     }
     const build = (dim: number, offset: number): Nested => {
       if (dim === this.shape.length) return this.data[offset];
@@ -658,7 +659,7 @@ function fillNested(where: string, values: Nested, shape: number[], dim: number,
     return at + 1;
   }
   if (!Array.isArray(values) || values.length !== shape[dim]) {
-    throw new RangeError(`${where}: expected a rectangular nested array of shape ${formatShape(shape)} for values, got a ragged one (${describe(values)} at depth ${dim})`);
+    throw rangeErrorText(where, `a rectangular nested array of shape ${formatShape(shape)}`, 'values', `a ragged one (${describe(values)} at depth ${dim})`);
   }
   for (const v of values) at = fillNested(where, v, shape, dim + 1, out, at);
   return at;
@@ -707,7 +708,7 @@ export function tensor(values: Nested | Float32Array | ArrayLike<number>, opts: 
   if (opts.shape !== undefined) {
     const s = checkShape(where, opts.shape);
     if (numelOf(s) !== data.length) {
-      throw new RangeError(`${where}: expected ${numelOf(s)} values for shape ${formatShape(s)}, got ${data.length}`);
+      throw rangeError(where, `${numelOf(s)} values (shape ${formatShape(s)})`, 'values', data.length);
     }
     shape = s;
   }
@@ -790,7 +791,7 @@ export function arange(n: number, end?: number, step = 1): Tensor {
   }
   const count = Math.max(0, Math.ceil((stop - start) / step));
   if (count > MAX_NUMEL) {
-    throw new RangeError(`${where}: expected at most 2^31-1 elements for (start, end, step), got (${describe(start)}, ${describe(stop)}, ${describe(step)}): ${count} elements`);
+    throw rangeErrorText(where, 'at most 2^31-1 elements', '(start, end, step)', `(${describe(start)}, ${describe(stop)}, ${describe(step)}): ${count} elements`);
   }
   const data = new Float32Array(count);
   for (let i = 0; i < count; i++) data[i] = start + i * step;
@@ -837,6 +838,6 @@ export function checkTensor(where: string, name: string, t: unknown): Tensor {
   if (!Array.isArray(shape)) throw typeError(where, 'a Tensor whose shape is an array of sizes', name, shape);
   const what = `a Tensor whose data is a Float32Array of ${numelOf(shape)} elements (its shape ${formatShape(shape)})`;
   const got = `${describe(d)} as data`;
-  if (!(d instanceof Float32Array) || isDetached(d.buffer)) throw new TypeError(`${where}: expected ${what} for ${name}, got ${got}`);
-  throw new RangeError(`${where}: expected ${what} for ${name}, got ${got}`);
+  if (!(d instanceof Float32Array) || isDetached(d.buffer)) throw typeErrorText(where, what, name, got);
+  throw rangeErrorText(where, what, name, got);
 }

@@ -191,7 +191,7 @@ describe('Trainer with async loaders', () => {
       yield [randn([3]), tensor(0)] as [Tensor, Tensor];
     }
     const oneShot = new data.AsyncDataLoader(one(), { batchSize: 2 });
-    await expect(trainer.fit(oneShot, { epochs: 2, progress: false })).rejects.toThrow(/Trainer.fit: expected at least one batch from trainLoader, got none/);
+    await expect(trainer.fit(oneShot, { epochs: 2, progress: false })).rejects.toThrow(/Trainer.fit: expected at least one batch for trainLoader, got none/);
     async function* junk() {
       yield 5;
     }

@@ -283,27 +283,27 @@ describe('errors', () => {
   test('negative and out of range', () => {
     expectError(() => new nn.BatchNorm1d(-1), 'RangeError', /BatchNorm1d: expected an integer in \[1, 2147483647\] for numFeatures, got -1/);
     expectError(() => new nn.BatchNorm1d(4, { eps: -1e-5 }), 'RangeError', /BatchNorm1d: expected a non-negative number for eps, got -0.00001/);
-    expectError(() => new nn.BatchNorm1d(4, { momentum: 1.5 }), 'RangeError', /BatchNorm1d: expected momentum in \[0, 1\] for momentum, got 1.5/);
+    expectError(() => new nn.BatchNorm1d(4, { momentum: 1.5 }), 'RangeError', /BatchNorm1d: expected a number in \[0, 1\] for momentum, got 1.5/);
   });
   test('non-integer', () => {
     expectError(() => new nn.BatchNorm1d(2.5), 'RangeError', /BatchNorm1d: expected an integer in \[1, 2147483647\] for numFeatures, got 2.5/);
   });
   test('wrong shapes', () => {
-    expectError(() => new nn.BatchNorm1d(16).forward(tensor(new Float32Array(120), { shape: [8, 15] })), 'RangeError', /^BatchNorm1d\.forward: expected input with 16 channels, got \[8, 15\]$/);
-    expectError(() => new nn.BatchNorm1d(16).forward(tensor(new Float32Array(128), { shape: [2, 16, 2, 2] })), 'RangeError', /BatchNorm1d\.forward: expected 2-D or 3-D input \(N, C\) or \(N, C, L\), got \[2, 16, 2, 2\]/);
-    expectError(() => new nn.BatchNorm2d(3).forward(tensor(new Float32Array(12), { shape: [2, 3, 2] })), 'RangeError', /BatchNorm2d\.forward: expected 4-D input \(N, C, H, W\), got \[2, 3, 2\]/);
-    expectError(() => F.batchNorm(tensor([1, 2, 3]), null, null, { training: true }), 'RangeError', /batchNorm: expected input with at least 2 dimensions \(N, C, \.\.\.\), got \[3\]/);
-    expectError(() => F.batchNorm(tensor([[1, 2], [3, 4]]), tensor([0, 0, 0]), tensor([1, 1])), 'RangeError', /batchNorm: expected runningMean of shape \[2\], got \[3\]/);
-    expectError(() => F.batchNorm(tensor([[1, 2], [3, 4]]), null, null, { training: true, weight: tensor([1]) }), 'RangeError', /batchNorm: expected weight of shape \[2\], got \[1\]/);
+    expectError(() => new nn.BatchNorm1d(16).forward(tensor(new Float32Array(120), { shape: [8, 15] })), 'RangeError', /^BatchNorm1d\.forward: expected 16 channels for input, got \[8, 15\]$/);
+    expectError(() => new nn.BatchNorm1d(16).forward(tensor(new Float32Array(128), { shape: [2, 16, 2, 2] })), 'RangeError', /BatchNorm1d\.forward: expected a 2-D \(N, C\) or 3-D \(N, C, L\) tensor for input, got \[2, 16, 2, 2\]/);
+    expectError(() => new nn.BatchNorm2d(3).forward(tensor(new Float32Array(12), { shape: [2, 3, 2] })), 'RangeError', /BatchNorm2d\.forward: expected a 4-D tensor \(N, C, H, W\) for input, got \[2, 3, 2\]/);
+    expectError(() => F.batchNorm(tensor([1, 2, 3]), null, null, { training: true }), 'RangeError', /batchNorm: expected at least 2 dimensions \(N, C, \.\.\.\) for input, got \[3\]/);
+    expectError(() => F.batchNorm(tensor([[1, 2], [3, 4]]), tensor([0, 0, 0]), tensor([1, 1])), 'RangeError', /batchNorm: expected shape \[2\] for runningMean, got \[3\]/);
+    expectError(() => F.batchNorm(tensor([[1, 2], [3, 4]]), null, null, { training: true, weight: tensor([1]) }), 'RangeError', /batchNorm: expected shape \[2\] for weight, got \[1\]/);
   });
   test('one value per channel in training, as PyTorch', () => {
     const bn = new nn.BatchNorm1d(3);
-    expectError(() => bn.forward(tensor([[1, 2, 3]])), 'RangeError', /BatchNorm1d\.forward: expected more than 1 value per channel when training, got input of shape \[1, 3\]/);
+    expectError(() => bn.forward(tensor([[1, 2, 3]])), 'RangeError', /BatchNorm1d\.forward: expected more than 1 value per channel when training for input, got shape \[1, 3\]/);
     expect(bn.numBatchesTracked!.item()).toBe(0);
     expectError(() => new nn.BatchNorm2d(3).forward(tensor(new Float32Array(3), { shape: [1, 3, 1, 1] })), 'RangeError', /more than 1 value per channel/);
   });
   test('evaluation needs running statistics', () => {
-    expectError(() => F.batchNorm(tensor([[1, 2], [3, 4]]), null, null), 'TypeError', /batchNorm: expected a Tensor for runningMean in evaluation \(training: false\), got null/);
+    expectError(() => F.batchNorm(tensor([[1, 2], [3, 4]]), null, null), 'TypeError', /batchNorm: expected a Tensor in evaluation \(training: false\) for runningMean, got null/);
   });
   test('the native backstop refuses short buffers and bad sizes', () => {
     const k = native as unknown as Record<string, (...a: unknown[]) => void>;

@@ -181,12 +181,12 @@ describe('conv2d errors', () => {
   });
   test('channel mismatch names both shapes', () => {
     const conv = new nn.Conv2d(3, 4, 3);
-    expectError(() => conv.forward(x), 'RangeError', /^Conv2d\.forward: expected input with 3 channels, got \[8, 1, 28, 28\]$/);
+    expectError(() => conv.forward(x), 'RangeError', /^Conv2d\.forward: expected 3 channels for input, got \[8, 1, 28, 28\]$/);
   });
   test('input of the wrong rank', () => {
-    expectError(() => F.conv2d(randn([3, 5]), w), 'RangeError', /expected a 4-D input \(N, C, H, W\) or a 3-D input \(C, H, W\), got \[3, 5\]/);
-    expectError(() => F.conv2d(randn([1, 3, 5, 5]), randn([4, 3, 3])), 'RangeError', /expected a 4-D weight .* got \[4, 3, 3\]/);
-    expectError(() => F.conv2d(randn([1, 3, 5, 5]), w, { bias: randn([3]) }), 'RangeError', /expected bias of shape \[4\], got \[3\]/);
+    expectError(() => F.conv2d(randn([3, 5]), w), 'RangeError', /expected a 4-D \(N, C, H, W\) or 3-D \(C, H, W\) tensor for input, got \[3, 5\]/);
+    expectError(() => F.conv2d(randn([1, 3, 5, 5]), randn([4, 3, 3])), 'RangeError', /expected a 4-D tensor \(outChannels, inChannels, kH, kW\) for weight, got \[4, 3, 3\]/);
+    expectError(() => F.conv2d(randn([1, 3, 5, 5]), w, { bias: randn([3]) }), 'RangeError', /expected shape \[4\] for bias, got \[3\]/);
   });
   test('kernel larger than the padded input names input, kernel, stride and padding', () => {
     expectError(

@@ -31,7 +31,7 @@ describe('TensorDataset', () => {
   });
 
   test('errors: mismatched first dimensions name both shapes; wrong types; index out of range', () => {
-    expectError(() => new TensorDataset(randn([4, 3]), randn([5])), 'RangeError', /same first dimension, got x of shape \[4, 3\] and y of shape \[5\]/);
+    expectError(() => new TensorDataset(randn([4, 3]), randn([5])), 'RangeError', /TensorDataset: expected the same first dimension for x and y, got x of shape \[4, 3\] and y of shape \[5\]/);
     expectError(() => new TensorDataset(randn([4, 3]), tensor(1)), 'RangeError', /y of shape \[\]/);
     expectError(() => new TensorDataset([[1]] as unknown as Tensor, randn([1])), 'TypeError', /TensorDataset: expected a Tensor for x, got an array/);
     expectError(() => new TensorDataset(randn([1]), null as unknown as Tensor), 'TypeError', /for y, got null/);

@@ -76,7 +76,7 @@ describe.each([
   });
   // F.dropout1d(x, p=1.5) -> ValueError: dropout probability has to be between 0 and 1, but got 1.5
   test('p outside [0, 1]', () => {
-    expectError(() => fn(zeros([...shape]), { p: 1.5 }), 'RangeError', new RegExp(`^${name}: expected p in \\[0, 1\\], got 1.5$`));
+    expectError(() => fn(zeros([...shape]), { p: 1.5 }), 'RangeError', new RegExp(`^${name}: expected a number in \\[0, 1\\] for p, got 1.5$`));
     expectError(() => fn(zeros([...shape]), { p: '0.5' as never }), 'TypeError', new RegExp(`^${name}: expected a number for p, got '0.5'$`));
   });
 });
@@ -129,7 +129,7 @@ describe.each([['Dropout1d', nn.Dropout1d, [4, 8, 6]], ['Dropout2d', nn.Dropout2
   });
   // nn.Dropout2d(p=-0.1) -> ValueError: dropout probability has to be between 0 and 1, but got -0.1
   test('p outside [0, 1] and a bad generator', () => {
-    expectError(() => new Cls(-0.1), 'RangeError', new RegExp(`^${name}: expected p in \\[0, 1\\], got -0.1$`));
+    expectError(() => new Cls(-0.1), 'RangeError', new RegExp(`^${name}: expected a number in \\[0, 1\\] for p, got -0.1$`));
     expectError(() => new Cls(0.5, { generator: 3 as never }), 'TypeError', new RegExp(`^${name}: expected a Generator for generator, got 3$`));
   });
 });

@@ -162,7 +162,7 @@ describe('gradient', () => {
     expect(Array.from(d)).toEqual([1, 7, 9]);
     expectError(() => k.dropoutBackward(d, new Float32Array(2), new Float32Array(3)), 'RangeError', /expected dout to hold 3 elements, got 2/);
     expectError(() => k.dropoutForward(new Float32Array(3), new Float32Array(2), new Float32Array(3), 0.5, 0, 0), 'RangeError', /expected mask to hold 3 elements, got 2/);
-    expectError(() => k.dropoutForward(new Float32Array(3), null, new Float32Array(3), 1.5, 0, 0), 'RangeError', /expected p in \[0, 1\] for p, got 1.5/);
+    expectError(() => k.dropoutForward(new Float32Array(3), null, new Float32Array(3), 1.5, 0, 0), 'RangeError', /^dropoutForward: expected a number in \[0, 1\] for p, got 1.5$/);
     expectError(() => k.dropoutForward(new Float32Array(3), null, new Float32Array(3), 0.5, -1, 0), 'RangeError', /for seed, got -1/);
   });
 });
@@ -176,12 +176,12 @@ describe('nn.Dropout', () => {
   });
 
   test('p outside [0, 1] and wrong types', () => {
-    expectError(() => new nn.Dropout(1.5), 'RangeError', /^Dropout: expected p in \[0, 1\], got 1\.5$/);
-    expectError(() => new nn.Dropout(-0.1), 'RangeError', /^Dropout: expected p in \[0, 1\], got -0\.1$/);
-    expectError(() => new nn.Dropout(NaN), 'RangeError', /^Dropout: expected p in \[0, 1\], got NaN$/);
+    expectError(() => new nn.Dropout(1.5), 'RangeError', /^Dropout: expected a number in \[0, 1\] for p, got 1\.5$/);
+    expectError(() => new nn.Dropout(-0.1), 'RangeError', /^Dropout: expected a number in \[0, 1\] for p, got -0\.1$/);
+    expectError(() => new nn.Dropout(NaN), 'RangeError', /^Dropout: expected a number in \[0, 1\] for p, got NaN$/);
     expectError(() => new nn.Dropout('0.5' as never), 'TypeError', /^Dropout: expected a number for p, got '0.5'$/);
     expectError(() => new nn.Dropout(0.5, { generator: 1 as never }), 'TypeError', /^Dropout: expected a Generator for generator, got 1$/);
-    expectError(() => F.dropout(ones([2]), { p: 2 }), 'RangeError', /^dropout: expected p in \[0, 1\], got 2$/);
+    expectError(() => F.dropout(ones([2]), { p: 2 }), 'RangeError', /^dropout: expected a number in \[0, 1\] for p, got 2$/);
     expectError(() => F.dropout(ones([2]), { training: 1 as never }), 'TypeError', /^dropout: expected a boolean for training, got 1$/);
     expectError(() => F.dropout([1, 2] as never), 'TypeError', /^dropout: expected a Tensor for input, got \[1, 2\]$/);
     expectError(() => F.dropout(ones([2]), 0.5 as never), 'TypeError', /^dropout: expected an options object for options, got 0.5 \(PyTorch's 2nd argument is p: pass \{ p: 0.5 \}\)$/);

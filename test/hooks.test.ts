@@ -321,7 +321,7 @@ describe('containers', () => {
     expectError(() => ml.extend([new nn.ReLU(), 'x' as never]), 'TypeError', /expected a Module for modules\[1\], got 'x'/);
     expect(ml.length).toBe(7); // nothing added
     expectError(() => new nn.ModuleList(5 as never), 'TypeError', /expected an iterable \(such as an array\) for modules, got 5/);
-    expectError(() => ml.forward(), 'TypeError', /ModuleList.forward: not implemented/);
+    expectError(() => ml.forward(), 'TypeError', /ModuleList.forward: expected an override in a subclass of Module for forward, got none \(not implemented\)/);
   });
 
   test('ModuleDict: insertion order (also for integer-like keys), get/set/has/delete, reserved names', () => {

@@ -84,7 +84,7 @@ describe('init.sparse', () => {
   // init.sparse_(torch.zeros(3, 3, 3), 0.1) -> ValueError: Only tensors with 2 dimensions are supported
   test('bad input', () => {
     expectError(() => init.sparse(zeros([3, 3, 3]), 0.1), 'RangeError', /^init.sparse: expected a 2-D tensor \(rows, cols\) for tensor, got a Tensor of shape \[3, 3, 3\]$/);
-    expectError(() => init.sparse(zeros([3, 3]), 1.5), 'RangeError', /^init.sparse: expected sparsity in \[0, 1\] for sparsity, got 1.5$/);
+    expectError(() => init.sparse(zeros([3, 3]), 1.5), 'RangeError', /^init.sparse: expected a number in \[0, 1\] for sparsity, got 1.5$/);
     expectError(() => init.sparse(zeros([3, 3]), NaN), 'RangeError', /^init.sparse: expected a finite number for sparsity, got NaN$/);
     expectError(() => init.sparse(zeros([3, 3]), 0.1, { std: -1 }), 'RangeError', /^init.sparse: expected a non-negative number for std, got -1$/);
     expectError(() => init.sparse(zeros([3, 3]), 0.1, { std: 1e39 }), 'RangeError', /^init.sparse: expected a number in float32 range .* for std, got 1e\+39$/);

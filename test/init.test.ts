@@ -60,8 +60,8 @@ describe('calculateGain', () => {
 
   test('errors name the valid nonlinearities', () => {
     expectError(() => init.calculateGain('swish' as never), 'RangeError',
-      /^calculateGain: nonlinearity must be 'linear', 'conv1d', .*'leaky_relu' or 'selu', got 'swish'$/);
-    expectError(() => init.calculateGain(3 as never), 'TypeError', /nonlinearity must be .* got 3/);
+      /^calculateGain: expected 'linear', 'conv1d', .*'leaky_relu' or 'selu' for nonlinearity, got 'swish'$/);
+    expectError(() => init.calculateGain(3 as never), 'TypeError', /expected 'linear', .* for nonlinearity, got 3/);
     expectError(() => init.calculateGain('leaky_relu', '0.2' as never), 'TypeError', /expected a number \(the negative slope\) for param, got '0.2'/);
     expectError(() => init.calculateGain('leaky_relu', true as never), 'TypeError', /for param, got true/);
     expectError(() => init.calculateGain('leaky_relu', NaN), 'RangeError', /expected a finite number .* for param, got NaN/);
@@ -360,12 +360,12 @@ describe('errors', () => {
     expectError(() => init.normal(t, 0, -1), 'RangeError', /^init\.normal: expected a non-negative number for std, got -1$/);
     expectError(() => init.truncNormal(t, { std: 0 }), 'RangeError', /expected a positive number for std, got 0/);
     expectError(() => init.truncNormal(t, { a: 1, b: 1 }), 'RangeError', /expected a < b \(b is 1\) for a, got 1/);
-    expectError(() => init.uniform(t, 2, 1), 'RangeError', /expected a <= b \(b is 1\) for a, got 2/);
+    expectError(() => init.uniform(t, 2, 1), 'RangeError', /expected a number <= b \(b is 1\) for a, got 2/);
     expectError(() => init.xavierUniform(t, { gain: -1 }), 'RangeError', /expected a non-negative number for gain, got -1/);
   });
   test('string options list the valid values', () => {
-    expectError(() => init.kaimingUniform(t, { mode: 'fanin' as never }), 'RangeError', /^init\.kaimingUniform: mode must be 'fan_in' or 'fan_out', got 'fanin'$/);
-    expectError(() => init.kaimingNormal(t, { nonlinearity: 'swish' as never }), 'RangeError', /^init\.kaimingNormal: nonlinearity must be 'linear', .* got 'swish'$/);
+    expectError(() => init.kaimingUniform(t, { mode: 'fanin' as never }), 'RangeError', /^init\.kaimingUniform: expected 'fan_in' or 'fan_out' for mode, got 'fanin'$/);
+    expectError(() => init.kaimingNormal(t, { nonlinearity: 'swish' as never }), 'RangeError', /^init\.kaimingNormal: expected 'linear', .* for nonlinearity, got 'swish'$/);
   });
   test('wrong shapes', () => {
     expectError(() => init.eye(zeros([2, 2, 2])), 'RangeError', /^init\.eye: expected a 2-D tensor for tensor, got shape \[2, 2, 2\]$/);

@@ -170,7 +170,7 @@ describe('leaves the model as it was', () => {
 
   test('restored even when the loss throws', () => {
     const net = new nn.Sequential(new nn.Linear(2, 2));
-    expectError(() => inspect(net, randn([1, 2]), { loss: (y) => y }), 'RangeError', /^init\.inspect: expected the loss to be a one-element Tensor, got shape \[1, 2\]$/);
+    expectError(() => inspect(net, randn([1, 2]), { loss: (y) => y }), 'RangeError', /^init\.inspect: expected a one-element Tensor for the loss, got shape \[1, 2\]$/);
     expect(Object.prototype.hasOwnProperty.call(net.get(0), 'forward')).toBe(false);
   });
 });

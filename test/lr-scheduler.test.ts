@@ -69,8 +69,8 @@ describe('bad settings', () => {
     expectError(() => new StepLR(opt(), { stepSize: 2.5 }), 'RangeError', /for stepSize, got 2.5/);
     expectError(() => new StepLR(opt(), { stepSize: 2, gamma: NaN }), 'RangeError', /expected a finite number for gamma, got NaN/);
     expectError(() => new CosineAnnealingLR(opt(), { tMax: -3 }), 'RangeError', /CosineAnnealingLR: expected an integer >= 1 for tMax, got -3/);
-    expectError(() => new LinearLR(opt(), { startFactor: 1.5 }), 'RangeError', /LinearLR: expected startFactor in \(0, 1\] for startFactor, got 1.5/);
-    expectError(() => new LinearLR(opt(), { endFactor: -0.5 }), 'RangeError', /expected endFactor in \[0, 1\] for endFactor, got -0.5/);
+    expectError(() => new LinearLR(opt(), { startFactor: 1.5 }), 'RangeError', /LinearLR: expected a number in \(0, 1\] for startFactor, got 1.5/);
+    expectError(() => new LinearLR(opt(), { endFactor: -0.5 }), 'RangeError', /expected a number in \[0, 1\] for endFactor, got -0.5/);
   });
   test('a failed construction leaves the optimiser untouched', () => {
     const o = opt();
@@ -106,11 +106,11 @@ describe('bad options of the other schedulers', () => {
     expectError(() => new S.OneCycleLR(opt(), { maxLr: 0.1, epochs: 3 }), 'TypeError', /expected an integer for stepsPerEpoch, got undefined/);
     expectError(() => new S.OneCycleLR(opt(), { maxLr: -1, totalSteps: 10 }), 'RangeError', /expected a positive number for maxLr, got -1/);
     expectError(() => new S.OneCycleLR(opt(), { maxLr: [0.1, 0.2], totalSteps: 10 }), 'RangeError', /expected 1 values \(one per parameter group\) for maxLr, got 2/);
-    expectError(() => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, pctStart: 1.5 }), 'RangeError', /expected pctStart in \[0, 1\] for pctStart, got 1.5/);
+    expectError(() => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, pctStart: 1.5 }), 'RangeError', /expected a number in \[0, 1\] for pctStart, got 1.5/);
     expectError(() => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, pctStart: 0.1 }), 'RangeError', /expected pctStart \* totalSteps other than 1 .* for pctStart, got 0.1/);
-    expectError(() => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, annealStrategy: 'exp' as never }), 'RangeError', /OneCycleLR: annealStrategy must be 'cos' or 'linear', got 'exp'/);
+    expectError(() => new S.OneCycleLR(opt(), { maxLr: 0.1, totalSteps: 10, annealStrategy: 'exp' as never }), 'RangeError', /OneCycleLR: expected 'cos' or 'linear' for annealStrategy, got 'exp'/);
     const adam = new optim.Adam([tensor([0], { requiresGrad: true })]);
-    expectError(() => new S.OneCycleLR(adam, { maxLr: 0.1, totalSteps: 10, maxMomentum: 1 }), 'RangeError', /expected maxMomentum in \[0, 1\) for maxMomentum, got 1/);
+    expectError(() => new S.OneCycleLR(adam, { maxLr: 0.1, totalSteps: 10, maxMomentum: 1 }), 'RangeError', /expected a number in \[0, 1\) for maxMomentum, got 1/);
     class Plain extends optim.Optimizer {
       constructor() { super([tensor([0], { requiresGrad: true })], { lr: 0.1 }, () => {}); }
       step() {}
@@ -129,9 +129,9 @@ describe('bad options of the other schedulers', () => {
   });
   test('ReduceLROnPlateau', () => {
     expectError(() => new S.ReduceLROnPlateau({} as never), 'TypeError', /ReduceLROnPlateau: expected an Optimizer for optimizer, got an object/);
-    expectError(() => new S.ReduceLROnPlateau(opt(), { factor: 1 }), 'RangeError', /expected factor in \[0, 1\) for factor, got 1/);
-    expectError(() => new S.ReduceLROnPlateau(opt(), { mode: 'maximum' as never }), 'RangeError', /ReduceLROnPlateau: mode must be 'min' or 'max', got 'maximum'/);
-    expectError(() => new S.ReduceLROnPlateau(opt(), { thresholdMode: 'x' as never }), 'RangeError', /thresholdMode must be 'rel' or 'abs', got 'x'/);
+    expectError(() => new S.ReduceLROnPlateau(opt(), { factor: 1 }), 'RangeError', /expected a number in \[0, 1\) for factor, got 1/);
+    expectError(() => new S.ReduceLROnPlateau(opt(), { mode: 'maximum' as never }), 'RangeError', /ReduceLROnPlateau: expected 'min' or 'max' for mode, got 'maximum'/);
+    expectError(() => new S.ReduceLROnPlateau(opt(), { thresholdMode: 'x' as never }), 'RangeError', /expected 'rel' or 'abs' for thresholdMode, got 'x'/);
     expectError(() => new S.ReduceLROnPlateau(opt(), { patience: -1 }), 'RangeError', /expected a non-negative integer for patience, got -1/);
     expectError(() => new S.ReduceLROnPlateau(opt(), { minLr: [0, 0] }), 'RangeError', /expected 1 values \(one per parameter group\) for minLr, got 2/);
     const s = new S.ReduceLROnPlateau(opt());
@@ -139,7 +139,7 @@ describe('bad options of the other schedulers', () => {
     expectError(() => s.step(tensor([1, 2])), 'TypeError', /for metric, got a Tensor of shape \[2\]/);
     s.step(tensor(0.5));
     expect(s.best).toBe(0.5);
-    expectError(() => s.loadStateDict({ ...s.stateDict(), mode: 'x' }), 'RangeError', /ReduceLROnPlateau.loadStateDict: mode must be 'min' or 'max', got 'x'/);
+    expectError(() => s.loadStateDict({ ...s.stateDict(), mode: 'x' }), 'RangeError', /ReduceLROnPlateau.loadStateDict: expected 'min' or 'max' for mode, got 'x'/);
     // JSON writes best = Infinity as null: it loads as the mode's worst value
     const fresh = new S.ReduceLROnPlateau(opt(), { mode: 'max' });
     fresh.loadStateDict(JSON.parse(JSON.stringify(fresh.stateDict())));

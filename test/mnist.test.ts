@@ -76,7 +76,7 @@ describe('data.mnist', () => {
   });
 
   test('errors: a bad split, an unknown option, a missing package', () => {
-    expectError(() => data.mnist({ split: 'val' as 'train' }), 'RangeError', /data.mnist: split must be 'train' or 'test', got 'val'/);
+    expectError(() => data.mnist({ split: 'val' as 'train' }), 'RangeError', /data.mnist: expected 'train' or 'test' for split, got 'val'/);
     expectError(() => data.mnist({ train: true } as object), 'TypeError', /for option name, got 'train'/);
     expectError(
       () => mnistPackageDir(() => {

@@ -87,7 +87,7 @@ describe('Module: registered buffers stay buffers on assignment', () => {
   // bn.running_mean = 5 -> TypeError: cannot assign 'int' as buffer 'running_mean' (torch.Tensor or None expected)
   test('a non-tensor assigned to a buffer name is a TypeError naming it', () => {
     const bn = new nn.BatchNorm1d(2);
-    expectError(() => { bn.runningMean = 5 as never; }, 'TypeError', /^BatchNorm1d: expected a Tensor or null \(runningMean is a buffer\) for runningMean, got 5$/);
+    expectError(() => { bn.runningMean = 5 as never; }, 'TypeError', /^BatchNorm1d: expected a Tensor or null \(it is a buffer\) for runningMean, got 5$/);
     // A Parameter assigned to a buffer's name becomes a parameter, as PyTorch's __setattr__.
     bn.runningMean = new nn.Parameter(tensor([0, 0])) as never;
     expect(bn.namedBuffers().map(([n]) => n)).toEqual(['running_var', 'num_batches_tracked']);

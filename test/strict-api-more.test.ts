@@ -42,7 +42,7 @@ test('nn.functional rejects surplus arguments and names PyTorch’s positional p
   expect(F.conv2d(x, w, b).shape).toEqual([1, 2, 2, 2]);
   expect(F.linear(randn([1, 2]), randn([3, 2]), randn([3])).shape).toEqual([1, 3]);
   expect(F.dropout(x, undefined).shape).toEqual([1, 1, 4, 4]);
-  expectError(() => new nn.Conv2d(1, 2, 3).forward(randn([1, 2, 4, 4])), 'RangeError', /^Conv2d\.forward: expected input with 1 channels/);
+  expectError(() => new nn.Conv2d(1, 2, 3).forward(randn([1, 2, 4, 4])), 'RangeError', /^Conv2d\.forward: expected 1 channels for input, got \[1, 2, 4, 4\]/);
   expectError(() => new nn.Dropout(0.5).forward('x' as never), 'TypeError', /^Dropout\.forward: expected a Tensor for input/);
   expectError(() => new nn.MSELoss().forward(x, randn([2])), 'RangeError', /^MSELoss\.forward: /);
 });

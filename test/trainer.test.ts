@@ -316,7 +316,7 @@ describe('callbacks', () => {
     const loader = new data.DataLoader(regressionData(), { batchSize: 32 });
     await expect(trainer.fit(loader, { epochs: 2, callbacks: [callbacks.earlyStopping()], progress: false })).rejects.toMatchObject({
       name: 'RangeError',
-      message: expect.stringMatching(/callbacks.earlyStopping: expected monitor among the epoch logs \(loss, lr\) \(pass validation to fit\) for monitor, got 'val_loss'/),
+      message: expect.stringMatching(/callbacks.earlyStopping: expected a key of the epoch logs \(loss, lr\) \(pass validation to fit\) for monitor, got 'val_loss'/),
     });
   });
 
@@ -345,7 +345,7 @@ describe('callbacks', () => {
   test('callback option errors', () => {
     expectError(() => callbacks.earlyStopping({ patience: -1 }), 'RangeError', /callbacks.earlyStopping: expected a non-negative integer for patience, got -1/);
     expectError(() => callbacks.earlyStopping({ minDelta: -0.1 }), 'RangeError', /expected a non-negative number for minDelta, got -0.1/);
-    expectError(() => callbacks.earlyStopping({ mode: 'up' as 'min' }), 'RangeError', /mode must be 'auto', 'min' or 'max', got 'up'/);
+    expectError(() => callbacks.earlyStopping({ mode: 'up' as 'min' }), 'RangeError', /expected 'auto', 'min' or 'max' for mode, got 'up'/);
     expectError(() => callbacks.earlyStopping({ monitor: 3 as unknown as string }), 'TypeError', /expected a log key such as val_loss for monitor, got 3/);
     expectError(() => callbacks.earlyStopping({ patiense: 3 } as object), 'TypeError', /for option name, got 'patiense'/);
     expectError(() => callbacks.bestCheckpoint(undefined as unknown as string), 'TypeError', /callbacks.bestCheckpoint: expected a file path \(a non-empty string\) for path, got undefined/);
@@ -564,7 +564,7 @@ describe('evaluate and predict', () => {
   test('evaluate errors: empty loader, not iterable, bad batch, targets that do not fit the accuracy metric', () => {
     const model = identity();
     const trainer = new Trainer(model, { optimizer: new PlainSGD(model.parameters(), 0.1), loss: mse, metrics: ['accuracy'] });
-    expectError(() => trainer.evaluate([]), 'RangeError', /Trainer.evaluate: expected at least one batch from loader, got none/);
+    expectError(() => trainer.evaluate([]), 'RangeError', /Trainer.evaluate: expected at least one batch for loader, got none/);
     expectError(() => trainer.evaluate(3 as unknown as []), 'TypeError', /Trainer.evaluate: expected an iterable of \[input, target\] batches \(a DataLoader\) for loader, got 3/);
     expectError(() => trainer.evaluate([[tensor([[1, 2]])]] as unknown as []), 'TypeError', /expected a batch \[input, target\] of two Tensors for batch 0/);
     expectError(() => trainer.evaluate([[tensor([[1, 2]]), tensor([[1, 0]])]]), 'RangeError', /expected targets of shape \[1\] \(class indices\) for the accuracy metric, got \[1, 2\] with outputs \[1, 2\]/);
@@ -585,7 +585,7 @@ describe('Trainer option errors', () => {
     expectError(make({ ...ok, optimizer: { step() {} } }), 'TypeError', /for optimizer, got an object/);
     expectError(make({ optimizer }), 'TypeError', /Trainer: expected a loss \(a Module with forward\(output, target\), or a function\) for loss, got undefined/);
     expectError(make({ ...ok, loss: nn.Linear }), 'TypeError', /did you mean new Linear\(\)\?/);
-    expectError(make({ ...ok, metrics: ['f1'] }), 'RangeError', /Trainer: metrics\[0\] must be 'accuracy', got 'f1'/);
+    expectError(make({ ...ok, metrics: ['f1'] }), 'RangeError', /Trainer: expected 'accuracy' for metrics\[0\], got 'f1'/);
     expectError(make({ ...ok, metrics: 'accuracy' }), 'TypeError', /expected an array of metric names/);
     expectError(make({ ...ok, clipGradNorm: 0 }), 'RangeError', /Trainer: expected a positive number for clipGradNorm, got 0/);
     expectError(make({ ...ok, clipGradNorm: NaN }), 'RangeError', /expected a finite number for clipGradNorm, got NaN/);
@@ -613,7 +613,7 @@ describe('Trainer option errors', () => {
       [loader, { epochs: 1, progress: 'yes' }, 'TypeError', /expected a boolean or a stream for progress, got 'yes'/],
       [loader, { epochs: 1, signal: {} }, 'TypeError', /expected an AbortSignal for signal/],
       [loader, { epochs: 1, epoch: 1 }, 'TypeError', /for option name, got 'epoch'/],
-      [[], { epochs: 1 }, 'RangeError', /expected at least one batch from trainLoader, got none/],
+      [[], { epochs: 1 }, 'RangeError', /expected at least one batch for trainLoader, got none/],
       [[[tensor([[1, 2, 3]]), 5]], { epochs: 1 }, 'TypeError', /expected a batch \[input, target\] of two Tensors for batch 0, got an array/],
     ];
     for (const [l, o, name, message] of cases) {

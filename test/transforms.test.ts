@@ -160,7 +160,7 @@ describe('RandomHorizontalFlip', () => {
   });
 
   test('errors', () => {
-    expectError(() => new RandomHorizontalFlip({ p: 1.5 }), 'RangeError', /RandomHorizontalFlip: expected p in \[0, 1\] for p, got 1.5/);
+    expectError(() => new RandomHorizontalFlip({ p: 1.5 }), 'RangeError', /RandomHorizontalFlip: expected a number in \[0, 1\] for p, got 1.5/);
     expectError(() => new RandomHorizontalFlip({ p: '0.5' as never }), 'TypeError', /expected a number for p, got '0.5'/);
     expectError(() => new RandomHorizontalFlip({ prob: 0.5 } as never), 'TypeError', /option name, got 'prob'/);
     expectError(() => new RandomHorizontalFlip().forward(tensor([1, 2])), 'RangeError', /RandomHorizontalFlip.forward: expected a Tensor of shape \(\.\.\., H, W\) for x, got shape \[2\]/);

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor';
 import { formatShape } from '../shape';
 import { Generator, generatorFrom } from '../random';
 import { checkInt, checkOptions, rangeError, typeError } from '../errors';
+import { rangeErrorText } from '../errors';
 import { expectArity } from '../options';
 import { randperm } from './randperm';
 import type { Transform } from './transforms';
@@ -102,9 +103,7 @@ export class TensorDataset extends Dataset<[Tensor, Tensor]> {
     if (!(x instanceof Tensor)) throw typeError(where, 'a Tensor', 'x', x);
     if (!(y instanceof Tensor)) throw typeError(where, 'a Tensor', 'y', y);
     if (x.ndim === 0 || y.ndim === 0 || x.shape[0] !== y.shape[0]) {
-      throw new RangeError(
-        `TensorDataset: expected x and y with the same first dimension, got x of shape ${formatShape(x.shape)} and y of shape ${formatShape(y.shape)}`,
-      );
+      throw rangeErrorText(where, 'the same first dimension', 'x and y', `x of shape ${formatShape(x.shape)} and y of shape ${formatShape(y.shape)}`);
     }
     const o = checkOptions(where, opts, ['transform', 'targetTransform']);
     this.x = x;
@@ -288,7 +287,7 @@ export function randomSplit<T = [Tensor, Tensor]>(dataset: Dataset<T>, lengths: 
   }
   sizes.forEach((v, i) => checkInt(where, `lengths[${i}]`, v));
   const total = sizes.reduce((a, b) => a + b, 0);
-  if (total !== n) throw rangeError(where, `lengths summing to the dataset's length ${n} (or fractions summing to 1)`, 'lengths', lengths);
+  if (total !== n) throw rangeError(where, `sizes summing to the dataset's length ${n} (or fractions summing to 1)`, 'lengths', lengths);
   const perm = randperm(n, generator);
   const out: Subset<T>[] = [];
   let offset = 0;

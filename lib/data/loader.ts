@@ -4,6 +4,7 @@ import { Tensor } from '../tensor';
 import { Generator, generatorFrom } from '../random';
 import { formatShape, numelOf, sameShape } from '../shape';
 import { checkBoolean, checkInt, checkOptions, rangeError, typeError } from '../errors';
+import { rangeErrorText } from '../errors';
 import { expectArity } from '../options';
 import { Dataset, IterableDataset, TensorDataset, isMapStyle } from './dataset';
 import { randperm } from './randperm';
@@ -72,9 +73,9 @@ function collate(where: string, samples: unknown[], label: (i: number) => string
       xs = new Float32Array(count * numelOf(xShape));
       ys = new Float32Array(count * numelOf(yShape));
     } else if (!sameShape(x.shape, xShape) || !sameShape(y.shape, yShape)) {
-      throw new RangeError(
-        `${where}: expected every sample of a batch to have the shapes of the first (x ${formatShape(xShape)}, y ${formatShape(yShape)}) for ${label(i)}, ` +
-          `got x ${formatShape(x.shape)}, y ${formatShape(y.shape)}`,
+      throw rangeErrorText(
+        where, `every sample of a batch to have the shapes of the first (x ${formatShape(xShape)}, y ${formatShape(yShape)})`, label(i),
+        `x ${formatShape(x.shape)}, y ${formatShape(y.shape)}`,
       );
     }
     xs.set(x.data, i * x.numel);
@@ -139,7 +140,7 @@ export class DataLoader<B = [Tensor, Tensor]> implements Iterable<B> {
     this.dataset = dataset;
     this.batchSize = checkInt(where, 'batchSize', o.batchSize ?? 1, 1);
     this.shuffle = checkBoolean(where, 'shuffle', o.shuffle ?? false);
-    if (iterable && this.shuffle) throw rangeError(where, 'shuffle false with an IterableDataset (it has no indices to permute)', 'shuffle', true);
+    if (iterable && this.shuffle) throw rangeError(where, 'false with an IterableDataset (it has no indices to permute)', 'shuffle', true);
     this.dropLast = checkBoolean(where, 'dropLast', o.dropLast ?? false);
     this.generator = generatorFrom(where, o);
     this.collateFn = checkCollate(where, o.collateFn) as ((samples: unknown[]) => B) | null;

@@ -5,6 +5,7 @@ import { Tensor, checkTensor } from '../tensor';
 import { Generator, generatorFrom } from '../random';
 import { formatShape } from '../shape';
 import { checkInRange, checkInt, checkNumber, checkOptions, describe, rangeError, typeError } from '../errors';
+import { rangeErrorText } from '../errors';
 import { applyTransform, checkTransform } from './apply';
 
 /** A per-sample transform: a function of a Tensor, or an object with forward(x) (every class here). */
@@ -17,7 +18,7 @@ export type Transform =
 
 function checkSample(where: string, x: unknown, minDims: number, layout: string): Tensor {
   const t = checkTensor(where, 'x', x);
-  if (t.ndim < minDims) throw new RangeError(`${where}: expected a Tensor of shape ${layout} for x, got shape ${formatShape(t.shape)}`);
+  if (t.ndim < minDims) throw rangeErrorText(where, `a Tensor of shape ${layout}`, 'x', `shape ${formatShape(t.shape)}`);
   return t;
 }
 
@@ -52,7 +53,7 @@ export class Normalize {
       if (s === 0) throw rangeError(where, 'a non-zero standard deviation (it divides)', this.std.length === 1 && typeof std === 'number' ? 'std' : `std[${i}]`, s);
     });
     if (this.mean.length !== this.std.length && this.mean.length !== 1 && this.std.length !== 1) {
-      throw new RangeError(`${where}: expected mean and std of the same length (or one of them a single value) for std, got ${describe(mean)} and ${describe(std)}`);
+      throw rangeErrorText(where, 'mean and std of the same length (or one of them a single value)', 'std', `${describe(mean)} and ${describe(std)}`);
     }
   }
 
@@ -70,7 +71,7 @@ export class Normalize {
     if (channels > 1) {
       checkSample(where, x, 3, `(..., ${channels}, H, W) (mean and std have ${channels} channels)`);
       c = x.shape[x.ndim - 3];
-      if (c !== channels) throw new RangeError(`${where}: expected a Tensor of shape (..., ${channels}, H, W) (mean and std have ${channels} channels) for x, got shape ${formatShape(x.shape)}`);
+      if (c !== channels) throw rangeErrorText(where, `a Tensor of shape (..., ${channels}, H, W) (mean and std have ${channels} channels)`, 'x', `shape ${formatShape(x.shape)}`);
       plane = x.shape[x.ndim - 2] * x.shape[x.ndim - 1];
     }
     const src = x.data;
@@ -190,7 +191,7 @@ export class RandomCrop {
     const ph = h + pt + pb;
     const pw = w + pl + pr;
     if (th > ph || tw > pw) {
-      throw new RangeError(`${where}: expected a crop size [${th}, ${tw}] no larger than the padded sample [${ph}, ${pw}] for x, got shape ${formatShape(x.shape)}`);
+      throw rangeErrorText(where, `a crop size [${th}, ${tw}] no larger than the padded sample [${ph}, ${pw}]`, 'x', `shape ${formatShape(x.shape)}`);
     }
     const u = this.generator.fillUniform(new Float32Array(2));
     // Written as (range - k) so that a shift of the digit by +d pixels comes from the same draw as before.

@@ -14,6 +14,7 @@
 // TypeError or RangeError that names the file and the reason, never a huge allocation or a crash.
 import * as os from 'os';
 import { describe, typeError } from '../errors';
+import { rangeErrorText, typeErrorText } from '../errors';
 import { MAX_NUMEL } from '../shape';
 import { DTYPE_LIST, DTYPE_SIZES, Dtype, isDtype } from './dtypes';
 import { findDuplicateKey } from './json-keys';
@@ -61,16 +62,12 @@ export class FileErrors {
     readonly file: string,
   ) {}
 
-  private message(what: string, name: string, got: unknown): string {
-    return `${this.where}: expected ${what} for ${name} in '${this.file}', got ${got instanceof Said ? got.text : show(got)}`;
-  }
-
   range(what: string, name: string, got: unknown): RangeError {
-    return new RangeError(this.message(what, name, got));
+    return rangeErrorText(this.where, what, `${name} in '${this.file}'`, got instanceof Said ? got.text : show(got));
   }
 
   type(what: string, name: string, got: unknown): TypeError {
-    return new TypeError(this.message(what, name, got));
+    return typeErrorText(this.where, what, `${name} in '${this.file}'`, got instanceof Said ? got.text : show(got));
   }
 }
 

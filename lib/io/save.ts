@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { createHash, randomBytes } from 'crypto';
 import { Tensor, checkTensor } from '../tensor';
-import { rangeError, typeError } from '../errors';
+import { rangeError, typeError, typeErrorText, rangeErrorText } from '../errors';
 import { checkOptionNames, expectArity } from '../options';
 import { LITTLE_ENDIAN, METADATA_KEY, checkPath, swap32 } from './safetensors';
 import { isInt64Key, writeInt64 } from './dtypes';
@@ -82,7 +82,7 @@ export async function save(stateDict: Record<string, Tensor>, file: string, opts
   }
   for (const [name, t] of Object.entries(stateDict)) {
     checkTensor(where, `stateDict['${name}']`, t);
-    if (name === METADATA_KEY) throw new RangeError(`${where}: expected a tensor name other than '${METADATA_KEY}' (reserved by the format) for stateDict, got '${METADATA_KEY}'`);
+    if (name === METADATA_KEY) throw rangeError(where, `a tensor name other than '${METADATA_KEY}' (reserved by the format)`, 'stateDict', METADATA_KEY);
     if (isInt64Key(name)) {
       const bad = t.data.find((v) => !Number.isInteger(v) || Math.abs(v) >= 2 ** 63);
       if (bad !== undefined) throw rangeError(where, 'integers (a num_batches_tracked buffer is written as I64, as PyTorch keeps it)', `stateDict['${name}']`, bad);
@@ -235,7 +235,7 @@ function pathError(file: string, e: unknown): unknown {
   const sys = e as NodeJS.ErrnoException;
   let err: Error;
   if (sys?.code === 'EISDIR') {
-    err = new TypeError(`save: expected a path to a file (not a directory) for file, got '${file}' (a directory)`);
+    err = typeErrorText('save', 'a path to a file (not a directory)', 'file', `'${file}' (a directory)`);
   } else if (sys?.code === 'ENAMETOOLONG') {
     const longest = path
       .resolve(file)
@@ -243,7 +243,7 @@ function pathError(file: string, e: unknown): unknown {
       .reduce((a, b) => (Buffer.byteLength(b) > Buffer.byteLength(a) ? b : a), '');
     const bytes = Buffer.byteLength(longest);
     const why = bytes > NAME_MAX ? `a name of ${bytes} bytes, over the file system's limit of ${NAME_MAX}` : `a path of ${Buffer.byteLength(path.resolve(file))} bytes, too long for the file system`;
-    err = new RangeError(`save: expected a path the file system accepts for file, got '${file}' (${why}: ENAMETOOLONG)`);
+    err = rangeErrorText('save', 'a path the file system accepts', 'file', `'${file}' (${why}: ENAMETOOLONG)`);
   } else {
     return e;
   }

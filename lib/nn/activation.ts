@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor';
 import { Module } from './module';
 import * as F from './functional/activation';
-import { checkChoice, checkInt, checkNumber, checkOptions } from '../errors';
+import { checkChoice, checkInt, checkNumber, checkOptions, typeErrorText } from '../errors';
 import { expectArity } from '../options';
 
 /**
@@ -13,7 +13,7 @@ import { expectArity } from '../options';
 function expectNoArguments(where: string, args: IArguments, torchInplace: boolean): void {
   const first: unknown = args[0];
   if (torchInplace && args.length === 1 && (typeof first === 'boolean' || (first !== null && typeof first === 'object' && 'inplace' in first))) {
-    throw new TypeError(`${where}: expected at most 0 arguments for arguments, got 1 (PyTorch's 1st argument is inplace: kiln has no in-place activations, so leave it out)`);
+    throw typeErrorText(where, 'at most 0 arguments', 'arguments', "1 (PyTorch's 1st argument is inplace: kiln has no in-place activations, so leave it out)");
   }
   expectArity(where, args, 0);
 }

@@ -6,6 +6,7 @@ import { batchNormAt, checkBatchSize } from './functional/batchnorm';
 import { formatShape } from '../shape';
 import { checkBoolean, checkInRange, checkInt, checkOptions } from '../errors';
 import { checkEps } from '../errors';
+import { shapeError } from '../errors';
 import { expectArity } from '../options';
 import { pyBool, pyFloat } from './pyrepr';
 
@@ -80,7 +81,7 @@ export abstract class BatchNormBase extends Module {
     checkTensor(where, 'input', x);
     this.checkInputDim(where, x);
     if (x.shape[1] !== this.numFeatures) {
-      throw new RangeError(`${where}: expected input with ${this.numFeatures} channels, got ${formatShape(x.shape)}`);
+      throw shapeError(where, `${this.numFeatures} channels`, 'input', x.shape);
     }
     // Checked before any state changes, so a refused batch leaves the counter alone.
     if (this.training) checkBatchSize(where, x);
@@ -123,7 +124,7 @@ export abstract class BatchNormBase extends Module {
  */
 export class BatchNorm1d extends BatchNormBase {
   protected checkInputDim(where: string, x: Tensor): void {
-    if (x.ndim !== 2 && x.ndim !== 3) throw new RangeError(`${where}: expected 2-D or 3-D input (N, C) or (N, C, L), got ${formatShape(x.shape)}`);
+    if (x.ndim !== 2 && x.ndim !== 3) throw shapeError(where, 'a 2-D (N, C) or 3-D (N, C, L) tensor', 'input', x.shape);
   }
 }
 
@@ -138,6 +139,6 @@ export class BatchNorm1d extends BatchNormBase {
  */
 export class BatchNorm2d extends BatchNormBase {
   protected checkInputDim(where: string, x: Tensor): void {
-    if (x.ndim !== 4) throw new RangeError(`${where}: expected 4-D input (N, C, H, W), got ${formatShape(x.shape)}`);
+    if (x.ndim !== 4) throw shapeError(where, 'a 4-D tensor (N, C, H, W)', 'input', x.shape);
   }
 }

@@ -5,6 +5,7 @@ import { Parameter } from './parameter';
 import { conv2dAt } from './functional/conv';
 import { MAX_PADDING, Pair, PairLike, formatPair, toPair } from './functional/window';
 import { checkBoolean, checkInt, checkOptions } from '../errors';
+import { shapeError } from '../errors';
 import { expectArity } from '../options';
 import { Generator, generatorFrom } from '../random';
 import { resetWeightAndBias } from './init/layer';
@@ -55,7 +56,7 @@ export class Conv2d extends Module {
     const useBias = checkBoolean(where, 'bias', o.bias ?? true);
     const [KH, KW] = this.kernelSize;
     const count = outChannels * inChannels * KH * KW;
-    if (count > 2 ** 31 - 1) throw new RangeError(`${where}: expected a weight (outChannels, inChannels, kernelSize) of at most 2^31-1 elements, got [${outChannels}, ${inChannels}, ${KH}, ${KW}]`);
+    if (count > 2 ** 31 - 1) throw shapeError(where, 'a weight of at most 2^31-1 elements', '(outChannels, inChannels, kernelSize)', [outChannels, inChannels, KH, KW]);
     this.weight = new Parameter(new Float32Array(count), [outChannels, inChannels, KH, KW]);
     this.bias = useBias ? new Parameter(new Float32Array(outChannels), [outChannels]) : null;
     this.resetParameters(generatorFrom(where, o));

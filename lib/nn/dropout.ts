@@ -12,7 +12,7 @@ import { dropoutAt, dropout1dAt, dropout2dAt, checkDropoutP } from './functional
  * @param p [0.5] the drop probability, in [0, 1].
  * @param opts `{ generator? }`: the stream masks are drawn from [the default generator].
  * @throws TypeError for a non-number p; RangeError for p outside [0, 1]
- *   (`Dropout: expected p in [0, 1], got 1.5`).
+ *   (`Dropout: expected a number in [0, 1] for p, got 1.5`).
  * @example const net = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Dropout(0.2));
  */
 export class Dropout extends Module {

@@ -2,6 +2,7 @@
 import { Tensor, checkTensor } from '../tensor';
 import { Module } from './module';
 import { checkInt, typeError } from '../errors';
+import { shapeError } from '../errors';
 import { expectArity } from '../options';
 import { formatShape, normalizeDim } from '../shape';
 
@@ -41,12 +42,12 @@ export class Unflatten extends Module {
     const lo = x.ndim === 0 ? -1 : -x.ndim;
     const hi = x.ndim === 0 ? 0 : x.ndim - 1;
     if (this.dim < lo || this.dim > hi) {
-      throw new RangeError(`${where}: expected input with a dimension ${this.dim} (dim), got ${formatShape(x.shape)}`);
+      throw shapeError(where, `a dimension ${this.dim} (dim)`, 'input', x.shape);
     }
     const d = normalizeDim(where, this.dim, x.ndim);
     const n = this.sizes.reduce((a, b) => a * b, 1);
     if (x.shape[d] !== n) {
-      throw new RangeError(`${where}: expected input with dimension ${d} of size ${n} (${formatShape(this.sizes)}), got ${formatShape(x.shape)}`);
+      throw shapeError(where, `dimension ${d} of size ${n} (${formatShape(this.sizes)})`, 'input', x.shape);
     }
     return x.reshape([...x.shape.slice(0, d), ...this.sizes, ...x.shape.slice(d + 1)]);
   }

@@ -17,7 +17,7 @@
 // gradInput and gradOutput and passes on the gradInput they return.
 import { Tensor, checkTensor, fromOp, isGradEnabled } from '../tensor';
 import { formatShape, sameShape } from '../shape';
-import { typeError } from '../errors';
+import { typeError, rangeError, shapeError } from '../errors';
 
 /**
  * What `register*Hook` returns: `remove()` unregisters the hook (again: no effect), as
@@ -252,7 +252,7 @@ class BackwardCall {
   private checkReturned(r: unknown): (Tensor | null)[] {
     if (!Array.isArray(r)) throw typeError(this.where, 'an array of Tensors or null (gradInput), or undefined', 'the returned gradInput', r);
     if (r.length !== this.nInputs) {
-      throw new RangeError(`${this.where}: expected ${this.nInputs} gradient${this.nInputs === 1 ? '' : 's'} (one per input) for the returned gradInput, got ${r.length}`);
+      throw rangeError(this.where, `${this.nInputs} gradient${this.nInputs === 1 ? '' : 's'} (one per input)`, 'the returned gradInput', r.length);
     }
     const idx = this.inIndex!;
     return r.map((g: unknown, i) => {
@@ -261,7 +261,7 @@ class BackwardCall {
       checkTensor(this.where, `gradInput[${i}]`, g);
       const k = idx.indexOf(i);
       if (k >= 0 && !sameShape(g.shape, this.inShapes[k])) {
-        throw new RangeError(`${this.where}: expected shape ${formatShape(this.inShapes[k])} for gradInput[${i}], got ${formatShape(g.shape)}`);
+        throw shapeError(this.where, `shape ${formatShape(this.inShapes[k])}`, `gradInput[${i}]`, g.shape);
       }
       return g;
     });

@@ -8,6 +8,7 @@ import { Tensor, checkTensor } from '../tensor';
 import { Parameter, Buffer } from './parameter';
 import { formatShape } from '../shape';
 import { checkBoolean, checkOptions, typeError } from '../errors';
+import { rangeErrorText, typeErrorText } from '../errors';
 import { stateName } from '../naming';
 import { expectArity } from '../options';
 import { addHook } from './hooks';
@@ -35,7 +36,7 @@ const moduleTraps: ProxyHandler<Module> = {
       else if (names.has(key)) {
         if (v instanceof Parameter) names.delete(key);
         else if (v !== null && !(v instanceof Tensor)) {
-          throw typeError(target.constructor.name, `a Tensor or null (${key} is a buffer)`, key, v);
+          throw typeError(target.constructor.name, 'a Tensor or null (it is a buffer)', key, v);
         }
       }
     }
@@ -69,7 +70,7 @@ export class Module {
   /** Computes the output; subclasses override it. */
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   forward(..._inputs: unknown[]): unknown {
-    throw new TypeError(`${this.constructor.name}.forward: not implemented (subclasses of Module override forward)`);
+    throw typeErrorText(`${this.constructor.name}.forward`, 'an override in a subclass of Module', 'forward', 'none (not implemented)');
   }
 
   /** The same as forward, for code written in PyTorch's `model(x)` style. */
@@ -324,7 +325,7 @@ export class Module {
     if (strict && missingKeys.length) problems.push(`missing keys: ${missingKeys.join(', ')}`);
     if (strict && unexpectedKeys.length) problems.push(`unexpected keys: ${unexpectedKeys.join(', ')}`);
     if (mismatched.length) problems.push(`size mismatch: ${mismatched.join('; ')}`);
-    if (problems.length) throw new RangeError(`${where}: expected this module's keys and shapes for stateDict, got ${problems.join('. ')}`);
+    if (problems.length) throw rangeErrorText(where, "this module's keys and shapes", 'stateDict', problems.join('. '));
     for (const [k, t] of Object.entries(own)) if (k in sd) t.data.set(sd[k].data);
     return { missingKeys, unexpectedKeys };
   }

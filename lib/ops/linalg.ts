@@ -3,13 +3,14 @@
 import { Tensor, fromOp, checkTensor } from '../tensor';
 import { broadcastShapes, formatShape, numelOf } from '../shape';
 import { native } from '../native';
+import { rangeErrorText } from '../errors';
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const where = 'Tensor.matmul';
   checkTensor(where, 'input', a);
   checkTensor(where, 'other', b);
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new RangeError(`${where}: expected input and other with at least 1 dimension each, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+    throw rangeErrorText(where, 'at least 1 dimension each', 'input and other', `${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   }
   const aShape = a.ndim === 1 ? [1, a.shape[0]] : a.shape;
   const bShape = b.ndim === 1 ? [b.shape[0], 1] : b.shape;
@@ -18,7 +19,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const K2 = bShape[bShape.length - 2];
   const N = bShape[bShape.length - 1];
   if (K !== K2) {
-    throw new RangeError(`${where}: shapes ${formatShape(a.shape)} (input) and ${formatShape(b.shape)} (other) cannot be multiplied (${K} != ${K2})`);
+    throw rangeErrorText(where, 'shapes that can be multiplied', 'input and other', `${formatShape(a.shape)} and ${formatShape(b.shape)} (${K} != ${K2})`);
   }
   const aBatch = aShape.slice(0, -2);
   const bBatch = bShape.slice(0, -2);

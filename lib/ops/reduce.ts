@@ -2,6 +2,7 @@
 import { Tensor, fromOp, checkTensor } from '../tensor';
 import { normalizeDim, numelOf, splitAt } from '../shape';
 import { typeError, rangeError, checkBoolean } from '../errors';
+import { rangeErrorText } from '../errors';
 import { indexMap } from './binary';
 
 function reduceDims(where: string, t: Tensor, dim: number | number[] | undefined): number[] {
@@ -83,7 +84,7 @@ export function max(t: Tensor, dim?: number, keepDim = false): Tensor & { values
   checkTensor(where, 'input', t);
   checkBoolean(where, 'keepDim', keepDim);
   const x = t.data;
-  if (t.numel === 0) throw new RangeError(`${where}: expected a non-empty tensor, got shape [${t.shape.join(', ')}]`);
+  if (t.numel === 0) throw rangeErrorText(where, 'a non-empty tensor', 'input', `shape [${t.shape.join(', ')}]`);
   if (dim === undefined) {
     let best = -Infinity;
     let isNan = false;
@@ -106,7 +107,7 @@ export function max(t: Tensor, dim?: number, keepDim = false): Tensor & { values
   }
   const d = normalizeDim(where, dim, t.ndim);
   const [outer, size, inner] = splitAt(t.shape, d);
-  if (size === 0) throw new RangeError(`${where}: expected a non-empty dimension ${d}, got shape [${t.shape.join(', ')}]`);
+  if (size === 0) throw rangeErrorText(where, `a non-empty dimension ${d}`, 'input', `shape [${t.shape.join(', ')}]`);
   const outShape = reducedShape(t.shape, [d], keepDim);
   const vals = new Float32Array(outer * inner);
   const idx = new Float32Array(outer * inner);
@@ -141,7 +142,7 @@ export function argmax(t: Tensor, dim?: number, keepDim = false): Tensor {
   checkTensor(where, 'input', t);
   checkBoolean(where, 'keepDim', keepDim);
   const x = t.data;
-  if (t.numel === 0) throw new RangeError(`${where}: expected a non-empty tensor, got shape [${t.shape.join(', ')}]`);
+  if (t.numel === 0) throw rangeErrorText(where, 'a non-empty tensor', 'input', `shape [${t.shape.join(', ')}]`);
   if (dim === undefined) {
     let bi = 0;
     for (let i = 1; i < x.length; i++) if (x[i] > x[bi] || (x[i] !== x[i] && x[bi] === x[bi])) bi = i;
@@ -149,7 +150,7 @@ export function argmax(t: Tensor, dim?: number, keepDim = false): Tensor {
   }
   const d = normalizeDim(where, dim, t.ndim);
   const [outer, size, inner] = splitAt(t.shape, d);
-  if (size === 0) throw new RangeError(`${where}: expected a non-empty dimension ${d}, got shape [${t.shape.join(', ')}]`);
+  if (size === 0) throw rangeErrorText(where, `a non-empty dimension ${d}`, 'input', `shape [${t.shape.join(', ')}]`);
   const out = new Float32Array(outer * inner);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {

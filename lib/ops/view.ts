@@ -2,6 +2,7 @@
 import { Tensor, fromOp, checkTensor } from '../tensor';
 import { formatShape, normalizeDim, numelOf, stridedRows } from '../shape';
 import { rangeError, typeError } from '../errors';
+import { rangeErrorText, shapeError } from '../errors';
 
 export function clone(t: Tensor): Tensor {
   checkTensor('Tensor.clone', 'input', t);
@@ -24,10 +25,10 @@ export function reshape(t: Tensor, shape: number | number[]): Tensor {
   });
   const out = dims.slice();
   if (infer >= 0) {
-    if (known === 0 || t.numel % known !== 0) throw new RangeError(`${where}: shape ${formatShape(dims)} is invalid for input of size ${t.numel}`);
+    if (known === 0 || t.numel % known !== 0) throw shapeError(where, `a shape of ${t.numel} elements (the input's size)`, 'shape', dims);
     out[infer] = t.numel / known;
   }
-  if (numelOf(out) !== t.numel) throw new RangeError(`${where}: shape ${formatShape(dims)} is invalid for input of size ${t.numel}`);
+  if (numelOf(out) !== t.numel) throw shapeError(where, `a shape of ${t.numel} elements (the input's size)`, 'shape', dims);
   return fromOp(t.data, out, [t], 'reshape', (g) => [g]);
 }
 
@@ -40,7 +41,7 @@ export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
   const s = normalizeDim(where, startDim, t.ndim, 'startDim');
   const e = normalizeDim(where, endDim, t.ndim, 'endDim');
   if (t.ndim === 0) return reshape(t, [1]);
-  if (s > e) throw rangeError(where, `endDim >= startDim (${s})`, 'endDim', endDim);
+  if (s > e) throw rangeError(where, `a dimension >= startDim (${s})`, 'endDim', endDim);
   const shape = [...t.shape.slice(0, s), numelOf(t.shape.slice(s, e + 1)), ...t.shape.slice(e + 1)];
   return reshape(t, shape);
 }
@@ -112,7 +113,7 @@ export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
 /** Transpose of a matrix; 0-D and 1-D tensors are returned as they are, as torch.t. */
 export function t(x: Tensor): Tensor {
   checkTensor('Tensor.t', 'input', x);
-  if (x.ndim > 2) throw new RangeError(`Tensor.t: expected a tensor with at most 2 dimensions, got shape ${formatShape(x.shape)}`);
+  if (x.ndim > 2) throw rangeErrorText('Tensor.t', 'at most 2 dimensions', 'input', `shape ${formatShape(x.shape)}`);
   if (x.ndim < 2) return reshape(x, x.shape.slice());
   return transpose(x, 0, 1);
 }

@@ -3,6 +3,7 @@
 // checkBetas live in lib/errors.ts with the other validators.)
 import { Tensor } from '../tensor';
 import { checkBoolean, checkOptions, describe } from '../errors';
+import { rangeError } from '../errors';
 
 /**
  * The options object of a constructor that takes PyTorch's options `names`: unknown keys are a
@@ -13,7 +14,7 @@ export function optimizerOptions<T extends object>(where: string, opts: T | unde
   const o = checkOptions(where, opts as Record<string, unknown> | undefined, names) as Partial<T> & { foreach?: unknown; differentiable?: unknown };
   if (o.foreach !== undefined && o.foreach !== null) checkBoolean(where, 'foreach', o.foreach);
   if (o.differentiable !== undefined && o.differentiable !== false) {
-    throw new RangeError(`${where}: expected differentiable false (kiln does not implement it), got ${describe(o.differentiable)}`);
+    throw rangeError(where, 'false (kiln does not implement it)', 'differentiable', o.differentiable);
   }
   return o;
 }

@@ -9,6 +9,7 @@ import { checkChoice, checkInt, typeError } from '../errors';
 import { Optimizer, ParamGroupInput, Params, ParamState, runClosure } from './optimizer';
 import { optimizerOptions, scalar } from './checks';
 import { checkNonNegative } from '../errors';
+import { rangeError } from '../errors';
 import { expectArity } from '../options';
 
 /** LBFGS's options (torch's names in camelCase). */
@@ -245,7 +246,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     let offset = 0;
     for (const p of this.paramGroups[0].params) {
       if (p.grad) {
-        if (p.grad.numel !== p.numel) throw new RangeError(`LBFGS.step: expected a gradient of its parameter's size ${p.numel}, got ${p.grad.numel}`);
+        if (p.grad.numel !== p.numel) throw rangeError('LBFGS.step', `${p.numel} elements (its parameter's size)`, "a parameter's grad", p.grad.numel);
         out.set(p.grad.data, offset);
       }
       offset += p.numel;

@@ -7,6 +7,7 @@
 import { Tensor, checkTensor, setGradEnabled } from '../tensor';
 import { camelName, stateName } from '../naming';
 import { checkInt, checkOptions, describe, rangeError, typeError } from '../errors';
+import { rangeErrorText, shapeError } from '../errors';
 import { checkOptionNames, expectArity } from '../options';
 import { formatShape, sameShape } from '../shape';
 
@@ -79,7 +80,7 @@ const UNSUPPORTED = ['maximize', 'capturable', 'differentiable', 'fused'];
 
 function rejectUnsupported(where: string, group: Record<string, unknown>, prefix: string, defaults: object): void {
   for (const key of UNSUPPORTED) {
-    if (group[key] && !(key in defaults)) throw new RangeError(`${where}: expected ${prefix}${key} false (kiln does not implement it), got ${describe(group[key])}`);
+    if (group[key] && !(key in defaults)) throw rangeError(where, 'false (kiln does not implement it)', `${prefix}${key}`, group[key]);
   }
 }
 
@@ -159,7 +160,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       throw typeError(where, 'an iterable of Tensors (such as model.parameters()) or an array of parameter groups', 'params', params);
     }
     const list = Array.from(params as Iterable<unknown>);
-    if (list.length === 0) throw new RangeError(`${where}: expected at least one parameter for params, got an empty list`);
+    if (list.length === 0) throw rangeErrorText(where, 'at least one parameter', 'params', 'an empty list');
     // Plain tensors make one group, whose errors name `params` and `lr`, not paramGroups[0].
     if (isGroup(list[0])) list.forEach((g) => this.addGroup(g as ParamGroupInput<O>, true));
     else this.addGroup({ params: list } as unknown as ParamGroupInput<O>, false);
@@ -190,8 +191,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     params.forEach((p, j) => {
       const pname = `${prefix}params[${j}]`;
       if (!(p instanceof Tensor)) throw typeError(where, 'a Tensor', pname, p);
-      if (!p.isLeaf) throw new RangeError(`${where}: expected a leaf tensor (not the result of an op) for ${pname}, got one computed by ${p.gradFn!.name}`);
-      if (seen.has(p)) throw new RangeError(`${where}: expected each parameter once (in one group only), got ${pname} again`);
+      if (!p.isLeaf) throw rangeErrorText(where, 'a leaf tensor (not the result of an op)', pname, `one computed by ${p.gradFn!.name}`);
+      if (seen.has(p)) throw rangeErrorText(where, 'each parameter once (in one group only)', pname, 'one given before');
       seen.add(p);
     });
     const overrides = Object.fromEntries(Object.entries(group).filter(([, v]) => v !== undefined));
@@ -293,7 +294,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     }
     const saved = sd.param_groups;
     if (saved.length !== this.paramGroups.length) {
-      throw new RangeError(`${where}: expected ${this.paramGroups.length} parameter groups (as this optimizer has) for param_groups, got ${saved.length}`);
+      throw rangeError(where, `${this.paramGroups.length} parameter groups (as this optimizer has)`, 'param_groups', saved.length);
     }
     const idMap = new Map<number, Tensor>();
     saved.forEach((g, i) => {
@@ -301,14 +302,14 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       if (ids === null) throw typeError(where, 'an array of parameter indices', `param_groups[${i}].params`, g ? g['params'] : g);
       const own = this.paramGroups[i].params;
       if (ids.length !== own.length) {
-        throw new RangeError(`${where}: expected ${own.length} parameters in param_groups[${i}] (as this optimizer's group has), got ${ids.length}`);
+        throw rangeError(where, `${own.length} parameters (as this optimizer's group has)`, `param_groups[${i}].params`, ids.length);
       }
       ids.forEach((id, j) => idMap.set(Number(id), own[j]));
     });
     const state = new Map<Tensor, ParamState>();
     for (const [key, entry] of Object.entries(sd.state)) {
       const p = idMap.get(Number(key));
-      if (p === undefined) throw new RangeError(`${where}: expected state only for the parameters in param_groups, got state for parameter ${key}`);
+      if (p === undefined) throw rangeError(where, 'the indices of parameters in param_groups as keys', 'state', key);
       if (entry === null || typeof entry !== 'object') throw typeError(where, 'an object of state tensors', `state[${key}]`, entry);
       const s: ParamState = {};
       for (const [name, v] of Object.entries(entry as Record<string, unknown>)) {
@@ -326,7 +327,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
           const shape = name === 'step' ? null : this.stateShape(name, p);
           if (shape !== null && !sameShape(v.shape, shape)) {
             const what = sameShape(shape, p.shape) ? `its parameter's shape ${formatShape(shape)}` : `shape ${formatShape(shape)}`;
-            throw new RangeError(`${where}: expected state[${key}].${name} of ${what}, got ${formatShape(v.shape)}`);
+            throw shapeError(where, what, `state[${key}].${name}`, v.shape);
           }
           s[name] = new Tensor(v.data.slice(), v.shape.slice());
         } else {
@@ -390,7 +391,7 @@ export function gradOf(where: string, p: Tensor): Float32Array | null {
   checkTensor(where, 'a parameter', p);
   checkTensor(where, "a parameter's grad", p.grad);
   if (p.grad.data.length !== p.data.length) {
-    throw new RangeError(`${where}: expected a gradient of its parameter's shape ${formatShape(p.shape)}, got ${formatShape(p.grad.shape)}`);
+    throw shapeError(where, `its parameter's shape ${formatShape(p.shape)}`, "a parameter's grad", p.grad.shape);
   }
   return p.grad.data;
 }

@@ -3,6 +3,7 @@
 import { Tensor } from '../tensor';
 import { native } from '../native';
 import { checkBoolean, checkNonNegative, checkNumber, checkOptions, describe, typeError } from '../errors';
+import { rangeErrorText } from '../errors';
 import { expectArity } from '../options';
 import { Optimizer, Params, gradOf, runClosure } from './optimizer';
 
@@ -33,7 +34,7 @@ function checkSgd(where: string, o: SGDOptions, prefix: string, isDefaults: bool
   checkBoolean(where, `${prefix}nesterov`, o.nesterov);
   if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
     // torch: "Nesterov momentum requires a momentum and zero dampening".
-    throw new RangeError(`${where}: expected momentum > 0 and dampening 0 for ${prefix}nesterov (Nesterov momentum requires a momentum and zero dampening), got momentum ${describe(o.momentum)} and dampening ${describe(o.dampening)}`);
+    throw rangeErrorText(where, 'momentum > 0 and dampening 0 (Nesterov momentum requires a momentum and zero dampening)', `${prefix}nesterov`, `momentum ${describe(o.momentum)} and dampening ${describe(o.dampening)}`);
   }
 }
 

@@ -40,7 +40,7 @@ class Monitor {
     if (typeof value !== 'number') {
       const keys = Object.keys(logs).filter((k) => k !== 'epoch');
       const hint = this.key.startsWith('val_') ? ' (pass validation to fit)' : '';
-      throw rangeError(this.where, `monitor among the epoch logs (${keys.join(', ')})${hint}`, 'monitor', this.key);
+      throw rangeError(this.where, `a key of the epoch logs (${keys.join(', ')})${hint}`, 'monitor', this.key);
     }
     // NaN never improves (a diverged run must not overwrite the best checkpoint).
     const better = !Number.isNaN(value) && (Number.isNaN(this.best) || this.sign * (value - this.best) < -this.minDelta);

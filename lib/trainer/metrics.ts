@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor';
 import { formatShape } from '../shape';
 import { MetricName } from './types';
+import { rangeErrorText } from '../errors';
 
 /**
  * Correct predictions in a batch. Outputs (N, C) with C >= 2 are scores per class (argmax);
@@ -11,7 +12,7 @@ import { MetricName } from './types';
 export function countCorrect(where: string, output: Tensor, target: Tensor): number {
   const n = output.ndim === 0 ? 1 : output.shape[0];
   if (target.numel !== n || (target.ndim > 1 && !(target.ndim === 2 && target.shape[1] === 1))) {
-    throw new RangeError(`${where}: expected targets of shape [${n}] (class indices) for the accuracy metric, got ${formatShape(target.shape)} with outputs ${formatShape(output.shape)}`);
+    throw rangeErrorText(where, `targets of shape [${n}] (class indices)`, 'the accuracy metric', `${formatShape(target.shape)} with outputs ${formatShape(output.shape)}`);
   }
   const out = output.data;
   const y = target.data;

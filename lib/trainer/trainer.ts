@@ -2,6 +2,7 @@
 import { Tensor, noGrad } from '../tensor';
 import { Module } from '../nn/module';
 import { checkChoice, checkInt, checkNumber, checkOptions, describe, rangeError, typeError } from '../errors';
+import { rangeErrorText } from '../errors';
 import { expectArity } from '../options';
 import { l1, l2 } from '../nn/regularization';
 import { clipGradNorm } from '../nn/utils/clip_grad';
@@ -444,7 +445,7 @@ export class Trainer {
 
 /** An empty loader would make the epoch's mean loss NaN: say so instead. */
 function emptyLoader(where: string, name: string): RangeError {
-  return new RangeError(`${where}: expected at least one batch from ${name}, got none`);
+  return rangeErrorText(where, 'at least one batch', name, 'none');
 }
 
 function batchSize(x: Tensor): number {

@@ -17,7 +17,7 @@ Napi::Value DropoutForward(const Napi::CallbackInfo& info) {
   FloatArray inp = float_array(info, 2, where, "inp");
   double p = number(info, 3, where, "p");
   Napi::Env env = info.Env();
-  if (p < 0 || p > 1) throw_range(env, std::string(where) + ": expected p in [0, 1] for p, got " + describe(info[3]));
+  if (p < 0 || p > 1) throw_range(env, std::string(where) + ": expected a number in [0, 1] for p, got " + describe(info[3]));
   std::uint64_t seed = static_cast<std::uint64_t>(integer(info, 4, where, "seed", 0, 9007199254740991LL));
   std::uint64_t offset = static_cast<std::uint64_t>(integer(info, 5, where, "offset", 0, 9007199254740991LL));
   expect_length(env, out, static_cast<double>(inp.length), where, "out");

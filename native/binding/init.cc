@@ -60,7 +60,7 @@ Napi::Value NormalQuantile(const Napi::CallbackInfo& info) {
   const char* where = "normalQuantile";
   expect_count(info, 1, where);
   double p = number(info, 0, where, "p");
-  if (p < 0 || p > 1) throw_range(info.Env(), std::string(where) + ": expected p in [0, 1] for p, got " + describe(info[0]));
+  if (p < 0 || p > 1) throw_range(info.Env(), std::string(where) + ": expected a number in [0, 1] for p, got " + describe(info[0]));
   return Napi::Number::New(info.Env(), normal_quantile(p));
 }
 

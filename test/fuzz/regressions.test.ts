@@ -80,7 +80,7 @@ test('the Tensor constructor checks its shape and requiresGrad', () => {
   expectError(() => new Tensor(new Float32Array(2), 'abc' as never), 'TypeError', /^Tensor: expected an array of sizes for shape, got 'abc'/);
   expectError(() => new Tensor(new Float32Array(2), [1.5] as never), 'RangeError', /^Tensor: expected non-negative integer sizes of at most 2147483647 for shape, got \[1.5\]/);
   expectError(() => new Tensor(new Float32Array(2), [2], 'abc' as never), 'TypeError', /^Tensor: expected a boolean for requiresGrad, got 'abc'/);
-  expectError(() => new Tensor(detachedF32(2), [2]), 'RangeError', /^Tensor: expected data of length 2 for shape \[2\], got a detached Float32Array/);
+  expectError(() => new Tensor(detachedF32(2), [2]), 'RangeError', /^Tensor: expected length 2 \(shape \[2\]\) for data, got a detached Float32Array/);
 });
 
 test('shapes bound each size, and toArray refuses to build billions of empty arrays', () => {
@@ -109,9 +109,9 @@ test('factories: a detached source, options that are not objects, arguments name
 
 test('messages name the argument: broadcasting, matmul, permute, keepDim', () => {
   // Found as: "Tensor.mul: shapes [2] and [2, 3] cannot be broadcast together" (which is which?).
-  expectError(() => zeros([2]).mul(zeros([2, 3])), 'RangeError', /^Tensor.mul: shapes \[2\] \(input\) and \[2, 3\] \(other\) cannot be broadcast together/);
-  expectError(() => zeros([2, 3]).matmul(zeros([2, 3])), 'RangeError', /^Tensor.matmul: shapes \[2, 3\] \(input\) and \[2, 3\] \(other\) cannot be multiplied \(3 != 2\)/);
-  expectError(() => zeros([2, 3]).matmul(tensor(1)), 'RangeError', /^Tensor.matmul: expected input and other with at least 1 dimension each/);
+  expectError(() => zeros([2]).mul(zeros([2, 3])), 'RangeError', /^Tensor.mul: expected shapes that broadcast together for input and other, got \[2\] and \[2, 3\]$/);
+  expectError(() => zeros([2, 3]).matmul(zeros([2, 3])), 'RangeError', /^Tensor.matmul: expected shapes that can be multiplied for input and other, got \[2, 3\] and \[2, 3\] \(3 != 2\)$/);
+  expectError(() => zeros([2, 3]).matmul(tensor(1)), 'RangeError', /^Tensor.matmul: expected at least 1 dimension each for input and other, got \[2, 3\] and \[\]$/);
   expectError(() => zeros([4, 1]).permute([1, 2]), 'RangeError', /^Tensor.permute: expected an integer in \[-2, 1\] for dims\[1\], got 2/);
   // Found as: sum(0, 'abc') and max(0, 'abc') were accepted (as keepDim = true).
   expectError(() => zeros([2]).sum(0, 'abc' as never), 'TypeError', /^Tensor.sum: expected a boolean for keepDim, got 'abc'/);
@@ -264,16 +264,16 @@ describe('normalisation, convolution and pooling (found when their bindings and 
     expectError(() => F.maxPool2d(x, [1, 2 ** 31]), 'RangeError', /^maxPool2d: expected an integer in \[1, 2147483647\] for kernelSize, got 2147483648/);
     expectError(() => F.avgPool2d(x, [1, 5]), 'RangeError', /^avgPool2d: expected the kernel to fit the padded input for kernelSize, got input size \(3, 4\), kernel \(1, 5\)/);
     expectError(() => F.conv2d(x, zeros([1, 3, 1, 5])), 'RangeError', /^conv2d: expected the kernel to fit the padded input for weight, got/);
-    expectError(() => new nn.MaxPool2d([1, 2], { padding: 1 }), 'RangeError', /^MaxPool2d: expected padding at most half the kernelSize \(1, 2\) for padding, got \(1, 1\)/);
-    expectError(() => new nn.Conv2d(2, 3, 2 ** 31 - 1), 'RangeError', /^Conv2d: expected a weight \(outChannels, inChannels, kernelSize\) of at most 2\^31-1 elements, got \[3, 2, 2147483647, 2147483647\]/);
-    expectError(() => F.adaptiveAvgPool2d(x, 2 ** 30), 'RangeError', /^adaptiveAvgPool2d: expected an output of at most 2\^31-1 elements, got \[1, 3, 1073741824, 1073741824\] from input \[1, 3, 3, 4\] and outputSize/);
-    expectError(() => F.conv2d(zeros([1, 1, 1, 1]), zeros([1, 1, 1, 1]), { padding: 2 ** 30 - 1 }), 'RangeError', /^conv2d: expected an output of at most 2\^31-1 elements, got .* padding \(1073741823, 1073741823\)/);
+    expectError(() => new nn.MaxPool2d([1, 2], { padding: 1 }), 'RangeError', /^MaxPool2d: expected at most half the kernelSize \(1, 2\) for padding, got \(1, 1\)/);
+    expectError(() => new nn.Conv2d(2, 3, 2 ** 31 - 1), 'RangeError', /^Conv2d: expected a weight of at most 2\^31-1 elements for \(outChannels, inChannels, kernelSize\), got \[3, 2, 2147483647, 2147483647\]/);
+    expectError(() => F.adaptiveAvgPool2d(x, 2 ** 30), 'RangeError', /^adaptiveAvgPool2d: expected at most 2\^31-1 elements for the output of input \[1, 3, 3, 4\] and outputSize \(1073741824, 1073741824\), got \[1, 3, 1073741824, 1073741824\]$/);
+    expectError(() => F.conv2d(zeros([1, 1, 1, 1]), zeros([1, 1, 1, 1]), { padding: 2 ** 30 - 1 }), 'RangeError', /^conv2d: expected at most 2\^31-1 elements for the output of input .* padding \(1073741823, 1073741823\), got \[/);
   });
 
   test('Unflatten.forward blames the input whose rank or size does not fit, not its own dim', () => {
     // Found as: Unflatten(1, [2, 3]).forward(Tensor[4]) threw "expected an integer in [-1, 0] for dim, got 1".
-    expectError(() => new nn.Unflatten(1, [2, 3]).forward(zeros([4])), 'RangeError', /^Unflatten.forward: expected input with a dimension 1 \(dim\), got \[4\]/);
-    expectError(() => new nn.Unflatten(1, [2, 3]).forward(zeros([4, 2])), 'RangeError', /^Unflatten.forward: expected input with dimension 1 of size 6 \(\[2, 3\]\), got \[4, 2\]/);
+    expectError(() => new nn.Unflatten(1, [2, 3]).forward(zeros([4])), 'RangeError', /^Unflatten.forward: expected a dimension 1 \(dim\) for input, got \[4\]/);
+    expectError(() => new nn.Unflatten(1, [2, 3]).forward(zeros([4, 2])), 'RangeError', /^Unflatten.forward: expected dimension 1 of size 6 \(\[2, 3\]\) for input, got \[4, 2\]/);
   });
 
   test('init.xavierUniform names a gain so large that the bound overflows', () => {

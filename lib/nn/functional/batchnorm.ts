@@ -6,6 +6,7 @@ import { emptyFloat32 } from './buffers';
 import { checkBoolean, checkInRange, checkOptions } from '../../errors';
 import { checkEps } from '../../errors';
 import { expectArity } from '../../options';
+import { typeError, rangeErrorText, shapeError } from '../../errors';
 
 /** Options of {@link batchNorm}. */
 export interface BatchNormOptions {
@@ -34,13 +35,13 @@ export function batchNormDims(x: Tensor): [number, number, number] {
  */
 export function checkBatchSize(where: string, x: Tensor): void {
   const [N, , L] = batchNormDims(x);
-  if (N * L === 1) throw new RangeError(`${where}: expected more than 1 value per channel when training, got input of shape ${formatShape(x.shape)}`);
+  if (N * L === 1) throw rangeErrorText(where, 'more than 1 value per channel when training', 'input', `shape ${formatShape(x.shape)}`);
 }
 
 function checkChannelVector(where: string, name: string, t: Tensor | null | undefined, C: number): Tensor | null {
   if (t === undefined || t === null) return null;
   checkTensor(where, name, t);
-  if (t.numel !== C) throw new RangeError(`${where}: expected ${name} of shape [${C}], got ${formatShape(t.shape)}`);
+  if (t.numel !== C) throw shapeError(where, `shape [${C}]`, name, t.shape);
   return t;
 }
 
@@ -68,7 +69,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
 export function batchNormAt(where: string, x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
   checkTensor(where, 'input', x);
   const o = checkOptions(where, opts, ['weight', 'bias', 'training', 'momentum', 'eps']);
-  if (x.ndim < 2) throw new RangeError(`${where}: expected input with at least 2 dimensions (N, C, ...), got ${formatShape(x.shape)}`);
+  if (x.ndim < 2) throw shapeError(where, 'at least 2 dimensions (N, C, ...)', 'input', x.shape);
   const [N, C, L] = batchNormDims(x);
   const rm = checkChannelVector(where, 'runningMean', runningMean, C);
   const rv = checkChannelVector(where, 'runningVar', runningVar, C);
@@ -79,7 +80,7 @@ export function batchNormAt(where: string, x: Tensor, runningMean: Tensor | null
   const eps = checkEps(where, o.eps ?? 1e-5);
   if (training) checkBatchSize(where, x);
   else if (rm === null || rv === null) {
-    throw new TypeError(`${where}: expected a Tensor for ${rm === null ? 'runningMean' : 'runningVar'} in evaluation (training: false), got null`);
+    throw typeError(where, 'a Tensor in evaluation (training: false)', rm === null ? 'runningMean' : 'runningVar', null);
   }
 
   const out = emptyFloat32(x.numel);

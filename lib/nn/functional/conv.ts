@@ -3,6 +3,7 @@
 import { Tensor, fromOp, checkTensor } from '../../tensor';
 import { formatShape } from '../../shape';
 import { checkOptions, rangeError } from '../../errors';
+import { shapeError } from '../../errors';
 import { native } from '../../native';
 import { expectArity } from '../../options';
 import { MAX_PADDING, PairLike, checkOutputSize, formatPair, spatialInput, spatialShape, toPair, windowOutput } from './window';
@@ -45,18 +46,18 @@ export function conv2dAt(where: string, x: Tensor, weight: Tensor, opts: Conv2dO
   const stride = toPair(where, 'stride', o.stride ?? 1, 1);
   const padding = toPair(where, 'padding', o.padding ?? 0, 0, MAX_PADDING);
   if (weight.ndim !== 4) {
-    throw new RangeError(`${where}: expected a 4-D weight (outChannels, inChannels, kH, kW), got ${formatShape(weight.shape)}`);
+    throw shapeError(where, 'a 4-D tensor (outChannels, inChannels, kH, kW)', 'weight', weight.shape);
   }
   const [OC, C, KH, KW] = weight.shape;
   // No output channels is no convolution: PyTorch refuses it ("expected weight to be at least
   // 1 at dimension 0"). No input channels is allowed (the sum is empty), as PyTorch.
   if (OC < 1) throw rangeError(where, 'a weight with at least 1 output channel (dimension 0)', 'weight', weight);
   const s = spatialInput(where, x);
-  if (s.C !== C) throw new RangeError(`${where}: expected input with ${C} channels, got ${formatShape(x.shape)}`);
+  if (s.C !== C) throw shapeError(where, `${C} channels`, 'input', x.shape);
   if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== OC)) {
-    throw new RangeError(`${where}: expected bias of shape [${OC}], got ${formatShape(bias.shape)}`);
+    throw shapeError(where, `shape [${OC}]`, 'bias', bias.shape);
   }
-  if (KH < 1 || KW < 1) throw new RangeError(`${where}: expected a weight with a non-empty kernel, got ${formatShape(weight.shape)}`);
+  if (KH < 1 || KW < 1) throw shapeError(where, 'a non-empty kernel', 'weight', weight.shape);
   const [OH, OW] = windowOutput(where, s, [KH, KW], stride, padding, 'weight');
   const { N, H, W } = s;
   checkOutputSize(where, spatialShape(s, OC, OH, OW), `input ${formatShape(x.shape)}, weight ${formatShape(weight.shape)}, stride ${formatPair(stride)} and padding ${formatPair(padding)}`);

@@ -8,7 +8,7 @@ import { expectArity } from '../../options';
 /** Checks a dropout probability: a number in [0, 1] (the message API.md gives). */
 export function checkDropoutP(where: string, p: unknown): number {
   if (typeof p !== 'number') throw typeError(where, 'a number', 'p', p);
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`${where}: expected p in [0, 1], got ${describe(p)}`);
+  if (!(p >= 0 && p <= 1)) throw rangeError(where, 'a number in [0, 1]', 'p', p);
   return p;
 }
 

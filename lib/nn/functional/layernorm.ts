@@ -6,6 +6,7 @@ import { native } from '../../native';
 import { emptyFloat32 } from './buffers';
 import { checkEps, checkOptions, rangeError } from '../../errors';
 import { expectArity } from '../../options';
+import { shapeError } from '../../errors';
 
 
 /** A normalized shape: a size or a non-empty array of sizes. */
@@ -19,7 +20,7 @@ export function checkNormalizedShape(where: string, normalizedShape: unknown): n
 export function rowsOf(where: string, x: Tensor, ns: number[]): [number, number] {
   const k0 = x.ndim - ns.length;
   if (k0 < 0 || !sameShape(x.shape.slice(k0), ns)) {
-    throw new RangeError(`${where}: expected input with shape [*, ${ns.join(', ')}], got ${formatShape(x.shape)}`);
+    throw shapeError(where, `shape [*, ${ns.join(', ')}]`, 'input', x.shape);
   }
   let N = 1;
   for (let i = 0; i < k0; i++) N *= x.shape[i];
@@ -32,7 +33,7 @@ export function rowsOf(where: string, x: Tensor, ns: number[]): [number, number]
 export function checkParam(where: string, name: string, t: Tensor | null | undefined, ns: number[]): Tensor | null {
   if (t === undefined || t === null) return null;
   checkTensor(where, name, t);
-  if (!sameShape(t.shape, ns)) throw new RangeError(`${where}: expected ${name} of shape ${formatShape(ns)}, got ${formatShape(t.shape)}`);
+  if (!sameShape(t.shape, ns)) throw shapeError(where, `shape ${formatShape(ns)}`, name, t.shape);
   return t;
 }
 

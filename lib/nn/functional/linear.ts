@@ -3,6 +3,7 @@ import { Tensor, fromOp, checkTensor } from '../../tensor';
 import { formatShape } from '../../shape';
 import { native } from '../../native';
 import { typeError } from '../../errors';
+import { shapeError } from '../../errors';
 import { checkOptionNames, expectArity } from '../../options';
 
 /** Options of {@link linear}. */
@@ -33,13 +34,13 @@ export function linearAt(where: string, x: Tensor, weight: Tensor, opts?: Linear
   if (opts != null && !(opts instanceof Tensor) && typeof opts !== 'object') throw typeError(where, 'an options object', 'options', opts);
   if (opts != null && !(opts instanceof Tensor)) checkOptionNames(where, opts, ['bias']);
   if (bias !== null) checkTensor(where, 'bias', bias);
-  if (weight.ndim !== 2) throw new RangeError(`${where}: expected a 2-D weight, got ${formatShape(weight.shape)}`);
+  if (weight.ndim !== 2) throw shapeError(where, 'a 2-D tensor', 'weight', weight.shape);
   const [OC, C] = weight.shape;
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== C) {
-    throw new RangeError(`${where}: expected input with last dimension ${C}, got ${formatShape(x.shape)}`);
+    throw shapeError(where, `last dimension ${C}`, 'input', x.shape);
   }
   if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== OC)) {
-    throw new RangeError(`${where}: expected bias of shape [${OC}], got ${formatShape(bias.shape)}`);
+    throw shapeError(where, `shape [${OC}]`, 'bias', bias.shape);
   }
   const N = x.numel / C || 0;
   const outShape = [...x.shape.slice(0, -1), OC];

@@ -7,6 +7,7 @@ import { indexMap } from '../../ops/binary';
 import { native } from '../../native';
 import { checkBoolean, checkChoice, checkInRange, checkNumber, checkOptions, rangeError, typeError } from '../../errors';
 import { expectArity } from '../../options';
+import { shapeError } from '../../errors';
 
 /** How a loss reduces its per-element values: PyTorch's `reduction` argument. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -33,12 +34,12 @@ function classIndices(where: string, target: unknown, rowShape: number[], count:
   let values: ArrayLike<number>;
   if (target instanceof Tensor) {
     if (!sameShape(target.shape, rowShape)) {
-      throw new RangeError(`${where}: expected target of shape ${formatShape(rowShape)} for input of shape [${rowShape[0]}, ${C}${rowShape.slice(1).map((s) => `, ${s}`).join('')}], got ${formatShape(target.shape)}`);
+      throw shapeError(where, `shape ${formatShape(rowShape)} (the input's is [${rowShape[0]}, ${C}${rowShape.slice(1).map((s) => `, ${s}`).join('')}])`, 'target', target.shape);
     }
     values = target.data;
   } else if (target instanceof Int32Array || Array.isArray(target)) {
     if (target.length !== count) {
-      throw new RangeError(`${where}: expected ${count} class indices for target (one per row of input), got ${target.length}`);
+      throw rangeError(where, `${count} class indices (one per row of input)`, 'target', target.length);
     }
     values = target as ArrayLike<number>;
   } else {
@@ -97,11 +98,11 @@ export function crossEntropyAt(where: string, input: Tensor, target: Targets, op
   const eps = checkInRange(where, 'labelSmoothing', o.labelSmoothing ?? 0, 0, 1);
   const reduction = checkReduction(where, o.reduction);
   if (input.ndim < 2) {
-    throw new RangeError(`${where}: expected input of shape (N, C) or (N, C, d1, ...), got ${formatShape(input.shape)}`);
+    throw shapeError(where, 'shape (N, C) or (N, C, d1, ...)', 'input', input.shape);
   }
   const N = input.shape[0];
   const C = input.shape[1];
-  if (C < 1) throw new RangeError(`${where}: expected at least one class in input, got ${formatShape(input.shape)}`);
+  if (C < 1) throw shapeError(where, 'at least one class (a non-empty dimension 1)', 'input', input.shape);
   const rowShape = [N, ...input.shape.slice(2)];
   const D = input.shape.slice(2).reduce((a, b) => a * b, 1);
   const R = N * D;
@@ -126,7 +127,7 @@ function classWeight(where: string, w: unknown, C: number): Tensor | null {
   if (w === undefined || w === null) return null;
   checkTensor(where, 'weight', w);
   const t = w as Tensor;
-  if (!sameShape(t.shape, [C])) throw new RangeError(`${where}: expected weight of shape [${C}] (one per class) for weight, got ${formatShape(t.shape)}`);
+  if (!sameShape(t.shape, [C])) throw shapeError(where, `shape [${C}] (one per class)`, 'weight', t.shape);
   return t;
 }
 
@@ -196,7 +197,7 @@ function broadcastWeight(where: string, name: string, w: unknown, shape: number[
   } catch {
     fits = false;
   }
-  if (!fits) throw new RangeError(`${where}: expected ${name} that broadcasts to the input's shape ${formatShape(shape)}, got ${formatShape(t.shape)}`);
+  if (!fits) throw shapeError(where, `a shape that broadcasts to the input's shape ${formatShape(shape)}`, name, t.shape);
   return t;
 }
 
@@ -204,7 +205,7 @@ function checkPair(where: string, input: Tensor, target: Tensor): void {
   checkTensor(where, 'input', input);
   checkTensor(where, 'target', target);
   if (!sameShape(input.shape, target.shape)) {
-    throw new RangeError(`${where}: expected target of the input's shape ${formatShape(input.shape)}, got ${formatShape(target.shape)}`);
+    throw shapeError(where, `the input's shape ${formatShape(input.shape)}`, 'target', target.shape);
   }
 }
 
@@ -590,10 +591,10 @@ function similarityLabels(where: string, target: unknown, N: number, batched: bo
   let values: ArrayLike<unknown>;
   if (target instanceof Tensor) {
     const want = batched ? [N] : [];
-    if (!sameShape(target.shape, want)) throw new RangeError(`${where}: expected target of shape ${formatShape(want)} (one label per row of the inputs), got ${formatShape(target.shape)}`);
+    if (!sameShape(target.shape, want)) throw shapeError(where, `shape ${formatShape(want)} (one label per row of the inputs)`, 'target', target.shape);
     values = target.data;
   } else if (batched && (target instanceof Int32Array || Array.isArray(target))) {
-    if (target.length !== N) throw new RangeError(`${where}: expected ${N} labels for target (one per row of the inputs), got ${target.length}`);
+    if (target.length !== N) throw rangeError(where, `${N} labels (one per row of the inputs)`, 'target', target.length);
     values = target as ArrayLike<unknown>;
   } else {
     throw typeError(where, batched ? 'labels of 1 or -1 (a Tensor, an Int32Array or an array of numbers)' : 'a label of 1 or -1 (a Tensor of shape [])', 'target', target);
@@ -632,8 +633,8 @@ export function cosineEmbeddingLossAt(where: string, input1: Tensor, input2: Ten
   const o = checkOptions(where, opts, ['margin', 'reduction']);
   const margin = checkNumber(where, 'margin', o.margin ?? 0);
   const reduction = checkReduction(where, o.reduction);
-  if (input1.ndim !== 1 && input1.ndim !== 2) throw new RangeError(`${where}: expected input1 of shape (N, D) or (D), got ${formatShape(input1.shape)}`);
-  if (!sameShape(input1.shape, input2.shape)) throw new RangeError(`${where}: expected input2 of input1's shape ${formatShape(input1.shape)}, got ${formatShape(input2.shape)}`);
+  if (input1.ndim !== 1 && input1.ndim !== 2) throw shapeError(where, 'shape (N, D) or (D)', 'input1', input1.shape);
+  if (!sameShape(input1.shape, input2.shape)) throw shapeError(where, `input1's shape ${formatShape(input1.shape)}`, 'input2', input2.shape);
   const batched = input1.ndim === 2;
   const N = batched ? input1.shape[0] : 1;
   const D = input1.shape[input1.ndim - 1];

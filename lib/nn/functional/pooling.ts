@@ -1,6 +1,7 @@
 // F.maxPool2d, F.avgPool2d, F.adaptiveAvgPool2d on the native kernels (native/kernels/pool2d.cc).
 import { Tensor, fromOp, checkTensor } from '../../tensor';
 import { checkBoolean, checkOptions, rangeError } from '../../errors';
+import { shapeError } from '../../errors';
 import { native } from '../../native';
 import { MAX_PADDING, Pair, PairLike, checkHalfPadding, checkOutputSize, formatPair, spatialInput, spatialShape, toPair, windowOutput } from './window';
 import { formatShape } from '../../shape';
@@ -139,7 +140,7 @@ export function adaptiveAvgPool2dAt(where: string, x: Tensor, outputSize: PairLi
   const [OH, OW] = toPair(where, 'outputSize', outputSize, 1);
   const s = spatialInput(where, x);
   const { H, W } = s;
-  if (H < 1 || W < 1) throw new RangeError(`${where}: expected an input with non-empty H and W, got [${x.shape.join(', ')}]`);
+  if (H < 1 || W < 1) throw shapeError(where, 'non-empty H and W', 'input', x.shape);
   checkOutputSize(where, spatialShape(s, s.C, OH, OW), `input ${formatShape(x.shape)} and outputSize ${formatPair([OH, OW])}`);
   const P = s.N * s.C;
   const out = new Float32Array(P * OH * OW);

@@ -3,6 +3,7 @@
 import { Tensor } from '../../tensor';
 import { formatShape } from '../../shape';
 import { checkInt, describe, typeError } from '../../errors';
+import { rangeError, rangeErrorText, shapeError } from '../../errors';
 
 /** The largest kernel or stride the native kernels take (they index with int32). */
 export const MAX_WINDOW = 2 ** 31 - 1;
@@ -24,7 +25,7 @@ export function toPair(where: string, name: string, v: unknown, min: number, max
     return [v, v];
   }
   if (!Array.isArray(v)) throw typeError(where, 'a number or a pair of numbers', name, v);
-  if (v.length !== 2) throw new RangeError(`${where}: expected a number or a pair of numbers for ${name}, got ${describe(v)}`);
+  if (v.length !== 2) throw rangeError(where, 'a number or a pair of numbers', name, v);
   checkInt(where, name, v[0], min, max);
   checkInt(where, name, v[1], min, max);
   return [v[0], v[1]];
@@ -47,7 +48,7 @@ export interface SpatialInput {
 export function spatialInput(where: string, x: Tensor): SpatialInput {
   if (x.ndim === 4) return { N: x.shape[0], C: x.shape[1], H: x.shape[2], W: x.shape[3], batched: true };
   if (x.ndim === 3) return { N: 1, C: x.shape[0], H: x.shape[1], W: x.shape[2], batched: false };
-  throw new RangeError(`${where}: expected a 4-D input (N, C, H, W) or a 3-D input (C, H, W), got ${formatShape(x.shape)}`);
+  throw shapeError(where, 'a 4-D (N, C, H, W) or 3-D (C, H, W) tensor', 'input', x.shape);
 }
 
 /** The output shape for an input read by spatialInput: unbatched in, unbatched out. */
@@ -65,9 +66,9 @@ export function windowOutput(where: string, s: SpatialInput, kernel: Pair, strid
   const oh = Math.floor((s.H + 2 * padding[0] - kernel[0]) / stride[0]) + 1;
   const ow = Math.floor((s.W + 2 * padding[1] - kernel[1]) / stride[1]) + 1;
   if (oh < 1 || ow < 1) {
-    throw new RangeError(
-      `${where}: expected the kernel to fit the padded input for ${kernelName}, got input size ${formatPair([s.H, s.W])}, kernel ${formatPair(kernel)}, ` +
-        `stride ${formatPair(stride)}, padding ${formatPair(padding)} (output size ${formatPair([oh, ow])})`,
+    throw rangeErrorText(
+      where, 'the kernel to fit the padded input', kernelName,
+      `input size ${formatPair([s.H, s.W])}, kernel ${formatPair(kernel)}, stride ${formatPair(stride)}, padding ${formatPair(padding)} (output size ${formatPair([oh, ow])})`,
     );
   }
   return [oh, ow];
@@ -76,7 +77,7 @@ export function windowOutput(where: string, s: SpatialInput, kernel: Pair, strid
 /** Pooling padding must leave a real pixel in every window: at most half the kernel (PyTorch's rule). */
 export function checkHalfPadding(where: string, kernel: Pair, padding: Pair): void {
   if (2 * padding[0] > kernel[0] || 2 * padding[1] > kernel[1]) {
-    throw new RangeError(`${where}: expected padding at most half the kernelSize ${formatPair(kernel)} for padding, got ${formatPair(padding)}`);
+    throw rangeErrorText(where, `at most half the kernelSize ${formatPair(kernel)}`, 'padding', formatPair(padding));
   }
 }
 
@@ -87,5 +88,5 @@ export function checkHalfPadding(where: string, kernel: Pair, padding: Pair): vo
 export function checkOutputSize(where: string, shape: number[], from: string): void {
   let n = 1;
   for (const d of shape) n *= d;
-  if (n > MAX_OUTPUT) throw new RangeError(`${where}: expected an output of at most 2^31-1 elements, got ${formatShape(shape)} from ${from}`);
+  if (n > MAX_OUTPUT) throw shapeError(where, 'at most 2^31-1 elements', `the output of ${from}`, shape);
 }

@@ -2,6 +2,7 @@
 // default initialisation (torch.nn.init._calculate_fan_in_and_fan_out).
 import { Tensor, checkTensor } from '../../tensor';
 import { checkChoice } from '../../errors';
+import { rangeErrorText } from '../../errors';
 import { formatShape } from '../../shape';
 
 /** Which fan a Kaiming initialiser preserves: the forward pass's ('fan_in') or the backward's. */
@@ -16,8 +17,8 @@ export const FAN_MODES: readonly FanMode[] = ['fan_in', 'fan_out'];
 export function fanInAndOut(where: string, t: Tensor): [number, number] {
   checkTensor(where, 'tensor', t);
   if (t.ndim < 2) {
-    throw new RangeError(
-      `${where}: expected a tensor with at least 2 dimensions (out, in, ...) for tensor, got shape ${formatShape(t.shape)} (fan in and fan out cannot be computed)`,
+    throw rangeErrorText(
+      where, 'a tensor with at least 2 dimensions (out, in, ...)', 'tensor', `shape ${formatShape(t.shape)} (fan in and fan out cannot be computed)`,
     );
   }
   let receptive = 1;

@@ -4,6 +4,7 @@
 import { Tensor, checkTensor } from '../../tensor';
 import { Generator, generatorFrom } from '../../random';
 import { FLOAT32_MAX, checkFloat32, checkNumber, checkOptions, rangeError, typeError } from '../../errors';
+import { rangeErrorText } from '../../errors';
 import { formatShape } from '../../shape';
 import { native } from '../../native';
 import { expectArity } from '../../options';
@@ -23,9 +24,9 @@ export interface RandomInitOptions {
 export function checkUniformBounds(where: string, a: number, b: number, names: [string, string]): void {
   checkFloat32(where, names[0], a);
   checkFloat32(where, names[1], b);
-  if (a > b) throw rangeError(where, `${names[0]} <= ${names[1]} (${names[1]} is ${b})`, names[0], a);
+  if (a > b) throw rangeError(where, `a number <= ${names[1]} (${names[1]} is ${b})`, names[0], a);
   if (!Number.isFinite(Math.fround(b - a))) {
-    throw rangeError(where, `${names[1]} - ${names[0]} <= ${FLOAT32_MAX} (float32's largest; ${names[0]} is ${a})`, `${names[1]}`, b);
+    throw rangeError(where, `a number at most ${FLOAT32_MAX} (float32's largest) above ${names[0]} (${names[0]} is ${a})`, `${names[1]}`, b);
   }
 }
 
@@ -190,7 +191,7 @@ export function eye(t: Tensor): Tensor {
   const where = 'init.eye';
   if (arguments.length > 1) expectArity(where, arguments, 1);
   checkTensor(where, 'tensor', t);
-  if (t.ndim !== 2) throw new RangeError(`${where}: expected a 2-D tensor for tensor, got shape ${formatShape(t.shape)}`);
+  if (t.ndim !== 2) throw rangeErrorText(where, 'a 2-D tensor', 'tensor', `shape ${formatShape(t.shape)}`);
   const [rows, cols] = t.shape;
   t.data.fill(0);
   for (let i = 0; i < Math.min(rows, cols); i++) t.data[i * cols + i] = 1;

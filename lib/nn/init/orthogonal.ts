@@ -2,6 +2,7 @@
 import { Tensor, checkTensor } from '../../tensor';
 import { generatorFrom } from '../../random';
 import { checkFloat32, checkOptions } from '../../errors';
+import { rangeErrorText } from '../../errors';
 import { formatShape } from '../../shape';
 import { native } from '../../native';
 import { expectArity } from '../../options';
@@ -36,7 +37,7 @@ export function orthogonal(t: Tensor, opts?: OrthogonalOptions): Tensor {
   // float32 range: Q's entries times a gain of 1e39 overflow to Infinity.
   const gain = checkFloat32(where, 'gain', o.gain ?? 1);
   const g = generatorFrom(where, o);
-  if (t.ndim < 2) throw new RangeError(`${where}: expected a tensor with at least 2 dimensions for tensor, got shape ${formatShape(t.shape)}`);
+  if (t.ndim < 2) throw rangeErrorText(where, 'a tensor with at least 2 dimensions', 'tensor', `shape ${formatShape(t.shape)}`);
   if (t.numel === 0) return t;
   const rows = t.shape[0];
   const cols = t.numel / rows;

@@ -3,6 +3,7 @@
 import { Tensor } from '../../tensor';
 import { native } from '../../native';
 import { checkBoolean, checkNumber, checkOptions, rangeError, typeError } from '../../errors';
+import { rangeErrorText } from '../../errors';
 
 /**
  * Clips the gradients of `parameters` in place so that their total norm (all gradients seen
@@ -49,7 +50,7 @@ export function clipGradNorm(parameters: Tensor | Iterable<Tensor>, maxNorm: num
     total = p === 2 ? Math.sqrt(s) : p === 1 ? s : s ** (1 / p);
   }
   if (errorIfNonfinite && !Number.isFinite(total)) {
-    throw new RangeError(`${where}: expected a finite total norm of order ${p} for the gradients, got ${total} (pass errorIfNonfinite: false to scale by it anyway)`);
+    throw rangeErrorText(where, `a finite total norm of order ${p}`, 'the gradients', `${total} (pass errorIfNonfinite: false to scale by it anyway)`);
   }
   const coef = max / (total + 1e-6);
   // As torch: the coefficient is clamped to 1, so only a smaller one changes anything; a NaN

@@ -3,6 +3,7 @@
 import { Tensor, fromOp, checkTensor } from '../../tensor';
 import { formatShape } from '../../shape';
 import { tensorList } from './clip_grad';
+import { shapeError } from '../../errors';
 
 /**
  * Concatenates the parameters, each flattened, into one vector, as
@@ -47,7 +48,7 @@ export function vectorToParameters(vec: Tensor, parameters: Tensor | Iterable<Te
   const list = tensorList(where, parameters);
   const total = list.reduce((s, t) => s + t.numel, 0);
   if (vec.ndim !== 1 || vec.numel !== total) {
-    throw new RangeError(`${where}: expected a 1-D Tensor of shape [${total}] (the parameters' total numel) for vec, got ${formatShape(vec.shape)}`);
+    throw shapeError(where, `a 1-D Tensor of shape [${total}] (the parameters' total numel)`, 'vec', vec.shape);
   }
   // A parameter may share vec's buffer (the same tensor passed twice): read from a copy.
   const src = vec.data.slice();

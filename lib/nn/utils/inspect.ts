@@ -10,6 +10,7 @@ import { Tensor, checkTensor, fromOp } from '../../tensor';
 import { Module } from '../module';
 import { ReLU, Sigmoid, Tanh } from '../activation';
 import { checkOptions, typeError } from '../../errors';
+import { rangeErrorText } from '../../errors';
 import { formatShape } from '../../shape';
 
 /** Sigmoid outputs below this, or above 1 minus it, count as saturated (gradient < ~0.0099). */
@@ -267,7 +268,7 @@ export function inspect(model: Module, sampleInput: Tensor | Tensor[], opts?: In
     if (!(output instanceof Tensor)) throw typeError(where, 'a model whose output is a Tensor', 'model', output);
     const loss = lossFn(output);
     if (!(loss instanceof Tensor) || loss.numel !== 1) {
-      throw new RangeError(`${where}: expected the loss to be a one-element Tensor, got ${loss instanceof Tensor ? `shape ${formatShape(loss.shape)}` : typeof loss}`);
+      throw rangeErrorText(where, 'a one-element Tensor', 'the loss', loss instanceof Tensor ? `shape ${formatShape(loss.shape)}` : typeof loss);
     }
     if (loss.requiresGrad) loss.backward();
     // Parameters' gradients, per layer (a parameter shared by two layers shows its total in both).

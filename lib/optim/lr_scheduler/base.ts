@@ -8,7 +8,7 @@
 // (`closedFormLr`) is used only where PyTorch uses it, when SequentialLR restarts a scheduler
 // at a milestone (torch's deprecated `step(epoch)`).
 import { Optimizer } from '../optimizer';
-import { checkInt, checkOptions, typeError } from '../../errors';
+import { checkInt, checkOptions, typeError, rangeError } from '../../errors';
 import { expectArity } from '../../options';
 
 /** A scheduler's state in PyTorch's layout (`last_epoch`, `base_lrs`, `_step_count`, `_last_lr`, its own fields). */
@@ -36,14 +36,14 @@ export const positiveInt = (where: string, name: string, v: unknown): number => 
 /** @internal An array of numbers (of length n when given). */
 export function checkNumbers(where: string, name: string, v: unknown, n?: number): number[] {
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) throw typeError(where, 'an array of numbers', name, v);
-  if (n !== undefined && v.length !== n) throw new RangeError(`${where}: expected ${n} values (one per parameter group) for ${name}, got ${v.length}`);
+  if (n !== undefined && v.length !== n) throw rangeError(where, `${n} values (one per parameter group)`, name, v.length);
   return v.slice();
 }
 
 /** @internal The group lrs, checked against the count the scheduler was made for. */
 export function groupLrs(where: string, optimizer: Optimizer, n: number): number[] {
   const groups = optimizer.paramGroups;
-  if (groups.length !== n) throw new RangeError(`${where}: expected ${n} parameter groups (as when the scheduler was made), got ${groups.length}`);
+  if (groups.length !== n) throw rangeError(where, `${n} parameter groups (as when the scheduler was made)`, 'optimizer.paramGroups', groups.length);
   return groups.map((g) => g.lr);
 }
 

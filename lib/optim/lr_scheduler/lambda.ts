@@ -1,6 +1,6 @@
 // A user-given factor, after torch.optim.lr_scheduler.LambdaLR (1.13).
 import { Optimizer } from '../optimizer';
-import { typeError } from '../../errors';
+import { typeError, rangeError } from '../../errors';
 import { LRScheduler, SchedulerStateDict, copy } from './base';
 import { expectArity } from '../../options';
 
@@ -30,7 +30,7 @@ export class LambdaLR extends LRScheduler {
     const fn = o['lrLambda'];
     const n = optimizer.paramGroups.length;
     if (Array.isArray(fn)) {
-      if (fn.length !== n) throw new RangeError(`${where}: expected ${n} functions (one per parameter group) for lrLambda, got ${fn.length}`);
+      if (fn.length !== n) throw rangeError(where, `${n} functions (one per parameter group)`, 'lrLambda', fn.length);
       fn.forEach((f, i) => {
         if (typeof f !== 'function') throw typeError(where, 'a function', `lrLambda[${i}]`, f);
       });

@@ -25,7 +25,7 @@ const positive = (where: string, name: string, v: unknown) => {
 /** A number for every group, or an array of one per group (torch's _format_param). */
 function perGroup(where: string, name: string, v: unknown, n: number, check: (where: string, name: string, v: unknown) => number): number[] {
   if (Array.isArray(v)) {
-    if (v.length !== n) throw new RangeError(`${where}: expected ${n} values (one per parameter group) for ${name}, got ${v.length}`);
+    if (v.length !== n) throw rangeError(where, `${n} values (one per parameter group)`, name, v.length);
     return v.map((x, i) => check(where, `${name}[${i}]`, x));
   }
   return new Array(n).fill(check(where, name, v));

@@ -89,7 +89,7 @@ export class ReduceLROnPlateau {
     this.cooldown = checkInt(where, 'cooldown', o['cooldown'] ?? 0);
     const minLr = o['minLr'] ?? 0;
     if (Array.isArray(minLr)) {
-      if (minLr.length !== n) throw new RangeError(`${where}: expected ${n} values (one per parameter group) for minLr, got ${minLr.length}`);
+      if (minLr.length !== n) throw rangeError(where, `${n} values (one per parameter group)`, 'minLr', minLr.length);
       this.minLrs = minLr.map((v, i) => checkNonNegative(where, `minLr[${i}]`, v));
     } else {
       this.minLrs = new Array(n).fill(checkNonNegative(where, 'minLr', minLr));
