@@ -28,6 +28,8 @@ test('the table covers the public API: an entry per function, constructor and me
     'new BCELoss', 'BCELoss.forward', 'new HuberLoss', 'HuberLoss.forward', 'new SmoothL1Loss', 'SmoothL1Loss.forward', 'new KLDivLoss', 'KLDivLoss.forward',
     'new CosineEmbeddingLoss', 'CosineEmbeddingLoss.forward', 'binaryCrossEntropy', 'huberLoss', 'smoothL1Loss', 'klDiv', 'cosineEmbeddingLoss',
     'utils.clipGradValue', 'utils.parametersToVector', 'utils.vectorToParameters',
+    'new Embedding', 'Embedding.forward', 'Embedding.fromPretrained', 'embedding', 'new Conv1d', 'Conv1d.forward', 'conv1d',
+    'new MaxPool1d', 'MaxPool1d.forward', 'new AvgPool1d', 'AvgPool1d.forward', 'maxPool1d', 'avgPool1d', 'new NLLLoss', 'NLLLoss.forward', 'nllLoss',
   ];
   expect(required.filter((n) => !names.has(n))).toEqual([]);
 });

@@ -12,8 +12,8 @@ import { readIndices } from './indices';
 export type Reduction = 'mean' | 'sum' | 'none';
 export const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
 
-/** Class indices: a Tensor of integers, an Int32Array or an array of numbers. */
-export type Targets = Tensor | Int32Array | readonly number[];
+/** Class indices: a Tensor of integers, an Int32Array or an array of numbers (nested in the target's shape, or flat). */
+export type Targets = Tensor | Int32Array | readonly number[] | readonly (readonly unknown[])[];
 
 function checkReduction(where: string, v: unknown): Reduction {
   return checkChoice(where, 'reduction', v ?? 'mean', REDUCTIONS);
