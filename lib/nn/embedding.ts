@@ -110,7 +110,7 @@ export class Embedding extends Module {
    * @returns [...ids.shape, embeddingDim]
    */
   override forward(ids: IndexInput): Tensor {
-    return embedding(ids, this.weight, { paddingIdx: this.paddingIdx, maxNorm: this.maxNorm, normType: this.normType }, 'Embedding.forward');
+    return embedding(ids, this.weight, { paddingIdx: this.paddingIdx, maxNorm: this.maxNorm, normType: this.normType }, 'Embedding.forward', 'ids');
   }
 
   /** As PyTorch's: `10, 3, padding_idx=0`. */

@@ -76,7 +76,7 @@ export const SEQ_TABLE: Entry[] = [
   api('Embedding.fromPretrained', [['embeddings', tensorArg], ['options', embOptions({ freeze: boolKind({ optional: true, names: ['freeze'] }) }), { optional: true, names: [...EMB_NAMES, 'freeze'] }]],
     fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.boolean()).map(([v, e, f]) => [filled([v, e]), { freeze: f, paddingIdx: 0 }]),
     (a) => nn.Embedding.fromPretrained(a[0] as Tensor, a[1] as {})),
-  api('embedding', [['input', indexKind('ids')], ['weight', tensorArg], ['options', embOptions(), { optional: true, names: EMB_NAMES }]],
+  api('embedding', [['input', indexKind('input')], ['weight', tensorArg], ['options', embOptions(), { optional: true, names: EMB_NAMES }]],
     flatIdsArb.map((ids) => [ids, filled([5, 3]).requiresGrad_(), { paddingIdx: 2 }]), (a) => back(F.embedding(a[0] as number[], a[1] as Tensor, a[2] as {}))),
   api('new Conv1d', [['inChannels', intKind()], ['outChannels', intKind()], ['kernelSize', singleKind({ names: ['kernelSize'] })],
     ['options', optionsKind({ stride: singleKind({ optional: true, names: ['stride'] }), padding: singleKind({ optional: true, names: ['padding'] }), bias: boolKind({ optional: true, names: ['bias'] }), generator: genKind }), { optional: true, names: ['stride', 'padding', 'bias', 'generator'] }]],

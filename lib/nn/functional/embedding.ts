@@ -87,7 +87,7 @@ function renorm(w: Float32Array, ids: Int32Array, E: number, maxNorm: number, p:
  *   sparse set (not implemented).
  * @example const vectors = F.embedding([[1, 2], [3, 0]], weight, { paddingIdx: 0 }); // [2, 2, embeddingDim]
  */
-export function embedding(input: IndexInput, weight: Tensor, opts?: EmbeddingOptions, where = 'embedding'): Tensor {
+export function embedding(input: IndexInput, weight: Tensor, opts?: EmbeddingOptions, where = 'embedding', inputName = 'input'): Tensor {
   checkTensor(where, 'weight', weight);
   const o = checkOptions(where, opts, ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse']);
   if (weight.ndim !== 2) throw new RangeError(`${where}: expected a 2-D weight (numEmbeddings, embeddingDim) for weight, got ${formatShape(weight.shape)}`);
@@ -95,7 +95,7 @@ export function embedding(input: IndexInput, weight: Tensor, opts?: EmbeddingOpt
   const pad = paddingRow(where, o.paddingIdx, V);
   const { maxNorm, normType } = checkMaxNorm(where, o);
   refuseUnimplemented(where, o);
-  const { ids, shape } = readIndices(where, 'ids', input, V, { number: 'an id (a number)', integer: 'integer ids', range: `ids in [0, ${V})` });
+  const { ids, shape } = readIndices(where, inputName, input, V, { number: 'an id (a number)', integer: 'integer ids', range: `ids in [0, ${V})` });
   const n = ids.length;
   const outShape = [...shape, E];
   if (n * E > 2 ** 31 - 1) throw new RangeError(`${where}: expected an output of at most 2^31-1 elements, got ${formatShape(outShape)}`);
