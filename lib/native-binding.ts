@@ -89,11 +89,18 @@ export interface RmsNormBinding {
   rmsNormBackward(dinp: F32 | null, dweight: F32 | null, dout: F32, inp: F32, weight: F32 | null, rstd: F32, N: number, D: number): void;
 }
 
-/** native/kernels/crossentropy.h: lib/nn/functional/loss.ts. */
+/** native/kernels/embedding.h: lib/nn/functional/embedding.ts (F.embedding). */
+export interface EmbeddingBinding {
+  embeddingForward(out: F32, weight: F32, ids: I32, n: number, V: number, E: number): void;
+  /** dweight += scatter of dout by ids (repeated ids add up); paddingIdx's row (-1: none) gets nothing. */
+  embeddingBackward(dweight: F32, dout: F32, ids: I32, n: number, V: number, E: number, paddingIdx: number): void;
+}
+
+/** native/kernels/crossentropy.h: lib/nn/functional/loss.ts. Rows whose target is ignoreIndex are skipped. */
 export interface CrossEntropyBinding {
-  crossentropyForward(losses: F32, lse: F32, logits: F32, targets: I32, N: number, C: number, D: number, labelSmoothing: number): void;
+  crossentropyForward(losses: F32, lse: F32, logits: F32, targets: I32, N: number, C: number, D: number, labelSmoothing: number, ignoreIndex: number): void;
   /** dloss holds one gradient per row, or a single one shared by every row. */
-  crossentropyBackward(dlogits: F32, dloss: F32, logits: F32, lse: F32, targets: I32, N: number, C: number, D: number, labelSmoothing: number): void;
+  crossentropyBackward(dlogits: F32, dloss: F32, logits: F32, lse: F32, targets: I32, N: number, C: number, D: number, labelSmoothing: number, ignoreIndex: number): void;
 }
 
 /** native/kernels/optim.h: lib/optim/sgd.ts (sgdStep), lib/optim/adam.ts (adamStep), and one step per optimiser in lib/optim/ (adadelta.ts, adagrad.ts, rmsprop.ts, adamax.ts, nadam.ts, radam.ts). */
@@ -133,6 +140,7 @@ export interface NativeBinding
     BatchNormBinding,
     LayerNormBinding,
     RmsNormBinding,
+    EmbeddingBinding,
     CrossEntropyBinding,
     OptimBinding,
     ClipBinding {}
@@ -156,6 +164,7 @@ export const NATIVE_EXPORTS = {
   batchNormForwardTrain: true, batchNormForwardEval: true, batchNormBackward: true,
   layerNormForward: true, layerNormBackward: true,
   rmsNormForward: true, rmsNormBackward: true,
+  embeddingForward: true, embeddingBackward: true,
   crossentropyForward: true, crossentropyBackward: true,
   sgdStep: true, adamStep: true,
   adadeltaStep: true, adagradStep: true, rmspropStep: true, adamaxStep: true, nadamStep: true, radamStep: true,

@@ -64,6 +64,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("rmsNormForward", Napi::Function::New(env, kiln::binding::RmsNormForward));
   exports.Set("rmsNormBackward", Napi::Function::New(env, kiln::binding::RmsNormBackward));
 
+  // embedding lookup: binding/embedding.cc
+  exports.Set("embeddingForward", Napi::Function::New(env, kiln::binding::EmbeddingForward));
+  exports.Set("embeddingBackward", Napi::Function::New(env, kiln::binding::EmbeddingBackward));
+
   // cross-entropy loss: binding/crossentropy.cc
   exports.Set("crossentropyForward", Napi::Function::New(env, kiln::binding::CrossentropyForward));
   exports.Set("crossentropyBackward", Napi::Function::New(env, kiln::binding::CrossentropyBackward));

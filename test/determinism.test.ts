@@ -30,8 +30,9 @@ const KERNELS: Record<string, (buf: ReturnType<typeof arena>) => Float32Array[]>
   'sgemm (transposed, accumulating)': (b) => { const c = b(OC * C); k.sgemm(c, b(N * OC), b(N * C), OC, C, N, true, false, 1); return [c]; },
   linearForward: (b) => { const out = b(N * OC, () => 0); k.linearForward(out, b(N * C), b(OC * C), b(OC), N, C, OC); return [out]; },
   linearBackward: (b) => { const dx = b(N * C), dw = b(OC * C), db = b(OC); k.linearBackward(dx, dw, db, b(N * OC), b(N * C), b(OC * C), N, C, OC); return [dx, dw, db]; },
-  crossentropyForward: (b) => { const l = b(N, () => 0), lse = b(N, () => 0); k.crossentropyForward(l, lse, b(N * C), targets, N, C, 1, 0.1); return [l, lse]; },
-  crossentropyBackward: (b) => { const d = b(N * C); k.crossentropyBackward(d, b(N), b(N * C), b(N, () => 3), targets, N, C, 1, 0.1); return [d]; },
+  crossentropyForward: (b) => { const l = b(N, () => 0), lse = b(N, () => 0); k.crossentropyForward(l, lse, b(N * C), targets, N, C, 1, 0.1, -100); return [l, lse]; },
+  crossentropyBackward: (b) => { const d = b(N * C); k.crossentropyBackward(d, b(N), b(N * C), b(N, () => 3), targets, N, C, 1, 0.1, -100); return [d]; },
+  embeddingBackward: (b) => { const dw = b(C * OC); k.embeddingBackward(dw, b(N * OC), targets, N, C, OC, 2); return [dw]; },
   adamStep: (b) => {
     const p = b(E), m = b(E, () => 0), v = b(E, () => 0), vmax = b(E, () => 0);
     for (let s = 1; s <= 3; s++) k.adamStep(p, m, v, s === 3 ? vmax : null, b(E, (i) => Math.cos(i + s)), s, 0.01, 0.9, 0.999, 1e-8, 0.01, s !== 2);
@@ -74,8 +75,8 @@ test('the elementwise, random and loss kernels give the same bits on 1 and 2 thr
     crossentropy: (b) => {
       const n = 2000, c = 37, t = Int32Array.from({ length: n }, (_, i) => i % c);
       const l = b(n, () => 0), lse = b(n, () => 0), x = b(n * c), d = b(n * c, () => 0);
-      k.crossentropyForward(l, lse, x, t, n, c, 1, 0.1);
-      k.crossentropyBackward(d, b(n), x, lse, t, n, c, 1, 0.1);
+      k.crossentropyForward(l, lse, x, t, n, c, 1, 0.1, -100);
+      k.crossentropyBackward(d, b(n), x, lse, t, n, c, 1, 0.1, -100);
       return [l, lse, d];
     },
     sumAbsPow: (b) => [new Float32Array([k.sumAbsPow(b(300_001), 2)] as number[])],

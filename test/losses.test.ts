@@ -158,9 +158,10 @@ describe('bad input', () => {
   test('the native kernel is a backstop for bad targets', () => {
     const k = (require('../lib/native') as { native: Record<string, (...a: unknown[]) => unknown> }).native;
     const f32 = (n: number) => new Float32Array(n);
-    expectError(() => k.crossentropyForward(f32(2), f32(2), f32(6), Int32Array.from([0, 3]), 2, 3, 1, 0), 'RangeError', /crossentropyForward: expected class indices in \[0, 3\) for targets, got 3 at index 1/);
-    expectError(() => k.crossentropyForward(f32(2), f32(2), f32(5), Int32Array.from([0, 1]), 2, 3, 1, 0), 'RangeError', /expected logits to hold 6 elements, got 5/);
-    expectError(() => k.crossentropyBackward(f32(6), f32(3), f32(6), f32(2), Int32Array.from([0, 1]), 2, 3, 1, 0), 'RangeError', /expected dloss to hold 1 or 2 elements, got 3/);
-    expectError(() => k.crossentropyForward(f32(2), f32(2), f32(6), new Float32Array(2), 2, 3, 1, 0), 'TypeError', /expected an Int32Array for targets, got Float32Array/);
+    expectError(() => k.crossentropyForward(f32(2), f32(2), f32(6), Int32Array.from([0, 3]), 2, 3, 1, 0, -100), 'RangeError', /crossentropyForward: expected class indices in \[0, 3\) or ignoreIndex for targets, got 3 at index 1/);
+    expectError(() => k.crossentropyForward(f32(2), f32(2), f32(5), Int32Array.from([0, 1]), 2, 3, 1, 0, -100), 'RangeError', /expected logits to hold 6 elements, got 5/);
+    expectError(() => k.crossentropyBackward(f32(6), f32(3), f32(6), f32(2), Int32Array.from([0, 1]), 2, 3, 1, 0, -100), 'RangeError', /expected dloss to hold 1 or 2 elements, got 3/);
+    expectError(() => k.crossentropyForward(f32(2), f32(2), f32(6), new Float32Array(2), 2, 3, 1, 0, -100), 'TypeError', /expected an Int32Array for targets, got Float32Array/);
+    expectError(() => k.crossentropyForward(f32(2), f32(2), f32(6), Int32Array.from([0, 1]), 2, 3, 1, 0), 'TypeError', /crossentropyForward: expected 9 arguments, got 8/);
   });
 });

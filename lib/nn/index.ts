@@ -22,3 +22,8 @@ export { LayerNorm } from './layernorm';
 export { RMSNorm } from './rmsnorm';
 export { Conv2d } from './conv';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pooling';
+export { Embedding } from './embedding';
+export type { EmbeddingModuleOptions, FromPretrainedOptions } from './embedding';
+export { Conv1d, MaxPool1d, AvgPool1d } from './conv1d';
+export type { Conv1dModuleOptions } from './conv1d';
+export { NLLLoss } from './nll';

@@ -4,7 +4,7 @@ import { Module } from './module';
 import { Buffer } from './parameter';
 import * as F from './functional/loss';
 import type { KLDivReduction, Reduction, Targets } from './functional/loss';
-import { checkBoolean, checkChoice, checkInRange, checkNumber, checkOptions, rangeError } from '../errors';
+import { checkBoolean, checkChoice, checkInRange, checkInt, checkNumber, checkOptions, rangeError } from '../errors';
 import { expectArity } from '../options';
 
 function reductionOf(where: string, v: unknown): Reduction {
@@ -20,28 +20,32 @@ function weightBuffer(where: string, w: unknown, name = 'weight'): Buffer | null
  * Cross-entropy between (N, C) logits and class indices, with optional label smoothing
  * (Szegedy et al. 2016): loss = (1 - eps) * (-log p_target) + eps * mean_c(-log p_c).
  * With a class weight (a buffer, state-dict key `weight`, as PyTorch's), 'mean' divides by the
- * sum of the targets' weights. See `nn.functional.crossEntropy`.
- * @param opts `{ labelSmoothing = 0, reduction = 'mean', weight? }`: weight of shape (C)
- * @throws TypeError for a weight that is not a Tensor; RangeError for labelSmoothing outside [0, 1] or a reduction other than 'mean', 'sum' or 'none'.
- * @example const lossFn = new nn.CrossEntropyLoss(); const loss = lossFn.forward(logits, [1, 0, 4]);
+ * sum of the targets' weights. Targets equal to ignoreIndex add nothing and are not counted in
+ * the mean. See `nn.functional.crossEntropy`.
+ * @param opts `{ labelSmoothing = 0, reduction = 'mean', weight?, ignoreIndex = -100 }`: weight of shape (C)
+ * @throws TypeError for a weight that is not a Tensor; RangeError for labelSmoothing outside [0, 1], a non-integer ignoreIndex, or a reduction other than 'mean', 'sum' or 'none'.
+ * @example const lossFn = new nn.CrossEntropyLoss({ ignoreIndex: 0 }); const loss = lossFn.forward(logits, [1, 0, 4]);
  */
 export class CrossEntropyLoss extends Module {
   readonly labelSmoothing: number;
   readonly reduction: Reduction;
+  /** Targets equal to it add nothing and are not counted in the mean. */
+  readonly ignoreIndex: number;
   /** The class weights (shape (C)), or null. */
   weight: Buffer | null;
 
-  constructor(opts: { labelSmoothing?: number; reduction?: Reduction; weight?: Tensor | null } = {}) {
+  constructor(opts: { labelSmoothing?: number; reduction?: Reduction; weight?: Tensor | null; ignoreIndex?: number } = {}) {
     super();
     expectArity('CrossEntropyLoss', arguments, 0, true);
-    const o = checkOptions('CrossEntropyLoss', opts, ['labelSmoothing', 'reduction', 'weight']);
+    const o = checkOptions('CrossEntropyLoss', opts, ['labelSmoothing', 'reduction', 'weight', 'ignoreIndex']);
     this.labelSmoothing = checkInRange('CrossEntropyLoss', 'labelSmoothing', o.labelSmoothing ?? 0, 0, 1);
     this.reduction = reductionOf('CrossEntropyLoss', o.reduction);
+    this.ignoreIndex = checkInt('CrossEntropyLoss', 'ignoreIndex', o.ignoreIndex ?? F.DEFAULT_IGNORE_INDEX, -Number.MAX_SAFE_INTEGER);
     this.weight = weightBuffer('CrossEntropyLoss', o.weight);
   }
 
   override forward(input: Tensor, target: Targets): Tensor {
-    return F.crossEntropyAt('CrossEntropyLoss.forward', input, target, { labelSmoothing: this.labelSmoothing, reduction: this.reduction, weight: this.weight });
+    return F.crossEntropyAt('CrossEntropyLoss.forward', input, target, { labelSmoothing: this.labelSmoothing, reduction: this.reduction, weight: this.weight, ignoreIndex: this.ignoreIndex });
   }
 }
 

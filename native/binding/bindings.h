@@ -61,6 +61,10 @@ Napi::Value LayerNormBackward(const Napi::CallbackInfo& info);
 Napi::Value RmsNormForward(const Napi::CallbackInfo& info);
 Napi::Value RmsNormBackward(const Napi::CallbackInfo& info);
 
+// embedding lookup: binding/embedding.cc
+Napi::Value EmbeddingForward(const Napi::CallbackInfo& info);
+Napi::Value EmbeddingBackward(const Napi::CallbackInfo& info);
+
 // cross-entropy loss: binding/crossentropy.cc
 Napi::Value CrossentropyForward(const Napi::CallbackInfo& info);
 Napi::Value CrossentropyBackward(const Napi::CallbackInfo& info);

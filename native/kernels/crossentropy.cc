@@ -22,7 +22,7 @@ float row_sum(const Eigen::Map<const Eigen::ArrayXf>& x) { return (x * 1.0f).sum
 }  // namespace
 
 void crossentropy_forward(float* losses, float* lse, const float* logits, const std::int32_t* targets, int N, int C,
-                          int D, float label_smoothing) {
+                          int D, float label_smoothing, int ignore_index) {
   const std::size_t R = static_cast<std::size_t>(N) * D;
   const float eps = label_smoothing;
   const float invC = 1.0f / static_cast<float>(C);
@@ -30,6 +30,11 @@ void crossentropy_forward(float* losses, float* lse, const float* logits, const 
     // Contiguous rows: Eigen vectorises max, exp and the sums.
     parallel_for(R, row_grain(C), [&](std::size_t begin, std::size_t end) {
       for (std::size_t r = begin; r < end; r++) {
+        if (targets[r] == ignore_index) {
+          losses[r] = 0.0f;
+          lse[r] = 0.0f;
+          continue;
+        }
         Eigen::Map<const Eigen::ArrayXf> x(logits + r * C, C);
         // Shifting by the max keeps exp() from overflowing; lse is exact in the shift.
         const float m = x.maxCoeff();
@@ -44,6 +49,11 @@ void crossentropy_forward(float* losses, float* lse, const float* logits, const 
   // (N, C, D): class c of row (n, d) sits D floats after class c - 1.
   parallel_for(R, row_grain(C), [&](std::size_t begin, std::size_t end) {
     for (std::size_t r = begin; r < end; r++) {
+      if (targets[r] == ignore_index) {
+        losses[r] = 0.0f;
+        lse[r] = 0.0f;
+        continue;
+      }
       const std::size_t n = r / D, d = r % D;
       const float* x = logits + n * static_cast<std::size_t>(C) * D + d;
       float m = x[0];
@@ -63,7 +73,7 @@ void crossentropy_forward(float* losses, float* lse, const float* logits, const 
 }
 
 void crossentropy_backward(float* dlogits, const float* dloss, int dloss_stride, const float* logits, const float* lse,
-                           const std::int32_t* targets, int N, int C, int D, float label_smoothing) {
+                           const std::int32_t* targets, int N, int C, int D, float label_smoothing, int ignore_index) {
   const std::size_t R = static_cast<std::size_t>(N) * D;
   const float eps = label_smoothing;
   const float offC = eps / static_cast<float>(C);
@@ -75,6 +85,7 @@ void crossentropy_backward(float* dlogits, const float* dloss, int dloss_stride,
       // where the buffer lies. The extra pass is an add over C floats next to C exps.
       Eigen::ArrayXf p(C);
       for (std::size_t r = begin; r < end; r++) {
+        if (targets[r] == ignore_index) continue;
         const float g = dloss[r * dloss_stride];
         Eigen::Map<const Eigen::ArrayXf> x(logits + r * C, C);
         Eigen::Map<Eigen::ArrayXf> dx(dlogits + r * C, C);
@@ -88,6 +99,7 @@ void crossentropy_backward(float* dlogits, const float* dloss, int dloss_stride,
   }
   parallel_for(R, row_grain(C), [&](std::size_t begin, std::size_t end) {
     for (std::size_t r = begin; r < end; r++) {
+      if (targets[r] == ignore_index) continue;
       const std::size_t n = r / D, d = r % D;
       const std::size_t base = n * static_cast<std::size_t>(C) * D + d;
       const float g = dloss[r * dloss_stride];

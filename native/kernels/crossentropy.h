@@ -10,7 +10,11 @@
 // Sizes: N samples, C classes, D positions per sample (the product of any dimensions after
 // the class dimension, 1 for (N, C) input). Row r = n * D + d reads x[n, c, d] at
 // n*C*D + c*D + d, so (N, C) input is the contiguous case D = 1.
-//   losses:  (N*D)        lse: (N*D)       logits: (N, C, D)     targets: (N*D), each in [0, C)
+//   losses:  (N*D)        lse: (N*D)       logits: (N, C, D)
+//   targets: (N*D), each in [0, C) or equal to ignore_index
+// A row whose target equals ignore_index (PyTorch's ignore_index, -100 by default; it may name a
+// class) is skipped: its loss is 0, its lse is not computed (left 0) and it gets no gradient.
+// The caller counts the other rows for 'mean'.
 #pragma once
 #include <cstdint>
 
@@ -20,13 +24,13 @@ namespace kiln {
 // instead of the N*C softmax: the backward recomputes p_c = exp(x_c - lse) in the same pass
 // that writes the gradient).
 void crossentropy_forward(float* losses, float* lse, const float* logits, const std::int32_t* targets, int N, int C,
-                          int D, float label_smoothing);
+                          int D, float label_smoothing, int ignore_index);
 
 // dlogits += dloss[r * dloss_stride] * (softmax - smoothed one-hot), row by row. dloss_stride
 // is 1 for per-row gradients (reduction 'none') and 0 for one gradient shared by every row
 // ('sum'; 'mean' passes that gradient divided by the row count).
 //   dlogits: (N, C, D)   dloss: (N*D), or (1) when dloss_stride is 0
 void crossentropy_backward(float* dlogits, const float* dloss, int dloss_stride, const float* logits, const float* lse,
-                           const std::int32_t* targets, int N, int C, int D, float label_smoothing);
+                           const std::int32_t* targets, int N, int C, int D, float label_smoothing, int ignore_index);
 
 }  // namespace kiln

@@ -77,18 +77,32 @@ export const NATIVE_TABLE: Entry[] = [
     ]),
   ),
   entry(
+    'embeddingForward',
+    [['out', f32], ['weight', f32], ['ids', i32targets], ['n', size], ['V', size], ['E', size]],
+    fc.tuple(dim, pos, dim).chain(([n, V, E]) =>
+      fc.array(fc.integer({ min: 0, max: V - 1 }), { minLength: n, maxLength: n }).map((t) => [buf(n * E), buf(V * E), Int32Array.from(t), n, V, E]),
+    ),
+  ),
+  entry(
+    'embeddingBackward',
+    [['dweight', f32], ['dout', f32], ['ids', i32targets], ['n', size], ['V', size], ['E', size], ['paddingIdx', integer]],
+    fc.tuple(dim, pos, dim, fc.boolean()).chain(([n, V, E, pad]) =>
+      fc.array(fc.integer({ min: 0, max: V - 1 }), { minLength: n, maxLength: n }).map((t) => [buf(V * E), buf(n * E), Int32Array.from(t), n, V, E, pad ? V - 1 : -1]),
+    ),
+  ),
+  entry(
     'crossentropyForward',
-    [['losses', f32], ['lse', f32], ['logits', f32], ['targets', i32targets], ['N', size], ['C', size], ['D', size], ['labelSmoothing', number]],
+    [['losses', f32], ['lse', f32], ['logits', f32], ['targets', i32targets], ['N', size], ['C', size], ['D', size], ['labelSmoothing', number], ['ignoreIndex', integer]],
     fc.tuple(dim, pos, fc.integer({ min: 1, max: 3 }), prob).chain(([N, C, D, eps]) =>
-      fc.array(fc.integer({ min: 0, max: C - 1 }), { minLength: N * D, maxLength: N * D }).map((t) => [buf(N * D), buf(N * D), buf(N * C * D), Int32Array.from(t), N, C, D, eps]),
+      fc.array(fc.integer({ min: -1, max: C - 1 }), { minLength: N * D, maxLength: N * D }).map((t) => [buf(N * D), buf(N * D), buf(N * C * D), Int32Array.from(t, (v) => (v < 0 ? -100 : v)), N, C, D, eps, -100]),
     ),
   ),
   entry(
     'crossentropyBackward',
-    [['dlogits', f32], ['dloss', f32], ['logits', f32], ['lse', f32], ['targets', i32targets], ['N', size], ['C', size], ['D', size], ['labelSmoothing', number]],
+    [['dlogits', f32], ['dloss', f32], ['logits', f32], ['lse', f32], ['targets', i32targets], ['N', size], ['C', size], ['D', size], ['labelSmoothing', number], ['ignoreIndex', integer]],
     fc.tuple(dim, pos, fc.integer({ min: 1, max: 3 }), prob, fc.boolean()).chain(([N, C, D, eps, one]) =>
-      fc.array(fc.integer({ min: 0, max: C - 1 }), { minLength: N * D, maxLength: N * D }).map((t) => [
-        buf(N * C * D), buf(one ? 1 : N * D), buf(N * C * D), buf(N * D), Int32Array.from(t), N, C, D, eps,
+      fc.array(fc.integer({ min: -1, max: C - 1 }), { minLength: N * D, maxLength: N * D }).map((t) => [
+        buf(N * C * D), buf(one ? 1 : N * D), buf(N * C * D), buf(N * D), Int32Array.from(t, (v) => (v < 0 ? -100 : v)), N, C, D, eps, -100,
       ]),
     ),
   ),

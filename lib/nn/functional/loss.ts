@@ -5,62 +5,72 @@ import { Tensor, fromOp, checkTensor } from '../../tensor';
 import { broadcastShapes, formatShape, sameShape } from '../../shape';
 import { indexMap } from '../../ops/binary';
 import { native } from '../../native';
-import { checkBoolean, checkChoice, checkInRange, checkNumber, checkOptions, rangeError, typeError } from '../../errors';
+import { checkBoolean, checkChoice, checkInRange, checkInt, checkNumber, checkOptions, rangeError, typeError } from '../../errors';
 import { expectArity } from '../../options';
 import { shapeError } from '../../errors';
+import { readIndices } from './indices';
 
 /** How a loss reduces its per-element values: PyTorch's `reduction` argument. */
 export type Reduction = 'mean' | 'sum' | 'none';
 export const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
 
-/** Class indices: a Tensor of integers, an Int32Array or an array of numbers. */
-export type Targets = Tensor | Int32Array | readonly number[];
+/** Class indices: a Tensor of integers, an Int32Array or an array of numbers (nested in the target's shape, or flat). */
+export type Targets = Tensor | Int32Array | readonly number[] | readonly (readonly unknown[])[];
 
 function checkReduction(where: string, v: unknown): Reduction {
   return checkChoice(where, 'reduction', v ?? 'mean', REDUCTIONS);
 }
 
-/** Sums per-row values in float64 and applies the reduction; returns [data, shape]. */
-function reduceLosses(losses: Float32Array, shape: number[], reduction: Reduction): [Float32Array, number[]] {
+/** Sums per-row values in float64 and applies the reduction (a mean divides by `count`); returns [data, shape]. */
+function reduceLosses(losses: Float32Array, shape: number[], reduction: Reduction, count = losses.length): [Float32Array, number[]] {
   if (reduction === 'none') return [losses, shape];
   let s = 0;
   for (let i = 0; i < losses.length; i++) s += losses[i];
   // A mean over zero elements is NaN, as PyTorch's.
-  return [new Float32Array([reduction === 'sum' ? s : s / losses.length]), []];
+  return [new Float32Array([reduction === 'sum' ? s : s / count]), []];
 }
 
-/** Reads targets into an Int32Array of `count` class indices in [0, C), naming any bad one. */
-function classIndices(where: string, target: unknown, rowShape: number[], count: number, C: number): Int32Array {
-  let values: ArrayLike<number>;
+/** PyTorch's default ignore_index. */
+export const DEFAULT_IGNORE_INDEX = -100;
+
+/**
+ * Reads targets into a fresh Int32Array of `count` class indices in [0, C), naming any bad one;
+ * a target equal to `ignoreIndex` is stored as -1 (the kernels' mark for a skipped row). A
+ * Tensor must have the row shape; an Int32Array or number[] holds one index per row, or is
+ * nested in the row shape.
+ */
+function classIndices(where: string, target: unknown, rowShape: number[], count: number, C: number, ignoreIndex?: number): Int32Array {
+  const inputShape = () => `[${rowShape[0]}, ${C}${rowShape.slice(1).map((s) => `, ${s}`).join('')}]`;
+  const nested = Array.isArray(target) && target.length > 0 && Array.isArray(target[0]);
   if (target instanceof Tensor) {
     if (!sameShape(target.shape, rowShape)) {
-      throw shapeError(where, `shape ${formatShape(rowShape)} (the input's is [${rowShape[0]}, ${C}${rowShape.slice(1).map((s) => `, ${s}`).join('')}])`, 'target', target.shape);
+      throw shapeError(where, `shape ${formatShape(rowShape)} (the input's is ${inputShape()})`, 'target', target.shape);
     }
-    values = target.data;
-  } else if (target instanceof Int32Array || Array.isArray(target)) {
+  } else if ((target instanceof Int32Array || Array.isArray(target)) && !nested) {
     if (target.length !== count) {
       throw rangeError(where, `${count} class indices (one per row of input)`, 'target', target.length);
     }
-    values = target as ArrayLike<number>;
-  } else {
+  } else if (!nested) {
     throw typeError(where, 'class indices (a Tensor, an Int32Array or an array of numbers)', 'target', target);
   }
-  if (values instanceof Int32Array) {
-    for (let i = 0; i < count; i++) {
-      if (values[i] < 0 || values[i] >= C) throw rangeError(where, `a class index in [0, ${C})`, `target[${i}]`, values[i]);
-    }
-    // A copy: the backward pass must see the targets of the forward pass.
-    return values.slice();
+  const words = { number: 'a class index (a number)', integer: 'an integer class index', range: `a class index in [0, ${C})` };
+  const { ids, shape } = readIndices(where, 'target', target, C, words, ignoreIndex);
+  if (nested && !sameShape(shape, rowShape)) {
+    throw shapeError(where, `shape ${formatShape(rowShape)} (the input's is ${inputShape()})`, 'target', shape);
   }
-  const out = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const v = values[i];
-    if (typeof v !== 'number') throw typeError(where, 'a class index (a number)', `target[${i}]`, v);
-    if (!Number.isInteger(v)) throw rangeError(where, 'an integer class index', `target[${i}]`, v);
-    if (v < 0 || v >= C) throw rangeError(where, `a class index in [0, ${C})`, `target[${i}]`, v);
-    out[i] = v;
-  }
-  return out;
+  return ids;
+}
+
+/** The ignoreIndex option: any integer (PyTorch's -100 by default). */
+function ignoreIndexOf(where: string, v: unknown): number {
+  return checkInt(where, 'ignoreIndex', v ?? DEFAULT_IGNORE_INDEX, -Number.MAX_SAFE_INTEGER);
+}
+
+/** How many rows count (their target is not the ignored mark -1). */
+function countKept(targets: Int32Array): number {
+  let k = 0;
+  for (let i = 0; i < targets.length; i++) if (targets[i] !== -1) k++;
+  return k;
 }
 
 /** Options of {@link crossEntropy}. */
@@ -71,6 +81,8 @@ export interface CrossEntropyOptions {
   reduction?: Reduction;
   /** A rescaling weight per class, shape (C); 'mean' then divides by the sum of the targets' weights. */
   weight?: Tensor | null;
+  /** [-100] a target value that adds nothing and is not counted in the mean (it may name a class). */
+  ignoreIndex?: number;
 }
 
 /**
@@ -79,12 +91,14 @@ export interface CrossEntropyOptions {
  * torch.nn.functional.cross_entropy. With label smoothing eps (Szegedy et al. 2016):
  * loss = (1 - eps) * (-log p_target) + eps * mean_c(-log p_c). With a class weight w:
  * loss = (1 - eps) * w_target * (-log p_target) + eps / C * sum_c w_c * (-log p_c), and 'mean'
- * divides the sum by sum_rows w_target (PyTorch's weighted mean), not by the row count.
+ * divides the sum by sum_rows w_target (PyTorch's weighted mean), not by the row count. Rows
+ * whose target is ignoreIndex add nothing (their 'none' loss is 0, smoothing term included) and
+ * are left out of the mean's count (or weight sum), as PyTorch's; a mean over no rows is NaN.
  * @param input (N, C) logits, or (N, C, d1, ...) with one class dimension second
- * @param target (N) or (N, d1, ...) class indices in [0, C): a Tensor of integers, an Int32Array or a number[]
- * @param opts `{ labelSmoothing = 0, reduction = 'mean', weight? }`: 'mean' averages over all N*d1*... rows, 'sum' adds them, 'none' returns shape (N, d1, ...); weight, shape (C), is a constant (no gradient reaches it)
- * @throws TypeError for a non-Tensor input, weight or targets of another type or a surplus argument (PyTorch's positional options go in opts); RangeError for an input with fewer than 2 dimensions, a target of the wrong shape, a target that is not an integer in [0, C), a weight not of shape (C), labelSmoothing outside [0, 1], or an unknown reduction.
- * @example const loss = F.crossEntropy(logits, [3, 0, 1], { labelSmoothing: 0.1 });
+ * @param target (N) or (N, d1, ...) class indices in [0, C) or equal to ignoreIndex: a Tensor of integers, an Int32Array or a (nested) number[]
+ * @param opts `{ labelSmoothing = 0, reduction = 'mean', weight?, ignoreIndex = -100 }`: 'mean' averages over the N*d1*... rows not ignored, 'sum' adds them, 'none' returns shape (N, d1, ...); weight, shape (C), is a constant (no gradient reaches it)
+ * @throws TypeError for a non-Tensor input, weight or targets of another type or a surplus argument (PyTorch's positional options go in opts); RangeError for an input with fewer than 2 dimensions, a target of the wrong shape, a target that is neither ignoreIndex nor an integer in [0, C), a weight not of shape (C), labelSmoothing outside [0, 1], a non-integer ignoreIndex, or an unknown reduction.
+ * @example const loss = F.crossEntropy(logits, [3, 0, -100], { labelSmoothing: 0.1 }); // the third row is ignored
  */
 export function crossEntropy(input: Tensor, target: Targets, opts?: CrossEntropyOptions): Tensor {
   if (arguments.length > 2) expectArity('crossEntropy', arguments, 2, true);
@@ -94,9 +108,10 @@ export function crossEntropy(input: Tensor, target: Targets, opts?: CrossEntropy
 /** F.crossEntropy naming `where` in its errors: CrossEntropyLoss's forward calls it. @internal */
 export function crossEntropyAt(where: string, input: Tensor, target: Targets, opts?: CrossEntropyOptions): Tensor {
   checkTensor(where, 'input', input);
-  const o = checkOptions(where, opts, ['labelSmoothing', 'reduction', 'weight']);
+  const o = checkOptions(where, opts, ['labelSmoothing', 'reduction', 'weight', 'ignoreIndex']);
   const eps = checkInRange(where, 'labelSmoothing', o.labelSmoothing ?? 0, 0, 1);
   const reduction = checkReduction(where, o.reduction);
+  const ignoreIndex = ignoreIndexOf(where, o.ignoreIndex);
   if (input.ndim < 2) {
     throw shapeError(where, 'shape (N, C) or (N, C, d1, ...)', 'input', input.shape);
   }
@@ -106,18 +121,20 @@ export function crossEntropyAt(where: string, input: Tensor, target: Targets, op
   const rowShape = [N, ...input.shape.slice(2)];
   const D = input.shape.slice(2).reduce((a, b) => a * b, 1);
   const R = N * D;
-  const targets = classIndices(where, target, rowShape, R, C);
+  const targets = classIndices(where, target, rowShape, R, C, ignoreIndex);
   const weight = classWeight(where, o.weight, C);
   const losses = new Float32Array(R);
   const lse = new Float32Array(R);
   const x = input.data;
-  native.crossentropyForward(losses, lse, x, targets, N, C, D, eps);
+  // Ignored rows carry -1 (classIndices' mark), which the kernels skip.
+  native.crossentropyForward(losses, lse, x, targets, N, C, D, eps, -1);
   if (weight) return weightedCrossEntropy(input, targets, weight.data, lse, rowShape, N, C, D, eps, reduction);
-  const [out, shape] = reduceLosses(losses, rowShape, reduction);
+  const kept = countKept(targets);
+  const [out, shape] = reduceLosses(losses, rowShape, reduction, kept);
   return fromOp(out, shape, [input], 'crossEntropy', (g) => {
     const dx = new Float32Array(x.length);
-    const dloss = reduction === 'mean' ? new Float32Array([g[0] / R]) : g;
-    native.crossentropyBackward(dx, dloss, x, lse, targets, N, C, D, eps);
+    const dloss = reduction === 'mean' ? new Float32Array([g[0] / kept]) : g;
+    native.crossentropyBackward(dx, dloss, x, lse, targets, N, C, D, eps, -1);
     return [dx];
   });
 }
@@ -152,6 +169,7 @@ function weightedCrossEntropy(
       const r = n * D + d;
       const base = n * C * D + d;
       const t = targets[r];
+      if (t === -1) continue; // ignored: loss 0, not in the weight sum
       let smooth = 0;
       if (eps > 0) for (let c = 0; c < C; c++) smooth += w0[c] * (lse[r] - x[base + c * D]);
       losses[r] = (1 - eps) * w0[t] * (lse[r] - x[base + t * D]) + (eps / C) * smooth;
@@ -174,6 +192,7 @@ function weightedCrossEntropy(
         const r = n * D + d;
         const base = n * C * D + d;
         const t = targets[r];
+        if (t === -1) continue;
         const gr = reduction === 'none' ? g[r] : reduction === 'sum' ? g[0] : g[0] / wsum;
         // d/dx_c = (1 - eps) w_t (p_c - [c = t]) + eps / C (p_c sum_k w_k - w_c)
         for (let c = 0; c < C; c++) {
@@ -182,6 +201,81 @@ function weightedCrossEntropy(
         }
       }
     }
+    return [dx];
+  });
+}
+
+/** Options of `nllLoss`. */
+export interface NLLLossOptions {
+  /** A rescaling weight per class, shape (C); 'mean' then divides by the sum of the targets' weights. */
+  weight?: Tensor | null;
+  /** [-100] a target value that adds nothing and is not counted in the mean (it may name a class). */
+  ignoreIndex?: number;
+  /** 'mean', 'sum' or 'none'. */
+  reduction?: Reduction;
+}
+
+/**
+ * Negative log-likelihood of class indices under log-probabilities, as
+ * torch.nn.functional.nll_loss: loss_r = -w_t * input[n, t, d] for row r = (n, d) with target t
+ * (w = 1 without a weight). 'mean' divides the sum by sum_r w_t over the rows not ignored (the
+ * row count without a weight), so a mean over no rows is NaN, as PyTorch's; rows whose target
+ * is ignoreIndex add 0. The gradient is -w_t * g at each row's target, 0 elsewhere. With
+ * `logSoftmax` it is crossEntropy.
+ * @param input (N, C) log-probabilities, or (N, C, d1, ...) with one class dimension second
+ * @param target (N) or (N, d1, ...) class indices in [0, C) or equal to ignoreIndex: a Tensor of integers, an Int32Array or a (nested) number[]
+ * @param opts `{ weight?, ignoreIndex = -100, reduction = 'mean' }`: weight, shape (C), is a constant (no gradient reaches it)
+ * @throws TypeError for a non-Tensor input or weight, or targets of another type; RangeError for an input with fewer than 2 dimensions, a target of the wrong shape, a target that is neither ignoreIndex nor an integer in [0, C), a weight not of shape (C), a non-integer ignoreIndex, or an unknown reduction.
+ * @example const loss = F.nllLoss(F.logSoftmax(logits, 1), [2, 0, -100]);
+ */
+export function nllLoss(input: Tensor, target: Targets, opts?: NLLLossOptions): Tensor {
+  if (arguments.length > 2) expectArity('nllLoss', arguments, 2, true);
+  return nllLossAt('nllLoss', input, target, opts);
+}
+
+/** F.nllLoss naming `where` in its errors: its module's forward calls it. @internal */
+export function nllLossAt(where: string, input: Tensor, target: Targets, opts?: NLLLossOptions): Tensor {
+  checkTensor(where, 'input', input);
+  const o = checkOptions(where, opts, ['weight', 'ignoreIndex', 'reduction']);
+  const reduction = checkReduction(where, o.reduction);
+  const ignoreIndex = ignoreIndexOf(where, o.ignoreIndex);
+  if (input.ndim < 2) {
+    throw shapeError(where, 'shape (N, C) or (N, C, d1, ...)', 'input', input.shape);
+  }
+  const N = input.shape[0];
+  const C = input.shape[1];
+  if (C < 1) throw shapeError(where, 'at least one class', 'input', input.shape);
+  const rowShape = [N, ...input.shape.slice(2)];
+  const D = input.shape.slice(2).reduce((a, b) => a * b, 1);
+  const R = N * D;
+  const targets = classIndices(where, target, rowShape, R, C, ignoreIndex);
+  const wt = classWeight(where, o.weight, C);
+  const w = wt ? wt.data.slice() : null; // the backward pass must see the weights of the forward pass
+  const x = input.data;
+  const losses = new Float32Array(R);
+  // The element each row reads (-1: ignored) and its weight.
+  const at = new Int32Array(R);
+  const rw = new Float32Array(R);
+  let wsum = 0;
+  for (let n = 0; n < N; n++) {
+    for (let d = 0; d < D; d++) {
+      const r = n * D + d;
+      const t = targets[r];
+      if (t === -1) {
+        at[r] = -1;
+        continue;
+      }
+      at[r] = (n * C + t) * D + d;
+      rw[r] = w ? w[t] : 1;
+      losses[r] = -rw[r] * x[at[r]];
+      wsum += rw[r];
+    }
+  }
+  const [out, shape] = reduceLosses(losses, rowShape, reduction, wsum);
+  return fromOp(out, shape, [input], 'nllLoss', (g) => {
+    const dx = new Float32Array(x.length);
+    const scale = reduction === 'mean' ? g[0] / wsum : g[0];
+    for (let r = 0; r < R; r++) if (at[r] >= 0) dx[at[r]] = -rw[r] * (reduction === 'none' ? g[r] : scale);
     return [dx];
   });
 }
