@@ -11,3 +11,4 @@ export { layerNorm } from './layernorm';
 export { rmsNorm } from './rmsnorm';
 export { conv2d } from './conv';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d } from './pooling';
+export { oneHot } from './one_hot';
