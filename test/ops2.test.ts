@@ -127,3 +127,160 @@ describe.each(Object.keys(fixtures))('%s matches PyTorch', (name) => {
     });
   });
 });
+
+// ---- finite differences: every backward, on inputs without ties (where the derivative exists) ----
+
+const r = (shape: number[], seed: number, requiresGrad = true) => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  // Distinct values (no ties, none at a clamp bound) so that every op is differentiable there.
+  const data = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 2.3 + seed) * 2 + i * 0.01);
+  return tensor(data, { shape, requiresGrad });
+};
+
+describe('gradient checks (central differences)', () => {
+  const cases: [string, (...x: Tensor[]) => Tensor, Tensor[]][] = [
+    ['where', (x, y) => kiln.where(tensor([1, 0, 1]), x, y), [r([2, 3], 1), r([3], 2)]],
+    ['clamp numbers', (x) => x.clamp(-0.7, 0.9), [r([3, 4], 3)]],
+    ['clamp tensors', (x, lo, hi) => x.clamp(lo, hi), [r([3, 4], 4), r([4], 5).mul(0.3).sub(1).detach().requiresGrad_(), r([3, 1], 6).mul(0.3).add(1).detach().requiresGrad_()]],
+    ['maximum', (x, y) => kiln.maximum(x, y), [tensor([[1.3, 0.2, -1.1], [-0.4, 2.1, 0.9]], { requiresGrad: true }), tensor([0.5, -1.2, 2.5], { requiresGrad: true })]],
+    ['minimum', (x, y) => x.minimum(y), [tensor([[1.3, 0.2, -1.1], [-0.4, 2.1, 0.9]], { requiresGrad: true }), tensor([[0.5], [0.1]], { requiresGrad: true })]],
+    ['min(dim)', (x) => x.min(1), [r([3, 4], 11)]],
+    ['amax', (x) => x.amax([0, 2], true), [r([2, 3, 4], 12)]],
+    ['amin', (x) => x.amin(), [r([2, 3], 13)]],
+    ['var', (x) => x.var(1, { correction: 0 }), [r([3, 5], 14)]],
+    ['std', (x) => x.std([0, 1], { keepDim: true }), [r([3, 4, 2], 15)]],
+    ['norm 2', (x) => x.norm(2, 1), [r([3, 4], 16)]],
+    ['norm 3', (x) => x.norm(3), [r([3, 4], 17)]],
+    ['norm inf', (x) => x.norm(Infinity, 0), [r([3, 4], 18)]],
+    ['norm -inf', (x) => x.norm(-Infinity, -1), [r([3, 4], 19)]],
+    ['cumsum', (x) => x.cumsum(-2), [r([2, 3, 4], 20)]],
+    ['sort', (x) => x.sort({ dim: 0, descending: true }).values, [r([4, 3], 21)]],
+    ['topk', (x) => x.topk(2, { dim: 1 }).values, [r([3, 5], 22)]],
+    ['cat', (x, y) => kiln.cat([x, y], -1), [r([2, 3], 23), r([2, 2], 24)]],
+    ['stack', (x, y) => kiln.stack([x, y], 2), [r([2, 3], 25), r([2, 3], 26)]],
+    ['split', (x) => x.split(2, 1)[1], [r([3, 5], 27)]],
+    ['chunk', (x) => x.chunk(3)[2], [r([7, 2], 28)]],
+    ['narrow', (x) => x.narrow(0, 1, 2), [r([4, 3], 29)]],
+    ['slice', (x) => x.slice(1, -4, undefined, 3), [r([2, 7], 30)]],
+    ['select', (x) => x.select(-1, 1), [r([2, 3, 4], 31)]],
+    ['indexSelect', (x) => x.indexSelect(0, [2, 2, 0]), [r([3, 4], 32)]],
+    ['gather', (x) => x.gather(1, tensor([[0, 0], [2, 1]])), [r([2, 3], 33)]],
+    ['scatter', (x, s) => x.scatter(0, [[1, 0, 2]], s), [r([3, 3], 34), r([2, 4], 35)]],
+    ['scatterAdd', (x, s) => x.scatterAdd(1, [[0, 0], [1, 1]], s), [r([2, 3], 36), r([2, 2], 37)]],
+    ['maskedFill', (x) => x.maskedFill(tensor([1, 0, 0, 1]), 0), [r([3, 4], 38)]],
+    ['expand', (x) => x.expand(2, -1, 3), [r([4, 1], 39)]],
+    ['repeat', (x) => x.repeat(3, 2), [r([2], 40)]],
+  ];
+  test.each(cases)('%s', (_name, f, inputs) => gradCheck(f, inputs, { label: _name }));
+});
+
+// ---- behaviour beyond the fixtures ----
+
+test('the comparison result is 0/1 float32 with no gradient, and numbers compare at float32 precision', () => {
+  const x = tensor([0.1, 0.2], { requiresGrad: true });
+  const y = x.eq(0.1); // torch: tensor([0.1, 0.2]) == 0.1 -> [True, False]
+  expect(Array.from(y.data)).toEqual([1, 0]);
+  expect(y.requiresGrad).toBe(false);
+});
+
+test('topk orders tied elements by index; sorted: false still returns them sorted', () => {
+  const { values, indices } = tensor([1, 3, 1, 3, 2]).topk(3, { sorted: false });
+  expect(Array.from(values.data)).toEqual([3, 3, 2]);
+  expect(Array.from(indices.data)).toEqual([1, 3, 4]);
+});
+
+test('scatter: src larger than index gets zero gradient outside index (torch 1.13 errors there)', () => {
+  const x = kiln.zeros([2, 3]).requiresGrad_();
+  const src = kiln.ones([2, 3]).requiresGrad_();
+  x.scatter(1, [[2], [0]], src).sum().backward();
+  expect(Array.from(src.grad!.data)).toEqual([1, 0, 0, 1, 0, 0]);
+  expect(Array.from(x.grad!.data)).toEqual([1, 1, 0, 0, 1, 1]);
+});
+
+test('cat skips legacy 1-D empty tensors, as PyTorch; chunk of an empty dimension gives `chunks` pieces', () => {
+  expect(kiln.cat([kiln.zeros([0]), kiln.ones([2, 2])], 1).shape).toEqual([2, 2]);
+  expect(kiln.zeros([0]).chunk(3).map((t) => t.shape)).toEqual([[0], [0], [0]]);
+});
+
+test('index arguments: Tensor, Int32Array and number[] give the same result', () => {
+  const x = tensor([[1, 2, 3], [4, 5, 6]]);
+  const a = x.indexSelect(1, tensor([2, 0]));
+  expect(x.indexSelect(1, new Int32Array([2, 0])).toArray()).toEqual(a.toArray());
+  expect(x.indexSelect(1, [2, 0]).toArray()).toEqual([[3, 1], [6, 4]]);
+});
+
+test('function forms: squeeze, unsqueeze and permute as torch.X', () => {
+  const x = kiln.zeros([2, 1, 3]);
+  expect(kiln.squeeze(x).shape).toEqual([2, 3]);
+  expect(kiln.unsqueeze(x, -1).shape).toEqual([2, 1, 3, 1]);
+  expect(kiln.permute(x, [2, 0, 1]).shape).toEqual([3, 2, 1]);
+  expect(kiln.max(tensor([[1, 5], [7, 2]]), 1).indices.toArray()).toEqual([1, 0]);
+});
+
+// ---- errors: one per kind of bad input ----
+
+const expectErr = (f: () => unknown, name: 'TypeError' | 'RangeError', re: RegExp) => {
+  let err: Error | null = null;
+  try {
+    f();
+  } catch (e) {
+    err = e as Error;
+  }
+  expect(err).not.toBeNull();
+  expect(err!.name).toBe(name);
+  expect(err!.message).toMatch(re);
+};
+
+describe('bad input', () => {
+  const x = tensor([[1, 2, 3], [4, 5, 6]]);
+  test('bad dim', () => {
+    expectErr(() => x.cumsum(2), 'RangeError', /^Tensor\.cumsum: expected an integer in \[-2, 1\] for dim, got 2$/);
+    expectErr(() => x.sort({ dim: -3 }), 'RangeError', /^Tensor\.sort: expected an integer in \[-2, 1\] for dim, got -3$/);
+    expectErr(() => kiln.cat([x, x], 1.5), 'RangeError', /^cat: expected an integer in \[-2, 1\] for dim, got 1\.5$/);
+    expectErr(() => x.amax([0, 0]), 'RangeError', /^Tensor\.amax: expected distinct dimensions for dim, got \[0, 0\]$/);
+    expectErr(() => tensor(3).narrow(0, 0, 1), 'RangeError', /^Tensor\.narrow: expected a tensor with at least 1 dimension for input, got shape \[\]$/);
+  });
+  test('index out of range', () => {
+    expectErr(() => x.gather(1, [[0, 3], [1, 1]]), 'RangeError', /^Tensor\.gather: expected integers in \[0, 2\] for index, got 3 at flat position 1 of shape \[2, 2\]$/);
+    expectErr(() => x.indexSelect(0, [-1]), 'RangeError', /^Tensor\.indexSelect: expected integers in \[0, 1\] for index, got -1 at flat position 0$/);
+    expectErr(() => x.select(1, 3), 'RangeError', /^Tensor\.select: expected an integer in \[-3, 2\] for index, got 3$/);
+    expectErr(() => x.narrow(1, 2, 2), 'RangeError', /^Tensor\.narrow: expected a length of at most 1 .* for length, got 2$/);
+    expectErr(() => nn.functional.oneHot([0, 3], 3), 'RangeError', /^oneHot: expected integers in \[0, 2\] for input, got 3 at flat position 1$/);
+  });
+  test('non-integer index', () => {
+    expectErr(() => x.gather(0, tensor([[0.5, 0, 0]])), 'RangeError', /^Tensor\.gather: expected integers in \[0, 1\] for index, got 0\.5 at flat position 0/);
+    expectErr(() => x.scatter(0, [[NaN, 0, 0]], 1), 'RangeError', /for index, got NaN at flat position 0/);
+    expectErr(() => x.indexSelect(0, 'abc' as unknown as number[]), 'TypeError', /^Tensor\.indexSelect: expected a Tensor, an Int32Array or nested arrays of integers for index, got 'abc'$/);
+  });
+  test('shape mismatch in cat, stack, gather, scatter, where, split', () => {
+    expectErr(() => kiln.cat([x, kiln.zeros([3, 3])], 1), 'RangeError', /^cat: expected a Tensor of shape \[2, \*\] \(as tensors\[0\] outside dimension 1\) for tensors\[1\], got a Tensor of shape \[3, 3\]$/);
+    expectErr(() => kiln.cat([x, kiln.zeros([2])], 0), 'RangeError', /for tensors\[1\], got a Tensor of shape \[2\]$/);
+    expectErr(() => kiln.cat([], 0), 'RangeError', /^cat: expected a non-empty array of Tensors for tensors, got \[\]$/);
+    expectErr(() => kiln.stack([x, x.t()]), 'RangeError', /^stack: expected a Tensor of shape \[2, 3\] \(as tensors\[0\]\) for tensors\[1\], got a Tensor of shape \[3, 2\]$/);
+    expectErr(() => x.gather(1, [0, 1]), 'RangeError', /^Tensor\.gather: expected an index with as many dimensions as input \(2\) for index/);
+    expectErr(() => x.gather(1, [[0], [1], [0]]), 'RangeError', /^Tensor\.gather: expected index no larger than input \[2, 3\] outside dimension 1 for index, got shape \[3, 1\]$/);
+    expectErr(() => x.scatter(0, [[0, 1]], kiln.zeros([1, 1])), 'RangeError', /^Tensor\.scatter: expected index no larger than src \[1, 1\] in any dimension for index, got shape \[1, 2\]$/);
+    expectErr(() => kiln.where(kiln.ones([4]), x, 0), 'RangeError', /^where: shapes \[4\] \(condition\) and \[2, 3\] \(input\) cannot be broadcast together$/);
+    expectErr(() => x.split([1, 1], 1), 'RangeError', /^Tensor\.split: expected sizes that sum to 3 \(the size of dimension 1\) for splitSizeOrSections, got \[1, 1\]$/);
+    expectErr(() => x.expand(3, 3), 'RangeError', /^Tensor\.expand: expected size 2 \(or -1\) at dimension 0 for sizes, got 3/);
+    expectErr(() => x.repeat(2), 'RangeError', /^Tensor\.repeat: expected at least 2 sizes .* for sizes, got \[2\]$/);
+  });
+  test('k > size in topk', () => {
+    expectErr(() => x.topk(4), 'RangeError', /^Tensor\.topk: expected k in \[0, 3\] \(the size of dimension 1 of shape \[2, 3\]\) for k, got 4$/);
+    expectErr(() => x.topk(-1), 'RangeError', /^Tensor\.topk: expected an integer in \[0, 2147483647\] for k, got -1$/);
+  });
+  test('wrong types and options', () => {
+    expectErr(() => x.eq('1' as unknown as number), 'TypeError', /^Tensor\.eq: expected a Tensor or a number for other, got '1'$/);
+    expectErr(() => x.clamp(), 'TypeError', /^Tensor\.clamp: expected a number or a Tensor for at least one of min and max .* for min, got undefined$/);
+    expectErr(() => x.maximum(2 as unknown as Tensor), 'TypeError', /^Tensor\.maximum: expected a Tensor for other, got 2$/);
+    expectErr(() => x.var(0, { corection: 0 } as object), 'TypeError', /^Tensor\.var: expected an option among correction, unbiased, keepDim for option name, got 'corection'$/);
+    expectErr(() => x.var(0, { correction: 1, unbiased: true }), 'RangeError', /^Tensor\.var: expected correction or unbiased, not both/);
+    expectErr(() => x.norm('nuc' as unknown as number), 'TypeError', /^Tensor\.norm: expected a number, Infinity, -Infinity or 'fro' for p, got 'nuc'$/);
+    expectErr(() => x.sort({ descending: 1 as unknown as boolean }), 'TypeError', /^Tensor\.sort: expected a boolean for descending, got 1$/);
+    expectErr(() => x.maskedFill(x, 1e39), 'RangeError', /for value, got 1e\+39$/);
+    expectErr(() => x.slice(0, 0, 2, 0), 'RangeError', /^Tensor\.slice: expected an integer in \[1, 2147483647\] for step, got 0$/);
+    expectErr(() => x.chunk(0), 'RangeError', /^Tensor\.chunk: expected an integer in \[1, 2147483647\] for chunks, got 0$/);
+    expectErr(() => x.scatterAdd(0, [[0]], 1 as unknown as Tensor), 'TypeError', /^Tensor\.scatterAdd: expected a Tensor for src, got 1$/);
+    expectErr(() => kiln.cat('ab' as unknown as Tensor[]), 'TypeError', /^cat: expected an array of Tensors for tensors, got 'ab'$/);
+  });
+});
