@@ -1,7 +1,8 @@
 // Function forms of tensor ops, for the ops that PyTorch exposes as torch.X as well as
 // Tensor.X: kiln.cat(tensors), kiln.where(cond, x, y), kiln.clamp(x, 0, 1), ... Each calls the
 // op in lib/ops (whose backward lives there).
-import { Tensor } from './tensor';
+import { Tensor, checkTensor } from './tensor';
+import { formatShape } from './shape';
 import * as compare from './ops/compare';
 import * as stats from './ops/stats';
 import * as sortOps from './ops/sort';
@@ -10,7 +11,7 @@ import * as indexOps from './ops/index_ops';
 import * as view from './ops/view';
 import * as reduce from './ops/reduce';
 
-type Index = Tensor | Int32Array | number[];
+import type { Indices } from './ops/common';
 
 /**
  * Concatenates tensors along `dim` (same shape elsewhere), as torch.cat.
@@ -56,7 +57,11 @@ export function ge(input: Tensor, other: Tensor | number): Tensor { return compa
 /** torch.min(input, dim?): see {@link Tensor.min}. @example min(x, 1).indices */
 export function min(input: Tensor, dim?: number, keepDim = false): Tensor & { values: Tensor; indices: Tensor } { return compare.min(input, dim, keepDim); }
 /** torch.max(input, dim?): see {@link Tensor.max}. @example max(x, 1).values */
-export function max(input: Tensor, dim?: number, keepDim = false): Tensor & { values: Tensor; indices: Tensor } { return reduce.max(input, dim, keepDim); }
+export function max(input: Tensor, dim?: number, keepDim = false): Tensor & { values: Tensor; indices: Tensor } {
+  // Named here: Tensor.max's own message for an empty input does not name it.
+  if (checkTensor('max', 'input', input).numel === 0) throw new RangeError(`max: expected a non-empty tensor for input, got shape ${formatShape(input.shape)}`);
+  return reduce.max(input, dim, keepDim);
+}
 /** torch.amax: see {@link Tensor.amax}. @example amax(x, [0, 1]) */
 export function amax(input: Tensor, dim?: number | number[], keepDim = false): Tensor { return compare.aextremum(true, input, dim, keepDim); }
 /** torch.amin: see {@link Tensor.amin}. @example amin(x, -1) */
@@ -85,13 +90,13 @@ export function narrow(input: Tensor, dim: number, start: number, length: number
 /** torch.select: see {@link Tensor.select}. @example select(x, 0, -1) */
 export function select(input: Tensor, dim: number, index: number): Tensor { return indexOps.select(input, dim, index); }
 /** torch.index_select: see {@link Tensor.indexSelect}. @example indexSelect(x, 1, [0, 0]) */
-export function indexSelect(input: Tensor, dim: number, index: Index): Tensor { return indexOps.indexSelect(input, dim, index); }
+export function indexSelect(input: Tensor, dim: number, index: Indices): Tensor { return indexOps.indexSelect(input, dim, index); }
 /** torch.gather: see {@link Tensor.gather}. @example gather(x, 1, idx) */
-export function gather(input: Tensor, dim: number, index: Index): Tensor { return indexOps.gather(input, dim, index); }
+export function gather(input: Tensor, dim: number, index: Indices): Tensor { return indexOps.gather(input, dim, index); }
 /** torch.scatter (out of place): see {@link Tensor.scatter}. @example scatter(x, 0, idx, src) */
-export function scatter(input: Tensor, dim: number, index: Index, src: Tensor | number): Tensor { return indexOps.scatter(input, dim, index, src); }
+export function scatter(input: Tensor, dim: number, index: Indices, src: Tensor | number): Tensor { return indexOps.scatter(input, dim, index, src); }
 /** torch.scatter_add (out of place): see {@link Tensor.scatterAdd}. @example scatterAdd(x, 0, idx, src) */
-export function scatterAdd(input: Tensor, dim: number, index: Index, src: Tensor): Tensor { return indexOps.scatterAdd(input, dim, index, src); }
+export function scatterAdd(input: Tensor, dim: number, index: Indices, src: Tensor): Tensor { return indexOps.scatterAdd(input, dim, index, src); }
 /** torch.masked_fill: see {@link Tensor.maskedFill}. @example maskedFill(x, mask, 0) */
 export function maskedFill(input: Tensor, mask: Tensor, value: number): Tensor { return indexOps.maskedFill(input, mask, value); }
 /** torch.squeeze: drops size-1 dimensions (only `dim` when given). @example squeeze(x, 0) */

@@ -16,6 +16,7 @@ import * as stats from './ops/stats';
 import * as sort from './ops/sort';
 import * as join from './ops/join';
 import * as indexOps from './ops/index_ops';
+import type { Indices } from './ops/common';
 
 /** Maps the gradient of an op's output to the gradients of its inputs (null: no gradient). */
 export type BackwardFn = (grad: Float32Array) => (Float32Array | null)[];
@@ -330,20 +331,20 @@ export class Tensor {
    * @throws RangeError for a non-integer or out-of-range index.
    * @example x.indexSelect(0, [2, 0])
    */
-  indexSelect(dim: number, index: Tensor | Int32Array | number[]): Tensor { return indexOps.indexSelect(this, dim, index); }
+  indexSelect(dim: number, index: Indices): Tensor { return indexOps.indexSelect(this, dim, index); }
   /**
    * out[i][j] = x[index[i][j]][j] for dim 0 (and likewise for other dims), as torch.gather.
    * @throws RangeError for an out-of-range index or an index larger than input outside dim.
    * @example x.gather(1, [[0], [2]])
    */
-  gather(dim: number, index: Tensor | Int32Array | number[]): Tensor { return indexOps.gather(this, dim, index); }
+  gather(dim: number, index: Indices): Tensor { return indexOps.gather(this, dim, index); }
   /**
    * A copy with out[index[i][j]][j] = src[i][j] for dim 0 (src may be a number), as torch.scatter.
    * @example zeros([3, 2]).scatter(0, [[2, 0]], 1)
    */
-  scatter(dim: number, index: Tensor | Int32Array | number[], src: Tensor | number): Tensor { return indexOps.scatter(this, dim, index, src); }
+  scatter(dim: number, index: Indices, src: Tensor | number): Tensor { return indexOps.scatter(this, dim, index, src); }
   /** A copy with src[i][j] added at out[index[i][j]][j] for dim 0, as torch.scatter_add. @example zeros([2]).scatterAdd(0, [0, 0], ones([2])) */
-  scatterAdd(dim: number, index: Tensor | Int32Array | number[], src: Tensor): Tensor { return indexOps.scatterAdd(this, dim, index, src); }
+  scatterAdd(dim: number, index: Indices, src: Tensor): Tensor { return indexOps.scatterAdd(this, dim, index, src); }
   /** `value` where `mask` is non-zero (mask broadcast), this tensor elsewhere. @example scores.maskedFill(mask, -Infinity) */
   maskedFill(mask: Tensor, value: number): Tensor { return indexOps.maskedFill(this, mask, value); }
   /**

@@ -120,7 +120,7 @@ describe('errors', () => {
     expectError(() => new nn.RMSNorm(2.5), 'RangeError', /RMSNorm: expected non-negative integer sizes for normalizedShape, got \[2.5\]/);
   });
   test('wrong shapes', () => {
-    expectError(() => new nn.RMSNorm(4).forward(tensor(new Float32Array(10), { shape: [2, 5] })), 'RangeError', /^RMSNorm\.forward: expected input with shape \[\*, 4\], got \[2, 5\]$/);
+    expectError(() => new nn.RMSNorm(4).forward(tensor(new Float32Array(10), { shape: [2, 5] })), 'RangeError', /^RMSNorm\.forward: expected input with shape \[\*, 4\] \(ending in normalizedShape\), got \[2, 5\]$/);
     expectError(() => F.rmsNorm(tensor(new Float32Array(10), { shape: [2, 5] }), 5, { weight: tensor([1, 2]) }), 'RangeError', /rmsNorm: expected weight of shape \[5\], got \[2\]/);
   });
   test('the native backstop refuses short buffers', () => {

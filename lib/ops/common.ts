@@ -6,6 +6,15 @@ import { broadcastShapes, formatShape, normalizeDim, numelOf, sameShape } from '
 import { describe, rangeError, typeError } from '../errors';
 import { indexMap } from './binary';
 
+/** Nested arrays of integers (index lists of any shape). */
+export type NestedIndices = number | NestedIndices[];
+
+/**
+ * An integer index argument, as API.md's integer inputs: a float32 Tensor holding integers, an
+ * Int32Array (1-D), or nested arrays of integers.
+ */
+export type Indices = Tensor | Int32Array | NestedIndices[];
+
 /** A number operand as a 0-d tensor (rounded to float32, as PyTorch wraps a Python scalar). */
 export function operand(where: string, name: string, v: unknown): Tensor {
   if (typeof v === 'number') return new Tensor(new Float32Array([v]), []);
@@ -116,7 +125,7 @@ export function reduction(t: Tensor, dims: number[], keepDim: boolean): { outSha
  * number[], as API.md's integer inputs. Values are checked to be integers in [lo, hi].
  * @throws TypeError for anything else; RangeError for a non-integer or out-of-range value, naming its position.
  */
-export function indexArg(where: string, name: string, v: unknown, lo: number, hi: number): { idx: Int32Array; shape: number[] } {
+export function indexArg(where: string, name: string, v: unknown, lo: number, hi: number, context = ''): { idx: Int32Array; shape: number[] } {
   let values: ArrayLike<number>;
   let shape: number[];
   if (v instanceof Tensor) {
@@ -142,7 +151,7 @@ export function indexArg(where: string, name: string, v: unknown, lo: number, hi
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
     if (!Number.isInteger(x) || x < lo || x > hi) {
-      const what = hi < lo ? `no index (the dimension is empty)` : `integers in [${lo}, ${hi}]`;
+      const what = (hi < lo ? 'no index (the dimension is empty)' : `integers in [${lo}, ${hi}]`) + context;
       throw new RangeError(`${where}: expected ${what} for ${name}, got ${describe(x)} at flat position ${i}${shape.length > 1 ? ` of shape ${formatShape(shape)}` : ''}`);
     }
     idx[i] = x;

@@ -174,7 +174,7 @@ export function min(t: Tensor, dim?: number, keepDim = false): Tensor & { values
   checkTensor(at, 'input', t);
   checkBoolean(at, 'keepDim', keepDim);
   const x = t.data;
-  if (t.numel === 0) throw new RangeError(`${at}: expected a non-empty tensor, got shape ${formatShape(t.shape)}`);
+  if (t.numel === 0) throw new RangeError(`${at}: expected a non-empty tensor for input, got shape ${formatShape(t.shape)}`);
   if (dim === undefined) {
     let best = Infinity;
     let isNan = false;
@@ -203,7 +203,7 @@ export function min(t: Tensor, dim?: number, keepDim = false): Tensor & { values
   }
   const d = normalizeDim(at, dim, t.ndim);
   const [outer, size, inner] = splitAt(t.shape, d);
-  if (size === 0) throw new RangeError(`${at}: expected a non-empty dimension ${d}, got shape ${formatShape(t.shape)}`);
+  if (size === 0) throw new RangeError(`${at}: expected a non-empty dim ${d} for input, got shape ${formatShape(t.shape)}`);
   const outShape = t.shape.slice();
   if (keepDim && t.ndim > 0) outShape[d] = 1;
   else outShape.splice(d, 1);
@@ -243,9 +243,9 @@ export function aextremum(isMax: boolean, t: Tensor, dim?: number | number[], ke
   checkBoolean(at, 'keepDim', keepDim);
   const dims = reduceDims(at, t, dim);
   for (const d of dims) {
-    if (t.shape[d] === 0) throw new RangeError(`${at}: expected a non-empty dimension ${d} to reduce over, got shape ${formatShape(t.shape)}`);
+    if (t.shape[d] === 0) throw new RangeError(`${at}: expected a non-empty dim ${d} to reduce over for input, got shape ${formatShape(t.shape)}`);
   }
-  if (t.numel === 0 && dims.length === 0) throw new RangeError(`${at}: expected a non-empty tensor, got shape ${formatShape(t.shape)}`);
+  if (t.numel === 0 && dims.length === 0) throw new RangeError(`${at}: expected a non-empty tensor for input, got shape ${formatShape(t.shape)}`);
   const { outShape, outN, map } = reduction(t, dims, keepDim);
   const x = t.data;
   const out = new Float32Array(outN).fill(isMax ? -Infinity : Infinity);

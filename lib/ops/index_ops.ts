@@ -4,7 +4,7 @@
 import { Tensor, fromOp, checkTensor } from '../tensor';
 import { MAX_NUMEL, checkShape, formatShape, normalizeDim } from '../shape';
 import { checkFloat32, checkInt, rangeError, typeError } from '../errors';
-import { broadcastAll, buildMap, indexArg, ramp, sizesArg, stridesOf, sumTo } from './common';
+import { Indices, broadcastAll, buildMap, indexArg, ramp, sizesArg, stridesOf, sumTo } from './common';
 
 const ANY_INT = MAX_NUMEL;
 
@@ -44,7 +44,7 @@ export function narrow(t: Tensor, dim: number, start: number, length: number, at
   checkInt(at, 'start', start, -size, size);
   checkInt(at, 'length', length, 0, MAX_NUMEL);
   const s = start < 0 ? start + size : start;
-  if (s + length > size) throw rangeError(at, `a length of at most ${size - s} (start ${s} + length must not pass the size ${size} of dimension ${d})`, 'length', length);
+  if (s + length > size) throw rangeError(at, `a length of at most ${size - s} (start ${s} + length must not pass the size ${size} of dim ${d})`, 'length', length);
   return stepSlice(t, d, s, length, 1, 'narrow');
 }
 
@@ -75,17 +75,17 @@ export function select(t: Tensor, dim: number, index: number, at = 'Tensor.selec
   const d = dimOf(at, t, dim);
   const size = t.shape[d];
   if (typeof index !== 'number') throw typeError(at, 'an integer', 'index', index);
-  if (!Number.isInteger(index) || index < -size || index >= size) throw rangeError(at, size === 0 ? `no index (dimension ${d} is empty)` : `an integer in [${-size}, ${size - 1}]`, 'index', index);
+  if (!Number.isInteger(index) || index < -size || index >= size) throw rangeError(at, size === 0 ? `no index (dim ${d} is empty)` : `an integer in [${-size}, ${size - 1}]`, 'index', index);
   const y = stepSlice(t, d, index < 0 ? index + size : index, 1, 1, 'select');
   const shape = t.shape.filter((_, i) => i !== d);
   return fromOp(y.data, shape, [y], 'select', (g) => [g]);
 }
 
 /** The entries at `index` (a 1-D integer list) along `dim`, as torch.index_select. */
-export function indexSelect(t: Tensor, dim: number, index: Tensor | Int32Array | number[], at = 'Tensor.indexSelect'): Tensor {
+export function indexSelect(t: Tensor, dim: number, index: Indices, at = 'Tensor.indexSelect'): Tensor {
   checkTensor(at, 'input', t);
   const d = dimOf(at, t, dim);
-  const { idx, shape } = indexArg(at, 'index', index, 0, t.shape[d] - 1);
+  const { idx, shape } = indexArg(at, 'index', index, 0, t.shape[d] - 1, ` (positions along dim ${d} of input ${formatShape(t.shape)})`);
   if (shape.length > 1) throw rangeError(at, 'a 1-D index (torch: Index is supposed to be a vector)', 'index', index);
   const strides = stridesOf(t.shape);
   const outShape = t.shape.slice();
@@ -113,7 +113,7 @@ function checkIndexShape(at: string, t: Tensor, d: number, idxShape: number[], i
   }
   for (let i = 0; i < t.ndim; i++) {
     if (i !== d && idxShape[i] > t.shape[i]) {
-      throw new RangeError(`${at}: expected index no larger than input ${formatShape(t.shape)} outside dimension ${d} for index, got shape ${formatShape(idxShape)}`);
+      throw new RangeError(`${at}: expected index no larger than input ${formatShape(t.shape)} outside dim ${d} for index, got shape ${formatShape(idxShape)}`);
     }
     if (src && idxShape[i] > src.shape[i]) {
       throw new RangeError(`${at}: expected index no larger than src ${formatShape(src.shape)} in any dimension for index, got shape ${formatShape(idxShape)}`);
@@ -122,15 +122,15 @@ function checkIndexShape(at: string, t: Tensor, d: number, idxShape: number[], i
 }
 
 /** out[p] = x[p with its coordinate along dim replaced by index[p]], as torch.gather. */
-export function gather(t: Tensor, dim: number, index: Tensor | Int32Array | number[], at = 'Tensor.gather'): Tensor {
+export function gather(t: Tensor, dim: number, index: Indices, at = 'Tensor.gather'): Tensor {
   checkTensor(at, 'input', t);
   const d = dimOf(at, t, dim);
-  const { idx, shape } = indexArg(at, 'index', index, 0, t.shape[d] - 1);
+  const { idx, shape } = indexArg(at, 'index', index, 0, t.shape[d] - 1, ` (positions along dim ${d} of input ${formatShape(t.shape)})`);
   checkIndexShape(at, t, d, shape, index);
   return takeMap(t, shape, indexTargets(t.shape, d, shape, idx), 'gather');
 }
 
-function scatterImpl(add: boolean, t: Tensor, dim: number, index: Tensor | Int32Array | number[], src: Tensor | number, at: string): Tensor {
+function scatterImpl(add: boolean, t: Tensor, dim: number, index: Indices, src: Tensor | number, at: string): Tensor {
   checkTensor(at, 'input', t);
   const d = dimOf(at, t, dim);
   let S: Tensor | null = null;
@@ -141,7 +141,7 @@ function scatterImpl(add: boolean, t: Tensor, dim: number, index: Tensor | Int32
     S = checkTensor(at, 'src', src);
     if (S.ndim !== t.ndim) throw rangeError(at, `a src with as many dimensions as input (${t.ndim})`, 'src', src);
   }
-  const { idx, shape } = indexArg(at, 'index', index, 0, t.shape[d] - 1);
+  const { idx, shape } = indexArg(at, 'index', index, 0, t.shape[d] - 1, ` (positions along dim ${d} of input ${formatShape(t.shape)})`);
   checkIndexShape(at, t, d, shape, index, S ?? undefined);
   const targets = indexTargets(t.shape, d, shape, idx);
   const srcPos = S ? buildMap(shape, shape.map((s, i) => ramp(s, stridesOf(S!.shape)[i]))) : null;
@@ -171,12 +171,12 @@ function scatterImpl(add: boolean, t: Tensor, dim: number, index: Tensor | Int32
 }
 
 /** Out-of-place torch.scatter: a copy of input with out[p with dim -> index[p]] = src[p] (or value). */
-export function scatter(t: Tensor, dim: number, index: Tensor | Int32Array | number[], src: Tensor | number, at = 'Tensor.scatter'): Tensor {
+export function scatter(t: Tensor, dim: number, index: Indices, src: Tensor | number, at = 'Tensor.scatter'): Tensor {
   return scatterImpl(false, t, dim, index, src, at);
 }
 
 /** Out-of-place torch.scatter_add: a copy of input with src[p] added at p with dim -> index[p]. */
-export function scatterAdd(t: Tensor, dim: number, index: Tensor | Int32Array | number[], src: Tensor, at = 'Tensor.scatterAdd'): Tensor {
+export function scatterAdd(t: Tensor, dim: number, index: Indices, src: Tensor, at = 'Tensor.scatterAdd'): Tensor {
   return scatterImpl(true, t, dim, index, src, at);
 }
 

@@ -36,7 +36,7 @@ export function cat(tensors: Tensor[], dim = 0): Tensor {
     const ok = t.ndim === ref.ndim && t.shape.every((s, j) => j === d || s === ref.shape[j]);
     if (!ok) {
       const want = ref.shape.map((s, j) => (j === d ? '*' : String(s))).join(', ');
-      throw new RangeError(`${at}: expected a Tensor of shape [${want}] (as tensors[${first}] outside dimension ${d}) for tensors[${i}], got ${describe(t)}`);
+      throw new RangeError(`${at}: expected a Tensor of shape [${want}] (as tensors[${first}] outside dim ${d}) for tensors[${i}], got ${describe(t)}`);
     }
     total += t.shape[d];
   });
@@ -95,7 +95,7 @@ export function split(t: Tensor, splitSizeOrSections: number | number[], dim = 0
   } else if (Array.isArray(splitSizeOrSections)) {
     splitSizeOrSections.forEach((s, i) => checkInt(at, `splitSizeOrSections[${i}]`, s, 0, MAX_NUMEL));
     const sum = splitSizeOrSections.reduce((a, b) => a + b, 0);
-    if (sum !== size) throw rangeError(at, `sizes that sum to ${size} (the size of dimension ${d})`, 'splitSizeOrSections', splitSizeOrSections);
+    if (sum !== size) throw rangeError(at, `sizes that sum to ${size} (the size of dim ${d})`, 'splitSizeOrSections', splitSizeOrSections);
     sizes = splitSizeOrSections.slice();
   } else {
     throw typeError(at, 'an integer or an array of integers', 'splitSizeOrSections', splitSizeOrSections);

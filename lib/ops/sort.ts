@@ -105,6 +105,6 @@ export function topk(t: Tensor, k: number, opts?: TopkOptions): ValuesIndices {
   const largest = o.largest === undefined ? true : checkBoolean(at, 'largest', o.largest);
   if (o.sorted !== undefined) checkBoolean(at, 'sorted', o.sorted);
   const size = t.ndim === 0 ? 1 : t.shape[d];
-  if (k > size) throw new RangeError(`${at}: expected k in [0, ${size}] (the size of dimension ${d} of shape ${formatShape(t.shape)}) for k, got ${k}`);
+  if (k > size) throw new RangeError(`${at}: expected k in [0, ${size}] (the size of dim ${d} of shape ${formatShape(t.shape)}) for k, got ${k}`);
   return sortRows(t, d, largest, k, 'topk');
 }

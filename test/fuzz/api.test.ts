@@ -24,6 +24,11 @@ test('the table covers the public API: an entry per function, constructor and me
     'new BatchNorm1d', 'BatchNorm2d.forward', 'new LayerNorm', 'RMSNorm.forward', 'new Conv2d', 'Conv2d.forward', 'new MaxPool2d', 'AvgPool2d.forward',
     'new AdaptiveAvgPool2d', 'new Unflatten', 'Unflatten.forward', 'batchNorm', 'layerNorm', 'rmsNorm', 'conv2d', 'maxPool2d', 'avgPool2d', 'adaptiveAvgPool2d',
     'new Dropout1d', 'Dropout1d.forward', 'new Dropout2d', 'Dropout2d.forward', 'dropout1d', 'dropout2d', 'init.dirac', 'init.sparse',
+    // issue 17: comparison, selection, joining and indexing ops (methods and torch.X function forms)
+    'Tensor.eq', 'Tensor.where', 'Tensor.clamp', 'Tensor.maximum', 'Tensor.min', 'Tensor.amax', 'Tensor.var', 'Tensor.std', 'Tensor.norm', 'Tensor.cumsum',
+    'Tensor.topk', 'Tensor.sort', 'Tensor.argsort', 'Tensor.split', 'Tensor.chunk', 'Tensor.narrow', 'Tensor.slice', 'Tensor.select', 'Tensor.indexSelect',
+    'Tensor.gather', 'Tensor.scatter', 'Tensor.scatterAdd', 'Tensor.maskedFill', 'Tensor.expand', 'Tensor.repeat',
+    'cat', 'stack', 'where', 'clamp', 'minimum', 'eq', 'gather', 'scatter', 'topk', 'sort', 'squeeze', 'unsqueeze', 'permute', 'oneHot',
   ];
   expect(required.filter((n) => !names.has(n))).toEqual([]);
 });

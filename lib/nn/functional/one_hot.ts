@@ -2,7 +2,7 @@
 import { Tensor } from '../../tensor';
 import { MAX_NUMEL, checkShape } from '../../shape';
 import { checkInt } from '../../errors';
-import { indexArg } from '../../ops/common';
+import { Indices, indexArg } from '../../ops/common';
 
 /**
  * One-hot rows of class indices, as torch.nn.functional.one_hot but float32 (kiln's tensors
@@ -13,7 +13,7 @@ import { indexArg } from '../../ops/common';
  *   too-large index, or numClasses below -1.
  * @example oneHot(tensor([0, 2]), 3) // [[1, 0, 0], [0, 0, 1]]
  */
-export function oneHot(input: Tensor | Int32Array | number[], numClasses = -1): Tensor {
+export function oneHot(input: Indices, numClasses = -1): Tensor {
   const at = 'oneHot';
   checkInt(at, 'numClasses', numClasses, -1, MAX_NUMEL);
   const { idx, shape } = indexArg(at, 'input', input, 0, numClasses === -1 ? MAX_NUMEL - 1 : numClasses - 1);
@@ -22,6 +22,9 @@ export function oneHot(input: Tensor | Int32Array | number[], numClasses = -1): 
     if (idx.length === 0) throw new RangeError(`${at}: expected numClasses for an empty input (torch: Can not infer total number of classes from empty tensor), got -1`);
     c = 0;
     for (let i = 0; i < idx.length; i++) c = Math.max(c, idx[i] + 1);
+  }
+  if (idx.length * c > MAX_NUMEL) {
+    throw new RangeError(`${at}: expected input and numClasses whose result has at most ${MAX_NUMEL} elements, got input of shape [${shape.join(', ')}] and ${c} classes`);
   }
   const outShape = checkShape(at, [...shape, c], 'the result shape');
   const out = new Float32Array(idx.length * c);
