@@ -55,9 +55,9 @@ export function gt(input: Tensor, other: Tensor | number): Tensor { return compa
 /** torch.ge: 1 where input >= other (broadcast), else 0. @example ge(a, b) */
 export function ge(input: Tensor, other: Tensor | number): Tensor { return compare.compare('ge', input, other); }
 /** torch.min(input, dim?): see {@link Tensor.min}. @example min(x, 1).indices */
-export function min(input: Tensor, dim?: number, keepDim = false): Tensor & { values: Tensor; indices: Tensor } { return compare.min(input, dim, keepDim); }
+export function min(input: Tensor, dim?: number, keepDim = false): Tensor & sortOps.ValuesIndices { return compare.min(input, dim, keepDim); }
 /** torch.max(input, dim?): see {@link Tensor.max}. @example max(x, 1).values */
-export function max(input: Tensor, dim?: number, keepDim = false): Tensor & { values: Tensor; indices: Tensor } {
+export function max(input: Tensor, dim?: number, keepDim = false): Tensor & sortOps.ValuesIndices {
   // Named here: Tensor.max's own message for an empty input does not name it.
   if (checkTensor('max', 'input', input).numel === 0) throw new RangeError(`max: expected a non-empty tensor for input, got shape ${formatShape(input.shape)}`);
   return reduce.max(input, dim, keepDim);

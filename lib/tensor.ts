@@ -265,7 +265,7 @@ export class Tensor {
    * @throws RangeError for an empty tensor or a bad dim.
    * @example const { values, indices } = x.min(1);
    */
-  min(dim?: number, keepDim = false): Tensor & { values: Tensor; indices: Tensor } { return compare.min(this, dim, keepDim); }
+  min(dim?: number, keepDim = false): Tensor & sort.ValuesIndices { return compare.min(this, dim, keepDim); }
   /** Max over `dim` (one or several; all when omitted); the gradient is split evenly over ties. @example x.amax([0, 1]) */
   amax(dim?: number | number[], keepDim = false): Tensor { return compare.aextremum(true, this, dim, keepDim); }
   /** Min over `dim` (one or several; all when omitted); the gradient is split evenly over ties. @example x.amin(-1, true) */

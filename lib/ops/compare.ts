@@ -3,6 +3,7 @@
 import { Tensor, fromOp, checkTensor } from '../tensor';
 import { formatShape, normalizeDim, splitAt } from '../shape';
 import { checkBoolean, typeError } from '../errors';
+import type { ValuesIndices } from './sort';
 import { broadcastAll, operand, reduceDims, reduction, sumTo } from './common';
 
 // ---- comparisons: 0/1 float results, no gradient -----------------------------------------
@@ -169,7 +170,7 @@ export function extremum(isMax: boolean, a: Tensor, b: Tensor): Tensor {
  * Min over `dim` as Tensor.max: the values with `.values` (itself) and `.indices` attached; the
  * smallest element (a shape-[] tensor, gradient spread evenly over ties) without dim.
  */
-export function min(t: Tensor, dim?: number, keepDim = false): Tensor & { values: Tensor; indices: Tensor } {
+export function min(t: Tensor, dim?: number, keepDim = false): Tensor & ValuesIndices {
   const at = 'Tensor.min';
   checkTensor(at, 'input', t);
   checkBoolean(at, 'keepDim', keepDim);
@@ -196,7 +197,7 @@ export function min(t: Tensor, dim?: number, keepDim = false): Tensor & { values
       const gx = new Float32Array(x.length);
       for (let i = 0; i < x.length; i++) if (x[i] === best || (isNan && x[i] !== x[i])) gx[i] = g[0] / ties;
       return [gx];
-    }) as Tensor & { values: Tensor; indices: Tensor };
+    }) as Tensor & ValuesIndices;
     out.values = out;
     out.indices = new Tensor(new Float32Array([bi]), []);
     return out;
@@ -228,7 +229,7 @@ export function min(t: Tensor, dim?: number, keepDim = false): Tensor & { values
     const gx = new Float32Array(x.length);
     for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) gx[(o * size + idx[o * inner + i]) * inner + i] = g[o * inner + i];
     return [gx];
-  }) as Tensor & { values: Tensor; indices: Tensor };
+  }) as Tensor & ValuesIndices;
   out.values = out;
   out.indices = new Tensor(idx, outShape.slice());
   return out;

@@ -28,7 +28,9 @@ export interface TopkOptions {
 
 /** Values and the indices they came from (as float32 integers). */
 export interface ValuesIndices {
+  /** The selected values (differentiable). */
   values: Tensor;
+  /** Their positions along the dimension, as float32 integers (no gradient). */
   indices: Tensor;
 }
 
