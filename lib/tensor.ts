@@ -14,6 +14,12 @@ import * as reduce from './ops/reduce';
 import * as view from './ops/view';
 import * as linalg from './ops/linalg';
 import { AsyncLocalStorage } from 'async_hooks';
+import * as compare from './ops/compare';
+import * as stats from './ops/stats';
+import * as sort from './ops/sort';
+import * as join from './ops/join';
+import * as indexOps from './ops/index_ops';
+import type { Indices } from './ops/common';
 
 /**
  * Maps the gradient of an op's output to the gradients of its inputs (null: no gradient).
@@ -527,6 +533,135 @@ export class Tensor {
    * @example kiln.tensor([[1, 2, 3]]).logSoftmax(1); // [[-2.4076, -1.4076, -0.4076]]
    */
   logSoftmax(dim: number): Tensor { if (arguments.length > 1) expectArity('Tensor.logSoftmax', arguments, 1); return reduce.logSoftmax(this, dim); }
+
+  // ---- issue 17: comparison, selection, joining and indexing ops ----
+
+  /** 1 where input == other (broadcast), else 0; no gradient. @example x.eq(0) */
+  eq(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.eq', arguments, 1); return compare.compare('eq', this, other); }
+  /** 1 where input != other (broadcast), else 0; no gradient. @example x.ne(y) */
+  ne(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.ne', arguments, 1); return compare.compare('ne', this, other); }
+  /** 1 where input < other (broadcast), else 0; no gradient. @example x.lt(0.5) */
+  lt(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.lt', arguments, 1); return compare.compare('lt', this, other); }
+  /** 1 where input <= other (broadcast), else 0; no gradient. @example x.le(y) */
+  le(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.le', arguments, 1); return compare.compare('le', this, other); }
+  /** 1 where input > other (broadcast), else 0; no gradient. @example x.gt(0) */
+  gt(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.gt', arguments, 1); return compare.compare('gt', this, other); }
+  /** 1 where input >= other (broadcast), else 0; no gradient. @example x.ge(y) */
+  ge(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.ge', arguments, 1); return compare.compare('ge', this, other); }
+  /**
+   * This tensor where `condition` is non-zero, else `other` (all broadcast), as torch.Tensor.where.
+   * @throws RangeError when the shapes do not broadcast.
+   * @example x.where(x.gt(0), 0)
+   */
+  where(condition: Tensor, other: Tensor | number): Tensor { if (arguments.length > 2) expectArity('Tensor.where', arguments, 2); return compare.where(condition, this, other, 'Tensor.where', ['condition', 'input', 'other']); }
+  /**
+   * Clamps into [min, max] (numbers or broadcast tensors; either may be omitted): min(max(x, min), max).
+   * The gradient passes where min <= x <= max, as PyTorch.
+   * @throws TypeError when both bounds are missing.
+   * @example x.clamp(0, 1); x.clamp(undefined, 6)
+   */
+  clamp(min?: Tensor | number | null, max?: Tensor | number | null): Tensor { if (arguments.length > 2) expectArity('Tensor.clamp', arguments, 2); return compare.clamp(this, min, max); }
+  /** Elementwise minimum with `other` (broadcast); ties split the gradient in half. @example a.minimum(b) */
+  minimum(other: Tensor): Tensor { if (arguments.length > 1) expectArity('Tensor.minimum', arguments, 1); return compare.extremum(false, this, other); }
+  /** Elementwise maximum with `other` (broadcast); ties split the gradient in half. @example a.maximum(b) */
+  maximum(other: Tensor): Tensor { if (arguments.length > 1) expectArity('Tensor.maximum', arguments, 1); return compare.extremum(true, this, other); }
+  /**
+   * Min over `dim`: the values, with `.values` (itself) and `.indices` attached as torch.min(x, dim);
+   * the smallest element (shape []) without dim.
+   * @throws RangeError for an empty tensor or a bad dim.
+   * @example const { values, indices } = x.min(1);
+   */
+  min(dim?: number, keepDim = false): Tensor & sort.ValuesIndices { if (arguments.length > 2) expectArity('Tensor.min', arguments, 2); return compare.min(this, dim, keepDim); }
+  /** Max over `dim` (one or several; all when omitted); the gradient is split evenly over ties. @example x.amax([0, 1]) */
+  amax(dim?: number | number[], keepDim = false): Tensor { if (arguments.length > 2) expectArity('Tensor.amax', arguments, 2); return compare.aextremum(true, this, dim, keepDim); }
+  /** Min over `dim` (one or several; all when omitted); the gradient is split evenly over ties. @example x.amin(-1, true) */
+  amin(dim?: number | number[], keepDim = false): Tensor { if (arguments.length > 2) expectArity('Tensor.amin', arguments, 2); return compare.aextremum(false, this, dim, keepDim); }
+  /**
+   * Variance over `dim` (all when omitted): sum((x - mean)^2) / (N - correction).
+   * @param dim one or several dimensions.
+   * @param opts `{ correction = 1, unbiased?, keepDim = false }`: unbiased false is correction 0.
+   * @throws TypeError for an unknown option.
+   * @example x.var(1, { correction: 0 })
+   */
+  var(dim?: number | number[] | null, opts?: stats.VarOptions): Tensor { if (arguments.length > 2) expectArity('Tensor.var', arguments, 2); return stats.variance(this, dim, opts); }
+  /**
+   * Standard deviation over `dim`: sqrt(var) with the same options.
+   * @param opts `{ correction = 1, unbiased?, keepDim = false }`.
+   * @example x.std()
+   */
+  std(dim?: number | number[] | null, opts?: stats.VarOptions): Tensor { if (arguments.length > 2) expectArity('Tensor.std', arguments, 2); return stats.std(this, dim, opts); }
+  /**
+   * The p-norm over `dim` (all when omitted): (sum |x|^p)^(1/p); p may be 'fro', Infinity or -Infinity.
+   * @param p [2]
+   * @example x.norm(); x.norm(1, -1, true)
+   */
+  norm(p: stats.NormOrder = 2, dim?: number | number[] | null, keepDim = false): Tensor { if (arguments.length > 3) expectArity('Tensor.norm', arguments, 3); return stats.norm(this, p, dim, keepDim); }
+  /** The running sum along `dim`. @example x.cumsum(0) */
+  cumsum(dim: number): Tensor { if (arguments.length > 1) expectArity('Tensor.cumsum', arguments, 1); return stats.cumsum(this, dim); }
+  /**
+   * The k largest (or smallest) elements along a dimension and their indices, as torch.topk;
+   * tied elements come in index order.
+   * @param opts `{ dim = -1, largest = true, sorted = true }`.
+   * @throws RangeError when k is larger than the dimension.
+   * @example const { values, indices } = x.topk(3);
+   */
+  topk(k: number, opts?: sort.TopkOptions): sort.ValuesIndices { if (arguments.length > 2) expectArity('Tensor.topk', arguments, 2); return sort.topk(this, k, opts); }
+  /**
+   * Sorts along a dimension, stably (ties keep their order; NaN sorts as the largest), as torch.sort.
+   * @param opts `{ dim = -1, descending = false, stable }`.
+   * @example const { values, indices } = x.sort({ descending: true });
+   */
+  sort(opts?: sort.SortOptions): sort.ValuesIndices { if (arguments.length > 1) expectArity('Tensor.sort', arguments, 1); return sort.sort(this, opts); }
+  /** The indices that sort along a dimension (stable), as torch.argsort. @example x.argsort({ dim: 0 }) */
+  argsort(opts?: sort.SortOptions): Tensor { if (arguments.length > 1) expectArity('Tensor.argsort', arguments, 1); return sort.argsort(this, opts); }
+  /**
+   * Splits into pieces of a size (the last may be smaller) or of the given sizes along `dim`.
+   * @param dim [0]
+   * @example const [a, b] = x.split([2, 3], 1);
+   */
+  split(splitSizeOrSections: number | number[], dim = 0): Tensor[] { if (arguments.length > 2) expectArity('Tensor.split', arguments, 2); return join.split(this, splitSizeOrSections, dim); }
+  /** Splits into `chunks` pieces of equal size (the last may be smaller) along `dim` [0]. @example x.chunk(2) */
+  chunk(chunks: number, dim = 0): Tensor[] { if (arguments.length > 2) expectArity('Tensor.chunk', arguments, 2); return join.chunk(this, chunks, dim); }
+  /** `length` elements from `start` (may be negative) along `dim`. @throws RangeError past the end. @example x.narrow(1, 0, 2) */
+  narrow(dim: number, start: number, length: number): Tensor { if (arguments.length > 3) expectArity('Tensor.narrow', arguments, 3); return indexOps.narrow(this, dim, start, length); }
+  /**
+   * Python's x[start:end:step] along `dim`: negative start/end count from the end and both clamp to the size.
+   * @param step [1] a positive integer.
+   * @example x.slice(0, -2) // the last two rows
+   */
+  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { if (arguments.length > 4) expectArity('Tensor.slice', arguments, 4); return indexOps.slice(this, dim, start, end, step); }
+  /** The slice at `index` (may be negative) along `dim`, that dimension removed. @example x.select(1, -1) */
+  select(dim: number, index: number): Tensor { if (arguments.length > 2) expectArity('Tensor.select', arguments, 2); return indexOps.select(this, dim, index); }
+  /**
+   * The entries at `index` (1-D integers: a Tensor, Int32Array or number[]) along `dim`.
+   * @throws RangeError for a non-integer or out-of-range index.
+   * @example x.indexSelect(0, [2, 0])
+   */
+  indexSelect(dim: number, index: Indices): Tensor { if (arguments.length > 2) expectArity('Tensor.indexSelect', arguments, 2); return indexOps.indexSelect(this, dim, index); }
+  /**
+   * out[i][j] = x[index[i][j]][j] for dim 0 (and likewise for other dims), as torch.gather.
+   * @throws RangeError for an out-of-range index or an index larger than input outside dim.
+   * @example x.gather(1, [[0], [2]])
+   */
+  gather(dim: number, index: Indices): Tensor { if (arguments.length > 2) expectArity('Tensor.gather', arguments, 2); return indexOps.gather(this, dim, index); }
+  /**
+   * A copy with out[index[i][j]][j] = src[i][j] for dim 0 (src may be a number), as torch.scatter.
+   * @example zeros([3, 2]).scatter(0, [[2, 0]], 1)
+   */
+  scatter(dim: number, index: Indices, src: Tensor | number): Tensor { if (arguments.length > 3) expectArity('Tensor.scatter', arguments, 3); return indexOps.scatter(this, dim, index, src); }
+  /** A copy with src[i][j] added at out[index[i][j]][j] for dim 0, as torch.scatter_add. @example zeros([2]).scatterAdd(0, [0, 0], ones([2])) */
+  scatterAdd(dim: number, index: Indices, src: Tensor): Tensor { if (arguments.length > 3) expectArity('Tensor.scatterAdd', arguments, 3); return indexOps.scatterAdd(this, dim, index, src); }
+  /** `value` where `mask` is non-zero (mask broadcast), this tensor elsewhere. @example scores.maskedFill(mask, -Infinity) */
+  maskedFill(mask: Tensor, value: number): Tensor { if (arguments.length > 2) expectArity('Tensor.maskedFill', arguments, 2); return indexOps.maskedFill(this, mask, value); }
+  /**
+   * Broadcast to `sizes` (-1 keeps a size; new leading dimensions allowed), copied; the gradient sums back.
+   * @throws RangeError when a dimension of size other than 1 would change.
+   * @example tensor([1, 2]).expand(3, -1)
+   */
+  expand(...sizes: (number | number[])[]): Tensor { return indexOps.expand(this, ...sizes); }
+  /** Tiles `sizes[i]` times along each dimension (leading ones added). @example x.repeat(2, 1) */
+  repeat(...sizes: (number | number[])[]): Tensor { return indexOps.repeat(this, ...sizes); }
+
 
   /**
    * A one-line summary: the shape, and `requiresGrad` or the op that made it.

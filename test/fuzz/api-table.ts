@@ -6,5 +6,6 @@ import { CORE_TABLE } from './api-core';
 import { NN_TABLE } from './api-nn';
 import { TRAIN_TABLE } from './api-train';
 import { SEQ_TABLE } from './api-seq';
+import { OPS2_TABLE } from './api-ops2';
 
-export const API_TABLE: Entry[] = [...CORE_TABLE, ...NN_TABLE, ...TRAIN_TABLE, ...SEQ_TABLE];
+export const API_TABLE: Entry[] = [...CORE_TABLE, ...NN_TABLE, ...TRAIN_TABLE, ...SEQ_TABLE, ...OPS2_TABLE];
