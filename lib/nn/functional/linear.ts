@@ -39,5 +39,6 @@ export function linear(x: Tensor, weight: Tensor, opts?: { bias?: Tensor | null 
     const db = bias && bias.requiresGrad ? new Float32Array(OC) : null;
     native.linearBackward(dx, dw, db, g, x.data, weight.data, N, C, OC);
     return [dx, dw, db];
-  });
+    // The backward reads x and weight, not the result (fromOp's `saved`).
+  }, [x.data, weight.data]);
 }
