@@ -12,7 +12,7 @@
 import { Tensor, checkTensor, isGradEnabled, bumpVersion, recordInplace, syncView, addHook } from '../tensor';
 import type { TensorHook, TensorHookHandle } from '../tensor';
 import { broadcastShapes, formatShape, sameShape } from '../shape';
-import { checkNumber, checkOptions, rangeError, typeError } from '../errors';
+import { FLOAT32_MAX, checkOptions, rangeError, typeError } from '../errors';
 import { indexMap } from './binary';
 
 /** Checks that `t` may be written in place now (see the rules above). */
@@ -51,9 +51,15 @@ function reduceTo(g: Float32Array, map: Int32Array | null, size: number, scale =
   return out;
 }
 
+/** A number operand, as the out-of-place ops take: NaN and the infinities are float32 values. */
+function num(where: string, name: string, v: unknown): number {
+  if (typeof v !== 'number') throw typeError(where, 'a number', name, v);
+  return v;
+}
+
 function alphaOf(where: string, opts: { alpha?: number } | undefined): number {
   const o = checkOptions(where, opts, ['alpha']);
-  return o.alpha === undefined ? 1 : checkNumber(where, 'alpha', o.alpha);
+  return o.alpha === undefined ? 1 : num(where, 'alpha', o.alpha);
 }
 
 function operand(where: string, other: unknown): Tensor | number {
@@ -160,7 +166,12 @@ export function div_(t: Tensor, other: unknown): void {
 /** Sets every element to value; the previous values get a zero gradient. */
 export function fill_(t: Tensor, value: unknown, where: string, name: string): void {
   checkWritable(where, t);
-  const v = checkNumber(where, 'value', value);
+  const v = num(where, 'value', value);
+  // A finite number past float32's range would be stored as Infinity (PyTorch: "value cannot be
+  // converted to type float without overflow"), as kiln.full.
+  if (Number.isFinite(v) && !Number.isFinite(Math.fround(v))) {
+    throw rangeError(where, `NaN, +-Infinity or a number in float32 range [-${FLOAT32_MAX}, ${FLOAT32_MAX}]`, 'value', v);
+  }
   t.data.fill(v);
   bumpVersion(t.data);
   const n = t.numel;
@@ -189,8 +200,8 @@ export function copy_(t: Tensor, src: unknown): void {
 export function clamp_(t: Tensor, min: unknown, max: unknown): void {
   const where = 'Tensor.clamp_';
   checkWritable(where, t);
-  const lo = min === undefined || min === null ? null : checkNumber(where, 'min', min);
-  const hi = max === undefined || max === null ? null : checkNumber(where, 'max', max);
+  const lo = min === undefined || min === null ? null : num(where, 'min', min);
+  const hi = max === undefined || max === null ? null : num(where, 'max', max);
   if (lo === null && hi === null) throw rangeError(where, 'at least one of min and max', 'bounds', [min, max]);
   const x = t.data;
   const n = x.length;
