@@ -769,14 +769,19 @@ function defaultSaved(inputs: Tensor[], data: Float32Array): Float32Array[] {
   return saved;
 }
 
+const NO_VERSIONS: number[] = [];
+
 function makeNode(name: string, inputs: Tensor[], backward: BackwardFn, saved: readonly Float32Array[], shape: number[]): Node {
   const edges = new Array<Node | Tensor | null>(inputs.length);
   for (let i = 0; i < inputs.length; i++) {
     const t = inputs[i];
     edges[i] = t.requiresGrad ? ((t.gradFn as Node | null) ?? t) : null;
   }
-  const versions = new Array<number>(saved.length);
-  for (let i = 0; i < saved.length; i++) versions[i] = versionOf(saved[i]);
+  let versions = NO_VERSIONS;
+  if (saved.length > 0) {
+    versions = new Array<number>(saved.length);
+    for (let i = 0; i < saved.length; i++) versions[i] = versionOf(saved[i]);
+  }
   return { name, inputs, backward, edges, saved, versions, shape, hooks: null };
 }
 
