@@ -1,6 +1,6 @@
 // kiln: deep-learning training for Node.js. The public surface is ../shared/API.md.
 export { Tensor, tensor, zeros, ones, full, arange, eye, noGrad, isGradEnabled, setGradEnabled } from './tensor';
-export type { TensorOptions, GradFn } from './tensor';
+export type { TensorOptions, GradFn, TensorHook, TensorHookHandle } from './tensor';
 export type { Nested } from './tensor';
 export {
   cat, stack, where, clamp, minimum, maximum, eq, ne, lt, le, gt, ge, min, max, amax, amin, var, std, norm, cumsum, sort, argsort, topk,
