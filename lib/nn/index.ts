@@ -19,3 +19,7 @@ export { LayerNorm } from './layernorm';
 export { RMSNorm } from './rmsnorm';
 export { Conv2d } from './conv';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pooling';
+export { MultiheadAttention } from './attention';
+export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from './attention';
+export { TransformerEncoderLayer, TransformerEncoder } from './transformer';
+export type { TransformerEncoderLayerOptions, TransformerEncoderLayerForwardOptions, TransformerEncoderForwardOptions } from './transformer';

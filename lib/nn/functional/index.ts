@@ -21,3 +21,5 @@ export type { Conv2dOptions } from './conv';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d } from './pooling';
 export type { Pool2dOptions, AvgPool2dOptions } from './pooling';
 export type { Pair, PairLike } from './window';
+export { scaledDotProductAttention } from './attention';
+export type { ScaledDotProductAttentionOptions } from './attention';
