@@ -171,13 +171,29 @@ export class MultiheadAttention extends Module {
     checkTensor(where, 'key', key);
     checkTensor(where, 'value', value);
     const o = checkOptions(where, opts, ['keyPaddingMask', 'attnMask', 'needWeights', 'averageAttnWeights', 'isCausal']);
+    return this.forwardAt(where, query, key, value, o);
+  }
+
+  /**
+   * forward with checked options, naming `where` and the masks as `names` says in its errors
+   * (TransformerEncoderLayer's srcMask and srcKeyPaddingMask).
+   * @internal
+   */
+  forwardAt(
+    where: string,
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    o: MultiheadAttentionForwardOptions,
+    names: { attnMask: string; keyPaddingMask: string } = { attnMask: 'attnMask', keyPaddingMask: 'keyPaddingMask' },
+  ): [Tensor, Tensor | null] {
     const needWeights = checkBoolean(where, 'needWeights', o.needWeights ?? true);
     const average = checkBoolean(where, 'averageAttnWeights', o.averageAttnWeights ?? true);
     const causal = checkBoolean(where, 'isCausal', o.isCausal ?? false);
     const kpm = o.keyPaddingMask ?? null;
     const am = o.attnMask ?? null;
-    if (kpm !== null) checkTensor(where, 'keyPaddingMask', kpm);
-    if (am !== null) checkTensor(where, 'attnMask', am);
+    if (kpm !== null) checkTensor(where, names.keyPaddingMask, kpm);
+    if (am !== null) checkTensor(where, names.attnMask, am);
     const E = this.embedDim;
     const H = this.numHeads;
     const shapes = () => `query ${formatShape(query.shape)}, key ${formatShape(key.shape)}, value ${formatShape(value.shape)}`;
@@ -203,13 +219,13 @@ export class MultiheadAttention extends Module {
     if (am !== null) {
       const ok3 = batched ? [N * H, L, S] : [H, L, S];
       if (!sameShape(am.shape, [L, S]) && !sameShape(am.shape, ok3)) {
-        throw new RangeError(`${where}: expected attnMask of shape ${formatShape([L, S])} or ${formatShape(ok3)}, got ${formatShape(am.shape)} (with ${shapes()})`);
+        throw new RangeError(`${where}: expected ${names.attnMask} of shape ${formatShape([L, S])} or ${formatShape(ok3)}, got ${formatShape(am.shape)} (with ${shapes()})`);
       }
       mask = am;
     }
     if (kpm !== null) {
       const want = batched ? [N, S] : [S];
-      if (!sameShape(kpm.shape, want)) throw new RangeError(`${where}: expected keyPaddingMask of shape ${formatShape(want)}, got ${formatShape(kpm.shape)} (with ${shapes()})`);
+      if (!sameShape(kpm.shape, want)) throw new RangeError(`${where}: expected ${names.keyPaddingMask} of shape ${formatShape(want)}, got ${formatShape(kpm.shape)} (with ${shapes()})`);
       // (N, S) -> (N, H, L, S), plus the attention mask, as PyTorch's merge.
       let merged = kpm.reshape([N, 1, 1, S]).add(zeros([N, H, L, S]));
       if (mask !== null) merged = merged.add(mask.ndim === 2 ? mask : mask.reshape([N, H, L, S]));

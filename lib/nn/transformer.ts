@@ -9,10 +9,10 @@ import { Sequential } from './sequential';
 import { MultiheadAttention } from './attention';
 import { checkAttentionDropout } from './functional/attention';
 import { gelu, relu } from './functional/activation';
-import { checkBoolean, checkChoice, checkEps, checkInt, checkOptions, typeError } from '../errors';
+import { checkBoolean, checkChoice, checkInt, checkNonNegative, checkOptions, typeError } from '../errors';
 import { expectArity } from '../options';
 import { Generator, generatorFrom } from '../random';
-import { formatShape } from '../shape';
+import { checkShape, formatShape } from '../shape';
 
 /** Options of {@link TransformerEncoderLayer}'s constructor. */
 export interface TransformerEncoderLayerOptions {
@@ -53,6 +53,9 @@ export interface TransformerEncoderForwardOptions {
   /** [false] adds the causal mask in every layer. */
   isCausal?: boolean;
 }
+
+/** The names the masks go by in errors. */
+type MaskNames = { attnMask: string; keyPaddingMask: string };
 
 /** The configuration a layer was built with: enough to build an independent copy. */
 interface LayerConfig {
@@ -124,7 +127,7 @@ export class TransformerEncoderLayer extends Module {
       dimFeedforward: checkInt(where, 'dimFeedforward', o.dimFeedforward ?? 2048, 1, 2 ** 31 - 1),
       dropout: checkAttentionDropout(where, 'dropout', o.dropout ?? 0.1),
       activation: checkChoice(where, 'activation', o.activation ?? 'relu', ['relu', 'gelu'] as const),
-      layerNormEps: checkEps(where, o.layerNormEps ?? 1e-5),
+      layerNormEps: checkNonNegative(where, 'layerNormEps', o.layerNormEps ?? 1e-5),
       batchFirst: checkBoolean(where, 'batchFirst', o.batchFirst ?? false),
       normFirst: checkBoolean(where, 'normFirst', o.normFirst ?? false),
       bias: checkBoolean(where, 'bias', o.bias ?? true),
@@ -132,6 +135,9 @@ export class TransformerEncoderLayer extends Module {
     };
     const g = generatorFrom(where, o);
     const { dimFeedforward, dropout, bias, layerNormEps } = config;
+    // Sizes each valid alone may make weights no tensor can hold: name the size that does.
+    checkShape(where, [3 * dModel, dModel], 'dModel (self_attn.in_proj_weight [3 dModel, dModel])');
+    checkShape(where, [dimFeedforward, dModel], 'dimFeedforward (linear1.weight [dimFeedforward, dModel])');
     if (dModel % nhead !== 0) throw new RangeError(`${where}: expected a dModel divisible by nhead (${nhead}) for dModel, got ${dModel}`);
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout, bias, batchFirst: config.batchFirst, generator: g });
     this.linear1 = new Linear(dModel, dimFeedforward, { bias, generator: g });
@@ -180,8 +186,8 @@ export class TransformerEncoderLayer extends Module {
   }
 
   /** x + dropout1(self_attn(x, x, x)), PyTorch's _sa_block without the residual. */
-  private saBlock(x: Tensor, srcMask: Tensor | null, kpm: Tensor | null, isCausal: boolean): Tensor {
-    const [y] = this.self_attn.forward(x, x, x, { attnMask: srcMask, keyPaddingMask: kpm, needWeights: false, isCausal });
+  private saBlock(where: string, names: MaskNames, x: Tensor, srcMask: Tensor | null, kpm: Tensor | null, isCausal: boolean): Tensor {
+    const [y] = this.self_attn.forwardAt(where, x, x, x, { attnMask: srcMask, keyPaddingMask: kpm, needWeights: false, isCausal }, names);
     return this.dropout1.forward(y);
   }
 
@@ -207,6 +213,11 @@ export class TransformerEncoderLayer extends Module {
     if (arguments.length > 1) expectArity(where, arguments, 1, true, [undefined, 'srcMask', 'srcKeyPaddingMask', 'isCausal']);
     checkTensor(where, 'src', src);
     const o = checkOptions(where, opts, ['srcMask', 'srcKeyPaddingMask', 'isCausal']);
+    return this.forwardAt(where, src, o, { attnMask: 'srcMask', keyPaddingMask: 'srcKeyPaddingMask' });
+  }
+
+  /** forward with checked options, naming `where` and the masks as `names` says. @internal */
+  forwardAt(where: string, src: Tensor, o: TransformerEncoderLayerForwardOptions, names: MaskNames): Tensor {
     const mask = o.srcMask ?? null;
     const kpm = o.srcKeyPaddingMask ?? null;
     const isCausal = checkBoolean(where, 'isCausal', o.isCausal ?? false);
@@ -216,10 +227,10 @@ export class TransformerEncoderLayer extends Module {
     }
     let x = src;
     if (this.normFirst) {
-      x = x.add(this.saBlock(this.norm1.forward(x), mask, kpm, isCausal));
+      x = x.add(this.saBlock(where, names, this.norm1.forward(x), mask, kpm, isCausal));
       x = x.add(this.ffBlock(this.norm2.forward(x)));
     } else {
-      x = this.norm1.forward(x.add(this.saBlock(x, mask, kpm, isCausal)));
+      x = this.norm1.forward(x.add(this.saBlock(where, names, x, mask, kpm, isCausal)));
       x = this.norm2.forward(x.add(this.ffBlock(x)));
     }
     return x;
@@ -280,7 +291,7 @@ export class TransformerEncoder extends Module {
     const isCausal = checkBoolean(where, 'isCausal', o.isCausal ?? false);
     let x = src;
     for (const layer of this.layers) {
-      x = (layer as TransformerEncoderLayer).forward(x, { srcMask: o.mask ?? null, srcKeyPaddingMask: o.srcKeyPaddingMask ?? null, isCausal });
+      x = (layer as TransformerEncoderLayer).forwardAt(where, x, { srcMask: o.mask ?? null, srcKeyPaddingMask: o.srcKeyPaddingMask ?? null, isCausal }, { attnMask: 'mask', keyPaddingMask: 'srcKeyPaddingMask' });
     }
     return this.norm === null ? x : (this.norm.forward(x) as Tensor);
   }
