@@ -250,6 +250,11 @@ describe('nn.TransformerEncoderLayer against PyTorch', () => {
     expectError(() => new nn.TransformerEncoderLayer(8, 2, { norm_first: true } as never), 'TypeError', /did you mean normFirst/);
     const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 4 });
     expectError(() => layer.forward(zeros([5, 2, 6])), 'RangeError', /TransformerEncoderLayer\.forward: expected src of shape \(S, N, 8\), \(N, S, 8\) with batchFirst or \(S, 8\), got \[5, 2, 6\]/);
+    expectError(() => layer.forward(zeros([5, 2, 8]), { srcMask: zeros([5, 4]) }), 'RangeError', /TransformerEncoderLayer\.forward: expected srcMask of shape \[5, 5\] or \[4, 5, 5\], got \[5, 4\]/);
+    expectError(() => layer.forward(zeros([5, 2, 8]), { srcKeyPaddingMask: 'abc' as never }), 'TypeError', /TransformerEncoderLayer\.forward: expected a Tensor for srcKeyPaddingMask, got 'abc'/);
+    expectError(() => new nn.TransformerEncoder(layer, 1).forward(zeros([5, 2, 8]), { mask: zeros([2]) }), 'RangeError', /TransformerEncoder\.forward: expected mask of shape \[5, 5\]/);
+    expectError(() => new nn.TransformerEncoderLayer(65536, 1), 'RangeError', /for dModel \(self_attn\.in_proj_weight/);
+    expectError(() => new nn.TransformerEncoderLayer(8, 2, { layerNormEps: -1 }), 'RangeError', /expected a non-negative number for layerNormEps, got -1/);
     expectError(() => layer.forward(zeros([5, 2, 8]), { mask: zeros([5, 5]) } as never), 'TypeError', /expected an option among srcMask, srcKeyPaddingMask, isCausal for option name, got 'mask'/);
   });
 });
