@@ -27,3 +27,7 @@ export type { EmbeddingModuleOptions, FromPretrainedOptions } from './embedding'
 export { Conv1d, MaxPool1d, AvgPool1d } from './conv1d';
 export type { Conv1dModuleOptions } from './conv1d';
 export { NLLLoss } from './nll';
+export { MultiheadAttention } from './attention';
+export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from './attention';
+export { TransformerEncoderLayer, TransformerEncoder } from './transformer';
+export type { TransformerEncoderLayerOptions, TransformerEncoderLayerForwardOptions, TransformerEncoderForwardOptions } from './transformer';

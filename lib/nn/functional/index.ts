@@ -29,3 +29,5 @@ export type { SingleLike, Conv1dOptions, Pool1dOptions, AvgPool1dOptions } from 
 export { nllLoss } from './loss';
 export type { NLLLossOptions } from './loss';
 export { oneHot } from './one_hot';
+export { scaledDotProductAttention } from './attention';
+export type { ScaledDotProductAttentionOptions } from './attention';
