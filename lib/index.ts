@@ -3,6 +3,7 @@ export { Tensor, tensor, zeros, ones, full, arange, eye, noGrad, isGradEnabled, 
 export type { TensorOptions, GradFn } from './tensor';
 export type { Nested } from './tensor';
 export { Generator, manualSeed, defaultGenerator, randn, rand } from './random';
+export type { RandomOptions } from './random';
 export { setNumThreads, getNumThreads, backendInfo } from './backend';
 export type { BackendInfo } from './backend';
 export * as nn from './nn';

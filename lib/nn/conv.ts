@@ -105,7 +105,10 @@ export class Conv2d extends Module {
     return conv2d(x, this.weight, { bias: this.bias, stride: this.stride, padding: this.padding }, 'Conv2d.forward');
   }
 
-  /** As PyTorch's: padding shown when non-zero, bias only when absent. */
+  /**
+   * The settings as PyTorch prints them: padding shown when non-zero, bias only when absent.
+   * @example new kiln.nn.Conv2d(1, 8, 3, { bias: false }).extraRepr(); // '1, 8, kernel_size=(3, 3), stride=(1, 1), bias=False'
+   */
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${formatPair(this.kernelSize)}, stride=${formatPair(this.stride)}`;
     if (this.padding[0] !== 0 || this.padding[1] !== 0) s += `, padding=${formatPair(this.padding)}`;

@@ -67,6 +67,7 @@ export abstract class LRScheduler {
   /**
    * Called by each subclass's constructor: checks and sets its options from `opts` (errors name
    * `where` and the option), then starts.
+   * @internal
    */
   protected configure(where: string, specs: readonly OptionSpec[], opts: object | undefined): void {
     const o = checkOptions(where, opts as Record<string, unknown> | undefined, specs.map((s) => s.prop));

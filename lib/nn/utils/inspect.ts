@@ -21,6 +21,7 @@ export const TANH_SATURATION = 0.99;
 export interface ParamStats {
   /** Its name within the layer ('weight', 'bias'). */
   name: string;
+  /** Its shape. */
   shape: number[];
   /** Standard deviation of its values. */
   std: number;
@@ -34,12 +35,15 @@ export interface LayerStats {
   name: string;
   /** Its class name ('Linear', 'Sigmoid'). */
   type: string;
+  /** The shape of the output. */
   outputShape: number[];
   /** Mean of the output. */
   mean: number;
   /** Standard deviation of the output (population, i.e. divided by the count). */
   std: number;
+  /** Smallest output value. */
   min: number;
+  /** Largest output value. */
   max: number;
   /**
    * Sigmoid and Tanh only (null otherwise): the fraction of outputs where the unit saturates,
@@ -55,6 +59,7 @@ export interface LayerStats {
   deadUnits: number | null;
   /** L2 norm of dLoss/dOutput; null when the output took no part in the loss's gradient. */
   outputGradNorm: number | null;
+  /** The layer's own parameters (not its descendants'), in registration order. */
   params: ParamStats[];
 }
 
@@ -76,7 +81,12 @@ function pct(x: number | null): string {
   return x === null ? '-' : `${(100 * x).toFixed(1)}%`;
 }
 
-/** The result of inspect: plain data in `layers`, and a table from toString()/print(). */
+/**
+ * The result of {@link inspect}: plain data in `layers`, and a table from toString()/print().
+ * @example
+ * const report = kiln.nn.init.inspect(net, kiln.randn([64, 784]));
+ * const dead = report.layers.filter((l) => (l.deadUnits ?? 0) > 0.5).map((l) => l.name);
+ */
 export class InitReport {
   constructor(
     /** One entry per call of a leaf module, in the order they ran. */
@@ -85,7 +95,10 @@ export class InitReport {
     readonly loss: number,
   ) {}
 
-  /** A fixed-width table, one row per layer. */
+  /**
+   * A fixed-width table, one row per layer, under a line with the loss.
+   * @example console.log(report.toString());
+   */
   toString(): string {
     const head = ['layer', 'type', 'output', 'mean', 'std', 'min', 'max', 'saturated', 'dead', 'dead units', '|dL/dout|', '|dL/dparam|'];
     const rows = this.layers.map((l) => [
@@ -107,12 +120,24 @@ export class InitReport {
     return [`Initialisation report (loss ${fmt(this.loss)})`, line(head), ...rows.map(line)].join('\n');
   }
 
-  /** Writes the table to the console. */
+  /**
+   * Writes the table to the console.
+   * @example kiln.nn.init.inspect(net, x).print();
+   */
   print(): void {
     console.log(this.toString());
   }
 
-  toJSON(): { layers: LayerStats[]; loss: number } {
+  /**
+   * The plain data, for JSON.stringify: `{ layers, loss }`.
+   * @example fs.writeFileSync('init.json', JSON.stringify(report));
+   */
+  toJSON(): {
+    /** One entry per call of a leaf module, in the order they ran. */
+    layers: LayerStats[];
+    /** The value of the loss that was differentiated. */
+    loss: number;
+  } {
     return { layers: this.layers, loss: this.loss };
   }
 }
@@ -199,9 +224,10 @@ function layerStats(name: string, m: Module, y: Tensor): LayerStats {
  * @throws TypeError when model is not a Module, sampleInput is not Tensors, the output is not a Tensor or loss is not a
  *   function; RangeError when the loss is not a one-element tensor.
  * @example
- * const net = new nn.Sequential(new nn.Linear(784, 256), new nn.Sigmoid());
- * nn.init.normal(net.get(0).weight as Tensor);
- * nn.init.inspect(net, rand([64, 784])).print(); // the Sigmoid row shows ~all units saturated
+ * const fc = new kiln.nn.Linear(784, 256);
+ * const net = new kiln.nn.Sequential(fc, new kiln.nn.Sigmoid());
+ * kiln.nn.init.normal(fc.weight); // std 1: far too large for 784 inputs
+ * kiln.nn.init.inspect(net, kiln.rand([64, 784])).print(); // the Sigmoid row shows most outputs (~80%) saturated
  */
 export function inspect(model: Module, sampleInput: Tensor | Tensor[], opts?: InspectOptions): InitReport {
   const where = 'init.inspect';
