@@ -221,8 +221,10 @@ function layerStats(name: string, m: Module, y: Tensor): LayerStats {
  * @param sampleInput a batch the model accepts (an array is spread as several inputs).
  * @param opts `{ loss = (y) => y.pow(2).mean() }`: the scalar to differentiate.
  * @returns an InitReport: `layers` (plain data), `loss`, and `toString()`/`print()` for a table.
- * @throws TypeError when model is not a Module, sampleInput is not Tensors, the output is not a Tensor or loss is not a
- *   function; RangeError when the loss is not a one-element tensor.
+ * @throws {TypeError} when model is not a Module, sampleInput is neither a Tensor nor a non-empty
+ *   array of Tensors, opts is not an object or names an unknown option, loss is not a function,
+ *   or the model's output is not a Tensor.
+ * @throws {RangeError} when the loss is not a one-element Tensor.
  * @example
  * const fc = new kiln.nn.Linear(784, 256);
  * const net = new kiln.nn.Sequential(fc, new kiln.nn.Sigmoid());
