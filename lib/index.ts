@@ -10,6 +10,7 @@ export type { VarOptions, NormOrder } from './ops/stats';
 export type { SortOptions, TopkOptions, ValuesIndices } from './ops/sort';
 export type { Indices, NestedIndices } from './ops/common';
 export { Generator, manualSeed, defaultGenerator, randn, rand } from './random';
+export type { RandomOptions } from './random';
 export { setNumThreads, getNumThreads, backendInfo } from './backend';
 export type { BackendInfo } from './backend';
 export * as nn from './nn';

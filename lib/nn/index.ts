@@ -21,6 +21,7 @@ export type { BatchNormOptions } from './batchnorm';
 export { LayerNorm } from './layernorm';
 export { RMSNorm } from './rmsnorm';
 export { Conv2d } from './conv';
+export type { Conv2dModuleOptions } from './conv';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pooling';
 export { Embedding } from './embedding';
 export type { EmbeddingModuleOptions, FromPretrainedOptions } from './embedding';
