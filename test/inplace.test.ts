@@ -1,6 +1,7 @@
 // In-place ops, the version counter, leaf rules and tensor hooks, against PyTorch
 // (test/fixtures/gen_inplace.py -> inplace.json).
-import { Tensor, tensor, noGrad } from '../lib';
+import * as kiln from '../lib';
+import { Tensor, tensor, noGrad, nn } from '../lib';
 import { expectClose, gradCheck, loadFixture } from './helpers';
 
 interface Case { shapes: number[][]; inputs: number[][]; out: number[]; outShape: number[]; grads: (number[] | null)[] }
@@ -302,5 +303,31 @@ describe('registerHook', () => {
     const e = errorOf(() => y.sum().backward());
     expect(e?.name).toBe('RangeError');
     expect(e?.message).toBe('Tensor.registerHook: expected shape [2] (the gradient\'s) for hook result, got [3]');
+  });
+});
+
+describe('optimiser steps are in-place updates', () => {
+  // PyTorch: loss = (w * x).sum(); opt.step(); loss.backward() raises "modified by an inplace
+  // operation": the step changed w, which mul saved for its backward.
+  test.each(['SGD', 'Adam', 'AdamW', 'RMSprop'] as const)('%s: a backward through a graph made before step() fails', (name) => {
+    const w = new nn.Parameter(kiln.tensor([1, 2, 3]));
+    const x = kiln.tensor([0.5, -1, 2], { requiresGrad: true });
+    const opt = new (kiln.optim[name] as unknown as new (p: Tensor[], o: object) => { step(): void })([w], { lr: 0.1 });
+    w.mul(x).sum().backward();
+    const stale = w.mul(x).sum();
+    const v = w.version;
+    opt.step();
+    expect(w.version).toBeGreaterThan(v);
+    const e = errorOf(() => stale.backward());
+    expect(e?.name).toBe('RangeError');
+    expect(e?.message).toMatch(/^mul\.backward: expected version \d+ \(as saved for the gradient\) for input 0 \(shape \[3\]\), got version \d+/);
+  });
+
+  test('a frozen parameter (no gradient) keeps its version', () => {
+    const w = new nn.Parameter(kiln.tensor([1, 2]));
+    const opt = new kiln.optim.SGD([w], { lr: 0.1 });
+    const v = w.version;
+    opt.step();
+    expect(w.version).toBe(v);
   });
 });
