@@ -19,3 +19,5 @@ export { LayerNorm } from './layernorm';
 export { RMSNorm } from './rmsnorm';
 export { Conv2d } from './conv';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pooling';
+export { RNNBase, RNN, LSTM, GRU } from './rnn';
+export type { RNNBaseOptions, RNNOptions, LSTMOptions } from './rnn';
