@@ -281,8 +281,8 @@ export class LSTM extends RNNBase {
     if (hx !== undefined && hx !== null) {
       if (!Array.isArray(hx) || hx.length !== 2) throw typeError(where, 'a pair [h0, c0] of Tensors', 'hx', hx);
       [h0, c0] = hx;
-      checkTensor(where, 'h0', h0);
-      checkTensor(where, 'c0', c0);
+      checkTensor(where, 'hx[0] (h0)', h0);
+      checkTensor(where, 'hx[1] (c0)', c0);
     }
     const [out, hN, cN] = this.run(where, x, h0, c0, ['h0', 'c0']);
     return [out, [hN, cN!]];

@@ -37,6 +37,19 @@ void check_int_products(Napi::Env env, const RnnSizes& s, const char* where) {
                          std::to_string(s.H));
 }
 
+// Whether an optional argument was passed (a Float32Array of length 0 has a null data pointer,
+// so the pointer cannot tell).
+bool given(const Napi::CallbackInfo& info, std::size_t i) {
+  return i < info.Length() && !info[i].IsNull() && !info[i].IsUndefined();
+}
+
+// expect_optional_length keyed on whether the argument was passed, not on its data pointer: an
+// empty Float32Array where a non-empty one is due must fail the length check, not read as null.
+void expect_given_length(const Napi::CallbackInfo& info, std::size_t i, const FloatArray& a, double need, const char* where,
+                         const char* name) {
+  if (given(info, i)) expect_length(info.Env(), a, need, where, name);
+}
+
 }  // namespace
 
 // rnnForward(out, hN, cN | null, saved, inp, h0, c0 | null, wIh, wHh, bIh | null, bHh | null, L, N, C, H, mode, reverse)
@@ -72,15 +85,15 @@ Napi::Value RnnForward(const Napi::CallbackInfo& info) {
   expect_length(env, inp, product({double(s.L), double(s.N), double(s.C)}), where, "inp");
   expect_length(env, h0, NH, where, "h0");
   bool lstm = s.mode == kLstm;
-  if (lstm && (c_n.data == nullptr || c0.data == nullptr))
+  if (lstm && (!given(info, 2) || !given(info, 6)))
     throw_type(env, std::string(where) + ": expected Float32Arrays for cN and c0 (mode 2 is LSTM), got null");
-  if (!lstm && (c_n.data != nullptr || c0.data != nullptr))
+  if (!lstm && (given(info, 2) || given(info, 6)))
     throw_type(env, std::string(where) + ": expected null for cN and c0 (only LSTM, mode 2, has a cell state), got a Float32Array");
-  expect_optional_length(env, c_n, NH, where, "cN");
-  expect_optional_length(env, c0, NH, where, "c0");
+  expect_given_length(info, 2, c_n, NH, where, "cN");
+  expect_given_length(info, 6, c0, NH, where, "c0");
   check_weights(env, s, w_ih, w_hh, where, "wIh", "wHh");
-  expect_optional_length(env, b_ih, double(s.G) * s.H, where, "bIh");
-  expect_optional_length(env, b_hh, double(s.G) * s.H, where, "bHh");
+  expect_given_length(info, 9, b_ih, double(s.G) * s.H, where, "bIh");
+  expect_given_length(info, 10, b_hh, double(s.G) * s.H, where, "bHh");
   rnn_forward(out.data, h_n.data, c_n.data, s.S == 0 ? nullptr : saved.data, inp.data, h0.data, c0.data, w_ih.data,
               w_hh.data, b_ih.data, b_hh.data, s.L, s.N, s.C, s.H, s.mode, reverse);
   return env.Undefined();
@@ -122,23 +135,23 @@ Napi::Value RnnBackward(const Napi::CallbackInfo& info) {
   double LNH = product({double(s.L), double(s.N), double(s.H)}), NH = product({double(s.N), double(s.H)});
   double LNC = product({double(s.L), double(s.N), double(s.C)}), GH = double(s.G) * s.H;
   bool lstm = s.mode == kLstm;
-  if (lstm && (dc_n.data == nullptr || c0.data == nullptr))
+  if (lstm && (!given(info, 9) || !given(info, 12)))
     throw_type(env, std::string(where) + ": expected Float32Arrays for dcN and c0 (mode 2 is LSTM), got null");
-  if (!lstm && (dc_n.data != nullptr || c0.data != nullptr || dc0.data != nullptr))
+  if (!lstm && (given(info, 9) || given(info, 12) || given(info, 2)))
     throw_type(env, std::string(where) + ": expected null for dc0, dcN and c0 (only LSTM, mode 2, has a cell state), got a Float32Array");
-  expect_optional_length(env, dinp, LNC, where, "dinp");
-  expect_optional_length(env, dh0, NH, where, "dh0");
-  expect_optional_length(env, dc0, NH, where, "dc0");
-  expect_optional_length(env, dw_ih, GH * s.C, where, "dwIh");
-  expect_optional_length(env, dw_hh, GH * s.H, where, "dwHh");
-  expect_optional_length(env, db_ih, GH, where, "dbIh");
-  expect_optional_length(env, db_hh, GH, where, "dbHh");
+  expect_given_length(info, 0, dinp, LNC, where, "dinp");
+  expect_given_length(info, 1, dh0, NH, where, "dh0");
+  expect_given_length(info, 2, dc0, NH, where, "dc0");
+  expect_given_length(info, 3, dw_ih, GH * s.C, where, "dwIh");
+  expect_given_length(info, 4, dw_hh, GH * s.H, where, "dwHh");
+  expect_given_length(info, 5, db_ih, GH, where, "dbIh");
+  expect_given_length(info, 6, db_hh, GH, where, "dbHh");
   expect_length(env, dout, LNH, where, "dout");
   expect_length(env, dh_n, NH, where, "dhN");
-  expect_optional_length(env, dc_n, NH, where, "dcN");
+  expect_given_length(info, 9, dc_n, NH, where, "dcN");
   expect_length(env, inp, LNC, where, "inp");
   expect_length(env, h0, NH, where, "h0");
-  expect_optional_length(env, c0, NH, where, "c0");
+  expect_given_length(info, 12, c0, NH, where, "c0");
   check_weights(env, s, w_ih, w_hh, where, "wIh", "wHh");
   expect_length(env, out, LNH, where, "out");
   expect_length(env, saved, LNH * s.S, where, "saved");

@@ -53,6 +53,9 @@ struct Rows {
 void rnn_forward(float* out, float* h_n, float* c_n, float* saved, const float* inp, const float* h0, const float* c0,
                  const float* w_ih, const float* w_hh, const float* b_ih, const float* b_hh, int L, int N, int C, int H,
                  int mode, bool reverse) {
+  // An empty batch or state has nothing to compute, however long the sequence (and L is bounded
+  // by out's length only when both are positive).
+  if (N == 0 || H == 0) return;
   const int G = rnn_gates(mode), GH = G * H, S = rnn_saved_per_unit(mode);
   const std::size_t NH = std::size_t(N) * H;
   // Input projections of every step at once: (L*N, C) x (G*H, C)^T.
@@ -127,6 +130,7 @@ void rnn_backward(float* dinp, float* dh0, float* dc0, float* dw_ih, float* dw_h
                   const float* dout, const float* dh_n, const float* dc_n, const float* inp, const float* h0,
                   const float* c0, const float* w_ih, const float* w_hh, const float* out, const float* saved, int L,
                   int N, int C, int H, int mode, bool reverse) {
+  if (N == 0 || H == 0) return;  // every gradient is empty or receives nothing
   const int G = rnn_gates(mode), GH = G * H, S = rnn_saved_per_unit(mode);
   const std::size_t NH = std::size_t(N) * H, LN = std::size_t(L) * N;
   // Gradients of the gates' pre-activations: dxg reaches W_ih x + b_ih, dhg W_hh h + b_hh. They

@@ -7,6 +7,7 @@
 //   h0, h_n, c0, c_n: (N, H)         (c0, c_n: LSTM only, else nullptr)
 //   w_ih: (G*H, C)   w_hh: (G*H, H)  b_ih, b_hh: (G*H), or nullptr for no bias
 //   saved: (L, N, S*H), written by the forward for the backward
+// N = 0 or H = 0 returns at once (nothing to write or accumulate).
 // Gate blocks are stacked along the rows of the weights in PyTorch's order: LSTM i, f, g, o;
 // GRU r, z, n. With reverse, the cell runs from t = L-1 down to 0 (the backward direction of
 // a bidirectional layer) and out still holds h_t at index t.

@@ -5,5 +5,6 @@ import type { Entry } from './engine';
 import { CORE_TABLE } from './api-core';
 import { NN_TABLE } from './api-nn';
 import { TRAIN_TABLE } from './api-train';
+import { RNN_TABLE } from './api-rnn';
 
-export const API_TABLE: Entry[] = [...CORE_TABLE, ...NN_TABLE, ...TRAIN_TABLE];
+export const API_TABLE: Entry[] = [...CORE_TABLE, ...NN_TABLE, ...TRAIN_TABLE, ...RNN_TABLE];

@@ -28,6 +28,7 @@ test('the table covers the public API: an entry per function, constructor and me
     'new BCELoss', 'BCELoss.forward', 'new HuberLoss', 'HuberLoss.forward', 'new SmoothL1Loss', 'SmoothL1Loss.forward', 'new KLDivLoss', 'KLDivLoss.forward',
     'new CosineEmbeddingLoss', 'CosineEmbeddingLoss.forward', 'binaryCrossEntropy', 'huberLoss', 'smoothL1Loss', 'klDiv', 'cosineEmbeddingLoss',
     'utils.clipGradValue', 'utils.parametersToVector', 'utils.vectorToParameters',
+    'new RNN', 'new LSTM', 'new GRU', 'RNN.forward', 'LSTM.forward', 'GRU.forward', 'init.orthogonalBlocks', 'utils.rnnInitRecipe',
   ];
   expect(required.filter((n) => !names.has(n))).toEqual([]);
 });
