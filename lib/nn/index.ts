@@ -21,3 +21,4 @@ export { Conv2d } from './conv';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from './pooling';
 export { RNNBase, RNN, LSTM, GRU } from './rnn';
 export type { RNNBaseOptions, RNNOptions, LSTMOptions } from './rnn';
+export type { RnnMode } from './functional/rnn';

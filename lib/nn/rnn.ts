@@ -229,7 +229,7 @@ export class RNN extends RNNBase {
    * Runs the RNN over x from h0 (zeros when absent).
    * @param x (L, N, inputSize), (N, L, inputSize) with batchFirst, or (L, inputSize).
    * @param h0 (numLayers * D, N, hiddenSize), or (numLayers * D, hiddenSize) unbatched [zeros].
-   * @returns [output, hN]: output (L, N, D * hiddenSize) (batchFirst: (N, L, ...); unbatched: (L, ...)), hN like h0.
+   * @returns `[output, hN]`: output (L, N, D * hiddenSize) (batchFirst: (N, L, ...); unbatched: (L, ...)), hN like h0.
    * @throws TypeError for a non-Tensor; RangeError naming the shapes for an input whose last
    *   dimension is not inputSize, an input that is not 2-D or 3-D, or an h0 of the wrong shape.
    */
@@ -269,7 +269,7 @@ export class LSTM extends RNNBase {
    * Runs the LSTM over x from [h0, c0] (zeros when absent).
    * @param x (L, N, inputSize), (N, L, inputSize) with batchFirst, or (L, inputSize).
    * @param hx [h0, c0], each (numLayers * D, N, hiddenSize), or (numLayers * D, hiddenSize) unbatched [zeros].
-   * @returns [output, [hN, cN]]: output (L, N, D * hiddenSize) (batchFirst: (N, L, ...)), hN and cN like h0.
+   * @returns `[output, [hN, cN]]`: output (L, N, D * hiddenSize) (batchFirst: (N, L, ...)), hN and cN like h0.
    * @throws TypeError for a non-Tensor or an hx that is not a pair of Tensors; RangeError naming
    *   the shapes for an input whose last dimension is not inputSize, an input that is not 2-D or
    *   3-D, or an h0 or c0 of the wrong shape.
@@ -312,7 +312,7 @@ export class GRU extends RNNBase {
    * Runs the GRU over x from h0 (zeros when absent).
    * @param x (L, N, inputSize), (N, L, inputSize) with batchFirst, or (L, inputSize).
    * @param h0 (numLayers * D, N, hiddenSize), or (numLayers * D, hiddenSize) unbatched [zeros].
-   * @returns [output, hN] as {@link RNN.forward}.
+   * @returns `[output, hN]` as {@link RNN.forward}.
    * @throws TypeError for a non-Tensor; RangeError naming the shapes for an input whose last
    *   dimension is not inputSize, an input that is not 2-D or 3-D, or an h0 of the wrong shape.
    */

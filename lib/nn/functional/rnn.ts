@@ -8,7 +8,7 @@ import { native } from '../../native';
 import { Generator } from '../../random';
 import { dropoutAt } from './dropout';
 
-/** The cell kinds, as PyTorch's RNNBase modes. @internal */
+/** The cell kinds, as PyTorch's RNNBase modes: a tanh or relu Elman RNN, an LSTM or a GRU. */
 export type RnnMode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 
 const MODE_CODE: Record<RnnMode, number> = { RNN_TANH: 0, RNN_RELU: 1, LSTM: 2, GRU: 3 };
