@@ -260,7 +260,7 @@ describe('errors name shapes and options', () => {
     expectError(() => new nn.RNN(3, 4, { numLayers: 0 }), 'RangeError', /numLayers/);
     expectError(() => new nn.RNN(3, 4, { batchFirst: 1 as never }), 'TypeError', /batchFirst/);
     expectError(() => new nn.GRU(3, 4, { numLayer: 2 } as never), 'TypeError', /numLayer/);
-    expectError(() => new nn.LSTM(3, 4, 2 as never), 'TypeError', /LSTM/);
+    expectError(() => new nn.LSTM(3, 4, 2 as never), 'TypeError', /^LSTM: expected an options object for options, got 2 \(PyTorch's 3rd argument is numLayers: pass \{ numLayers: 2 \}\)$/);
     expectError(() => new (nn.RNN as unknown as new (...a: unknown[]) => unknown)(3, 4, {}, 1), 'TypeError', /^RNN: expected at most 2 arguments/);
   });
 });
