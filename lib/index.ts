@@ -18,5 +18,5 @@ export * as data from './data';
 export { save, load } from './io';
 export { Trainer, callbacks } from './trainer';
 export type { Callback, EpochLogs, BatchLogs, History, EvalResult, TrainerOptions, FitOptions } from './trainer';
-export type { OptimizerLike, LossLike, SchedulerLike, ProgressStream, MetricName, Batches, AbortSignalLike } from './trainer';
+export type { OptimizerLike, LossLike, SchedulerLike, ProgressStream, MetricName, Batches, AsyncBatches, AbortSignalLike } from './trainer';
 export * as optim from './optim';

@@ -26,6 +26,7 @@ export abstract class Dataset<T = [Tensor, Tensor]> {
   /**
    * Sample i, for i in [0, length).
    * @param i the sample's index
+   * @example const [x0, y0] = new kiln.data.TensorDataset(kiln.randn([10, 4]), kiln.arange(10)).get(0); // x0 shape [4], y0 shape []
    */
   abstract get(i: number): T;
 }
@@ -44,7 +45,12 @@ export abstract class Dataset<T = [Tensor, Tensor]> {
  * for (const [x, y] of new data.DataLoader(new Counter(), { batchSize: 2 })) { ... }
  */
 export abstract class IterableDataset<T = [Tensor, Tensor]> implements Iterable<T> {
-  /** A fresh iterator over the samples; each call starts a new pass (an epoch). */
+  /**
+   * A fresh iterator over the samples; each call starts a new pass (an epoch).
+   * @example
+   * class Counter extends kiln.data.IterableDataset<number> { *[Symbol.iterator]() { for (let i = 0; i < 3; i++) yield i; } }
+   * [...new Counter()]; // [0, 1, 2]
+   */
   abstract [Symbol.iterator](): Iterator<T>;
 }
 
@@ -183,12 +189,18 @@ export class Subset<T = [Tensor, Tensor]> extends Dataset<T> {
   /**
    * dataset.get(indices[i]).
    * @param i the index into the subset; negative i counts from the end
-   * @throws RangeError for an index out of [-length, length) or not an integer.
+   * @throws {TypeError} when i is not a number.
+   * @throws {RangeError} when i is not an integer in [-length, length - 1].
+   * @example new kiln.data.Subset(new kiln.data.TensorDataset(kiln.randn([10, 4]), kiln.arange(10)), [3, 1, 4]).get(-1)[1].item(); // 4
    */
   override get(i: number): T {
     return this.dataset.get(this.indices[resolveIndex('Subset.get', i, this.length)]);
   }
 
+  /**
+   * The subset's length.
+   * @example String(new kiln.data.Subset(ds, [3, 1, 4])); // 'Subset(length=3)'
+   */
   override toString(): string {
     return `Subset(length=${this.length})`;
   }
@@ -229,7 +241,9 @@ export class ConcatDataset<T = [Tensor, Tensor]> extends Dataset<T> {
   /**
    * Sample i of the concatenation.
    * @param i the index; negative i counts from the end
-   * @throws RangeError for an index out of [-length, length) or not an integer.
+   * @throws {TypeError} when i is not a number.
+   * @throws {RangeError} when i is not an integer in [-length, length - 1].
+   * @example new kiln.data.ConcatDataset([a, b]).get(a.length); // b.get(0)
    */
   override get(i: number): T {
     const k = resolveIndex('ConcatDataset.get', i, this.length);
@@ -244,6 +258,10 @@ export class ConcatDataset<T = [Tensor, Tensor]> extends Dataset<T> {
     return this.datasets[lo].get(lo === 0 ? k : k - this.cumulativeSizes[lo - 1]);
   }
 
+  /**
+   * The number of datasets and the total length.
+   * @example String(new kiln.data.ConcatDataset([ds10, ds3])); // 'ConcatDataset(datasets=2, length=13)'
+   */
   override toString(): string {
     return `ConcatDataset(datasets=${this.datasets.length}, length=${this.length})`;
   }

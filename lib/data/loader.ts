@@ -314,7 +314,13 @@ export class AsyncDataLoader<B = [Tensor, Tensor]> implements AsyncIterable<B> {
     return typeof it[Symbol.asyncIterator] === 'function' ? it[Symbol.asyncIterator]!() : it[Symbol.iterator]!();
   }
 
-  /** One pass (epoch) over the source: each batch's samples are pulled when that batch is asked for. */
+  /**
+   * One pass (epoch) over the source: each batch's samples are pulled when that batch is asked for.
+   * @throws {TypeError} (the iteration rejects) when a function source returns something that is not iterable, or a sample the collate cannot batch.
+   * @example
+   * const loader = new kiln.data.AsyncDataLoader(new kiln.data.TensorDataset(kiln.randn([10, 4]), kiln.arange(10)), { batchSize: 4 });
+   * for await (const [x, y] of loader) console.log(x.shape); // [4, 4], [4, 4], [2, 4]
+   */
   async *[Symbol.asyncIterator](): AsyncGenerator<B, void, unknown> {
     const it = this.open();
     let first = 0;
@@ -341,6 +347,10 @@ export class AsyncDataLoader<B = [Tensor, Tensor]> implements AsyncIterable<B> {
     }
   }
 
+  /**
+   * The batch size and dropLast.
+   * @example String(new kiln.data.AsyncDataLoader(rows, { batchSize: 32 })); // 'AsyncDataLoader(batchSize=32, dropLast=false)'
+   */
   toString(): string {
     return `AsyncDataLoader(batchSize=${this.batchSize}, dropLast=${this.dropLast})`;
   }

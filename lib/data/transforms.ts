@@ -60,7 +60,9 @@ export class Normalize {
   /**
    * The normalised sample, a new Tensor of x's shape.
    * @param x a (..., C, H, W) image, or any sample when mean and std are single values
-   * @throws TypeError when x is not a Tensor; RangeError when the channel count differs from mean/std's length.
+   * @throws {TypeError} when x is not a Tensor.
+   * @throws {RangeError} when mean/std hold several channels and x is not (..., C, H, W) with that many channels.
+   * @example new kiln.data.transforms.Normalize(0.5, 0.25).forward(kiln.tensor([1, 0.5, 0])); // [2, 0, -2]
    */
   forward(x: Tensor): Tensor {
     const where = 'Normalize.forward';
@@ -86,7 +88,10 @@ export class Normalize {
     return new Tensor(out, x.shape.slice());
   }
 
-  /** A readable summary, as torchvision's repr. */
+  /**
+   * A readable summary, as torchvision's repr.
+   * @example String(new kiln.data.transforms.Normalize(0.5, 0.25)); // 'Normalize(mean=[0.5], std=[0.25])'
+   */
   toString(): string {
     return `Normalize(mean=[${this.mean.join(', ')}], std=[${this.std.join(', ')}])`;
   }
@@ -112,13 +117,17 @@ export class Compose {
   /**
    * x through every transform in turn.
    * @param x the sample
-   * @throws TypeError when a transform does not return a Tensor, and whatever a transform throws.
+   * @throws {TypeError} when a transform does not return a Tensor; whatever a transform throws propagates.
+   * @example new kiln.data.transforms.Compose([(x) => x.mul(2), new kiln.data.transforms.Normalize(1, 1)]).forward(kiln.tensor([1, 2])); // [1, 3]
    */
   forward(x: Tensor): Tensor {
     return this.transforms.reduce((v, t, i) => applyTransform('Compose.forward', `transforms[${i}]`, t, v), x);
   }
 
-  /** A readable summary, as torchvision's repr. */
+  /**
+   * A readable summary, as torchvision's repr: each transform's, and 'function' for a function.
+   * @example String(new kiln.data.transforms.Compose([(x) => x.mul(2), new kiln.data.transforms.Normalize(1, 1)])); // 'Compose(function, Normalize(mean=[1], std=[1]))'
+   */
   toString(): string {
     return `Compose(${this.transforms.map((t) => (typeof t === 'function' ? 'function' : String(t))).join(', ')})`;
   }
@@ -179,7 +188,9 @@ export class RandomCrop {
   /**
    * A random (..., h, w) window of the zero-padded sample, as a new Tensor.
    * @param x a (..., H, W) sample, such as a (C, H, W) image
-   * @throws TypeError when x is not a Tensor; RangeError for fewer than 2 dimensions or a crop larger than the padded sample.
+   * @throws {TypeError} when x is not a Tensor.
+   * @throws {RangeError} for fewer than 2 dimensions or a crop larger than the padded sample.
+   * @example new kiln.data.transforms.RandomCrop(24, { generator: new kiln.Generator(0) }).forward(kiln.rand([3, 32, 32])); // shape [3, 24, 24]
    */
   forward(x: Tensor): Tensor {
     const where = 'RandomCrop.forward';
@@ -214,7 +225,10 @@ export class RandomCrop {
     return new Tensor(out, [...x.shape.slice(0, -2), th, tw]);
   }
 
-  /** A readable summary, as torchvision's repr. */
+  /**
+   * A readable summary, as torchvision's repr.
+   * @example String(new kiln.data.transforms.RandomCrop(28, { padding: 2 })); // 'RandomCrop(size=[28, 28], padding=[2, 2, 2, 2])'
+   */
   toString(): string {
     return `RandomCrop(size=[${this.size.join(', ')}], padding=[${this.padding.join(', ')}])`;
   }
@@ -244,7 +258,9 @@ export class RandomHorizontalFlip {
   /**
    * x with its last dimension reversed (a new Tensor) with probability p, else x itself.
    * @param x a (..., H, W) sample
-   * @throws TypeError when x is not a Tensor; RangeError for fewer than 2 dimensions.
+   * @throws {TypeError} when x is not a Tensor.
+   * @throws {RangeError} for fewer than 2 dimensions.
+   * @example new kiln.data.transforms.RandomHorizontalFlip({ p: 1 }).forward(kiln.tensor([[1, 2, 3]])); // [[3, 2, 1]]
    */
   forward(x: Tensor): Tensor {
     checkSample('RandomHorizontalFlip.forward', x, 2, '(..., H, W)');
@@ -259,7 +275,10 @@ export class RandomHorizontalFlip {
     return new Tensor(out, x.shape.slice());
   }
 
-  /** A readable summary, as torchvision's repr. */
+  /**
+   * A readable summary, as torchvision's repr.
+   * @example String(new kiln.data.transforms.RandomHorizontalFlip()); // 'RandomHorizontalFlip(p=0.5)'
+   */
   toString(): string {
     return `RandomHorizontalFlip(p=${this.p})`;
   }

@@ -210,7 +210,12 @@ export class LogSoftmax extends Module {
     expectArity('LogSoftmax', arguments, 1);
     this.dim = checkInt('LogSoftmax', 'dim', dim, -64, 64);
   }
-  /** log-probabilities of the input's shape. */
+  /**
+   * Log-probabilities of the input's shape: every slice along dim has logsumexp 0.
+   * @throws {TypeError} when x is not a Tensor.
+   * @throws {RangeError} when x has no dimension dim.
+   * @example new kiln.nn.LogSoftmax(0).forward(kiln.tensor([0, 0])); // [-0.6931, -0.6931] (log 0.5)
+   */
   override forward(x: Tensor): Tensor {
     return F.logSoftmax(x, this.dim);
   }

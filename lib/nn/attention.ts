@@ -143,6 +143,8 @@ export class MultiheadAttention extends Module {
    * PyTorch's _reset_parameters: Xavier-uniform in_proj_weight, zero in_proj_bias and
    * out_proj.bias (out_proj.weight keeps Linear's initialisation).
    * @param generator the stream to draw from [the module's, else the default generator].
+   * @throws {TypeError} when generator is given and is not a Generator.
+   * @example mha.resetParameters(new kiln.Generator(0)); // reproducible in_proj_weight
    */
   resetParameters(generator?: Generator): void {
     const g = generator ?? generatorFrom('MultiheadAttention', { generator: this.generator });

@@ -100,7 +100,10 @@ export class ModuleList extends Module {
     return this.count;
   }
 
-  /** The modules in order. */
+  /**
+   * The modules in order.
+   * @example [...new kiln.nn.ModuleList([new kiln.nn.Linear(4, 8), new kiln.nn.ReLU()])].length; // 2
+   */
   [Symbol.iterator](): Iterator<Module> {
     const items: Module[] = [];
     for (let i = 0; i < this.count; i++) items.push(this[i]);
@@ -212,17 +215,26 @@ export class ModuleDict extends Module {
     return true;
   }
 
-  /** The keys in insertion order. */
+  /**
+   * The keys in insertion order.
+   * @example new kiln.nn.ModuleDict({ cls: new kiln.nn.Linear(16, 10), box: new kiln.nn.Linear(16, 4) }).keys(); // ['cls', 'box']
+   */
   keys(): string[] {
     return this[KEYS].slice();
   }
 
-  /** The modules in insertion order. */
+  /**
+   * The modules in insertion order.
+   * @example new kiln.nn.ModuleDict({ cls: new kiln.nn.Linear(16, 10), box: new kiln.nn.Linear(16, 4) }).values().map((m) => (m as kiln.nn.Linear).outFeatures); // [10, 4]
+   */
   values(): Module[] {
     return this[KEYS].map((k) => (this as unknown as Record<string, Module>)[k]);
   }
 
-  /** [key, module] pairs in insertion order. */
+  /**
+   * [key, module] pairs in insertion order.
+   * @example const outs = Object.fromEntries(heads.entries().map(([k, m]) => [k, m.forward(features)]));
+   */
   entries(): [string, Module][] {
     return this[KEYS].map((k) => [k, (this as unknown as Record<string, Module>)[k]]);
   }
@@ -232,12 +244,18 @@ export class ModuleDict extends Module {
     return this[KEYS].length;
   }
 
-  /** The keys in insertion order, as iterating a PyTorch ModuleDict. */
+  /**
+   * The keys in insertion order, as iterating a PyTorch ModuleDict.
+   * @example [...new kiln.nn.ModuleDict({ cls: new kiln.nn.Linear(16, 10), box: new kiln.nn.Linear(16, 4) })]; // ['cls', 'box']
+   */
   [Symbol.iterator](): Iterator<string> {
     return this.keys()[Symbol.iterator]();
   }
 
-  /** The modules with their keys, in insertion order (JavaScript would put '0' before 'a'). */
+  /**
+   * The modules with their keys, in insertion order (JavaScript would put '0' before 'a').
+   * @example new kiln.nn.ModuleDict([['b', new kiln.nn.ReLU()], ['0', new kiln.nn.Tanh()]]).namedChildren().map(([k]) => k); // ['b', '0']
+   */
   override namedChildren(): [string, Module][] {
     return this.entries();
   }
@@ -306,14 +324,21 @@ export class ParameterList extends Module {
     return this.count;
   }
 
-  /** The parameters in order. */
+  /**
+   * The parameters in order.
+   * @example [...new kiln.nn.ParameterList([kiln.ones([4]), kiln.ones([2, 3])])].map((p) => p.shape); // [[4], [2, 3]]
+   */
   [Symbol.iterator](): Iterator<Parameter> {
     const items: Parameter[] = [];
     for (let i = 0; i < this.count; i++) items.push(this[i]);
     return items[Symbol.iterator]();
   }
 
-  /** One line per parameter, as PyTorch's ParameterList repr: `(0): Parameter containing: [torch.float32 of size 3x4]`. */
+  /**
+   * One line per parameter, as PyTorch's ParameterList repr: `(0): Parameter containing: [torch.float32 of size 3x4]`;
+   * '' when empty.
+   * @example new kiln.nn.ParameterList([kiln.ones([4])]).extraRepr(); // '\n    (0): Parameter containing: [torch.float32 of size 4]\n'
+   */
   override extraRepr(): string {
     if (this.count === 0) return '';
     const lines = [...this].map((p, i) => `    (${i}): Parameter containing: [torch.float32 of size ${p.shape.join('x')}]`);

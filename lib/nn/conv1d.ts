@@ -69,20 +69,32 @@ export class Conv1d extends Module {
     this.resetParameters(generatorFrom(where, o));
   }
 
-  /** PyTorch's default init (see the class comment). */
+  /**
+   * Re-initialises weight and bias with PyTorch's default init (see the class comment): both
+   * uniform in +-1/sqrt(inChannels * kernelSize).
+   * @param generator [the default generator] the random stream to draw from.
+   * @throws {TypeError} when generator is given and is not a Generator.
+   * @example conv.resetParameters(new kiln.Generator(0)); // reproducible weights
+   */
   resetParameters(generator?: Generator): void {
     resetWeightAndBias('Conv1d', this.weight, this.bias, generator ?? generatorFrom('Conv1d'));
   }
 
   /**
-   * Convolves (see F.conv1d).
+   * Convolves (see F.conv1d): the output length is floor((L + 2 padding - kernelSize) / stride) + 1.
    * @param x (N, inChannels, L) or (inChannels, L)
+   * @throws {TypeError} when x is not a Tensor.
+   * @throws {RangeError} naming both shapes when x is not 2-D or 3-D or has other than inChannels channels, or when the kernel is longer than the padded input.
+   * @example new kiln.nn.Conv1d(3, 8, 5).forward(kiln.randn([2, 3, 32])).shape; // [2, 8, 28]
    */
   override forward(x: Tensor): Tensor {
     return conv1dAt('Conv1d.forward', x, this.weight, { bias: this.bias, stride: this.stride, padding: this.padding });
   }
 
-  /** As PyTorch's: `16, 32, kernel_size=(3,), stride=(1,)`, padding when non-zero, bias only when absent. */
+  /**
+   * As PyTorch's: `16, 32, kernel_size=(3,), stride=(1,)`, padding when non-zero, bias only when absent.
+   * @example new kiln.nn.Conv1d(16, 32, 3, { padding: 1, bias: false }).extraRepr(); // '16, 32, kernel_size=(3,), stride=(1,), padding=(1,), bias=False'
+   */
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=(${this.kernelSize},), stride=(${this.stride},)`;
     if (this.padding !== 0) s += `, padding=(${this.padding},)`;
@@ -114,14 +126,20 @@ export class MaxPool1d extends Module {
   }
 
   /**
-   * Pools (see F.maxPool1d).
+   * Pools (see F.maxPool1d): the maximum of each window.
    * @param x (N, C, L) or (C, L)
+   * @throws {TypeError} when x is not a Tensor.
+   * @throws {RangeError} when x is not 2-D or 3-D, or the window is longer than the padded input.
+   * @example new kiln.nn.MaxPool1d(2).forward(kiln.tensor([[1, 3, 2, 0]])); // [[3, 2]]
    */
   override forward(x: Tensor): Tensor {
     return maxPool1dAt('MaxPool1d.forward', x, this.kernelSize, { stride: this.stride, padding: this.padding });
   }
 
-  /** As PyTorch's. */
+  /**
+   * As PyTorch's: kernel_size, stride, padding, dilation=1, ceil_mode=False.
+   * @example new kiln.nn.MaxPool1d(2).extraRepr(); // 'kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False'
+   */
   override extraRepr(): string {
     return `kernel_size=${this.kernelSize}, stride=${this.stride}, padding=${this.padding}, dilation=1, ceil_mode=False`;
   }
@@ -154,14 +172,20 @@ export class AvgPool1d extends Module {
   }
 
   /**
-   * Pools (see F.avgPool1d).
+   * Pools (see F.avgPool1d): the mean of each window.
    * @param x (N, C, L) or (C, L)
+   * @throws {TypeError} when x is not a Tensor.
+   * @throws {RangeError} when x is not 2-D or 3-D, or the window is longer than the padded input.
+   * @example new kiln.nn.AvgPool1d(2).forward(kiln.tensor([[1, 3, 2, 0]])); // [[2, 1]]
    */
   override forward(x: Tensor): Tensor {
     return avgPool1dAt('AvgPool1d.forward', x, this.kernelSize, { stride: this.stride, padding: this.padding, countIncludePad: this.countIncludePad });
   }
 
-  /** As PyTorch's: `kernel_size=(3,), stride=(1,), padding=(1,)`. */
+  /**
+   * As PyTorch's: `kernel_size=(3,), stride=(1,), padding=(1,)`.
+   * @example new kiln.nn.AvgPool1d(3, { stride: 1, padding: 1 }).extraRepr(); // 'kernel_size=(3,), stride=(1,), padding=(1,)'
+   */
   override extraRepr(): string {
     return `kernel_size=(${this.kernelSize},), stride=(${this.stride},), padding=(${this.padding},)`;
   }

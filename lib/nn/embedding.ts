@@ -97,7 +97,12 @@ export class Embedding extends Module {
     return emb;
   }
 
-  /** PyTorch's reset_parameters: weight N(0, 1), then the paddingIdx row zero. */
+  /**
+   * PyTorch's reset_parameters: weight N(0, 1), then the paddingIdx row zero.
+   * @param generator [the default generator] the random stream to draw from.
+   * @throws {TypeError} when generator is given and is not a Generator.
+   * @example emb.resetParameters(new kiln.Generator(0)); // reproducible vectors
+   */
   resetParameters(generator?: Generator): void {
     normal(this.weight, 0, 1, { generator: generator ?? generatorFrom('Embedding') });
     if (this.paddingIdx !== null) {
@@ -110,12 +115,18 @@ export class Embedding extends Module {
    * Looks the ids up (see F.embedding).
    * @param ids integer ids of any shape: a Tensor, an Int32Array or a nested number[]
    * @returns [...ids.shape, embeddingDim]
+   * @throws {TypeError} when ids is not a Tensor, an Int32Array or a nested array of numbers.
+   * @throws {RangeError} naming an id that is not an integer in [0, numEmbeddings).
+   * @example new kiln.nn.Embedding(10, 3).forward([[5, 9, 0]]).shape; // [1, 3, 3]
    */
   override forward(ids: IndexInput): Tensor {
     return embeddingAt('Embedding.forward', ids, this.weight, { paddingIdx: this.paddingIdx, maxNorm: this.maxNorm, normType: this.normType }, 'ids');
   }
 
-  /** As PyTorch's: `10, 3, padding_idx=0`. */
+  /**
+   * As PyTorch's: `10, 3, padding_idx=0`; max_norm and norm_type when set.
+   * @example new kiln.nn.Embedding(10, 3, { paddingIdx: 0 }).extraRepr(); // '10, 3, padding_idx=0'
+   */
   override extraRepr(): string {
     let s = `${this.numEmbeddings}, ${this.embeddingDim}`;
     if (this.paddingIdx !== null) s += `, padding_idx=${this.paddingIdx}`;

@@ -15,7 +15,10 @@ export class Identity extends Module {
     expectArity('Identity', arguments, 0);
   }
 
-  /** The input itself. */
+  /**
+   * The input itself, whatever it is (no copy).
+   * @example const x = kiln.ones([2]); new kiln.nn.Identity().forward(x) === x; // true
+   */
   override forward(input: unknown): unknown {
     return input;
   }

@@ -39,6 +39,9 @@ export class NLLLoss extends Module {
    * The loss (see F.nllLoss).
    * @param input (N, C) or (N, C, d1, ...) log-probabilities
    * @param target (N) or (N, d1, ...) class indices
+   * @throws {TypeError} when input is not a Tensor, or target is not a Tensor of integers, an Int32Array or a (nested) number[].
+   * @throws {RangeError} for an input with fewer than 2 dimensions, a target of the wrong shape, or a target that is neither ignoreIndex nor an integer in [0, C).
+   * @example new kiln.nn.NLLLoss().forward(kiln.tensor([[-1, -2], [-3, -0.5]]), [0, 1]).item(); // 0.75, the mean of 1 and 0.5
    */
   override forward(input: Tensor, target: Targets): Tensor {
     return nllLossAt('NLLLoss.forward', input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction });

@@ -222,7 +222,8 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
   /**
    * Refused: LBFGS optimises all its parameters as one vector (one group), as torch's.
-   * @throws TypeError always.
+   * @throws {TypeError} always.
+   * @example new kiln.optim.LBFGS([w]).addParamGroup({ params: [b] }); // TypeError: LBFGS.addParamGroup: expected no second group ...
    */
   override addParamGroup(group: ParamGroupInput<LBFGSOptions>): void {
     throw typeError('LBFGS.addParamGroup', 'no second group (LBFGS does not support per-parameter options)', 'group', group);
@@ -268,7 +269,12 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
    * Runs up to maxIter iterations (see the class); returns the loss of the closure's first
    * evaluation, as torch.
    * @param closure re-evaluates the model (zeroGrad, forward, backward) and returns the loss, a one-element Tensor or a number
-   * @throws TypeError when closure is not a function or returns neither a number nor a one-element Tensor.
+   * @throws {TypeError} when closure is not a function or returns neither a number nor a one-element Tensor, or an option was changed to a wrong type.
+   * @throws {RangeError} when an option was changed to an invalid value, or a gradient's size differs from its parameter's.
+   * @example
+   * const w = new kiln.nn.Parameter(kiln.tensor([0]));
+   * const opt = new kiln.optim.LBFGS([w]);
+   * opt.step(() => { opt.zeroGrad(); const l = w.sub(3).pow(2).sum(); l.backward(); return l; }); // w: [3]
    */
   override step(closure: () => unknown): unknown {
     const where = 'LBFGS.step';

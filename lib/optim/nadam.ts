@@ -56,6 +56,13 @@ export class NAdam extends Optimizer<NAdamOptions> {
   /**
    * One update of every parameter with a gradient (those without are skipped).
    * @param closure [none] re-evaluates the model and returns the loss, which step returns
+   * @throws {TypeError} when closure is not a function, or a group's option was changed to a wrong type.
+   * @throws {RangeError} when an option was changed to an invalid value, or a gradient's
+   *   shape differs from its parameter's.
+   * @example
+   * const w = new kiln.nn.Parameter(kiln.tensor([1, 2]));
+   * const opt = new kiln.optim.NAdam([w], { lr: 0.1 });
+   * opt.zeroGrad(); w.sum().backward(); opt.step(); // w: [0.89505, 1.89505] (torch 1.13 gives the same)
    */
   override step(closure?: () => unknown): unknown {
     const where = 'NAdam.step';

@@ -104,8 +104,12 @@ export type Batches = Iterable<[Tensor, Tensor]> & {
 /**
  * An asynchronous stream of [input, target] batches, such as a data.AsyncDataLoader over rows
  * of a database: fit and evaluate take each batch only when they are ready for it.
+ * @example await trainer.fit(new kiln.data.AsyncDataLoader(() => rows(), { batchSize: 32 }), { epochs: 3, validation: valLoader, progress: false });
  */
-export type AsyncBatches = AsyncIterable<[Tensor, Tensor]> & { length?: number };
+export type AsyncBatches = AsyncIterable<[Tensor, Tensor]> & {
+  /** The number of batches, when known (the progress bar shows it). */
+  length?: number;
+};
 
 /**
  * What fit reads of an AbortSignal. Declared here so kiln's types need no DOM or Node
