@@ -47,6 +47,9 @@ const BASE_NAMES = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional
  * The shared base of {@link RNN}, {@link LSTM} and {@link GRU}, as torch.nn.RNNBase: holds the
  * settings and the per-layer parameters, registered in PyTorch's order (for each layer, for each
  * direction: weight_ih, weight_hh, bias_ih, bias_hh; keys `weight_ih_l0`, `weight_hh_l0_reverse`, ...).
+ * @example
+ * const rnn: kiln.nn.RNNBase = new kiln.nn.GRU(8, 16, { numLayers: 2 });
+ * for (const [wIh, wHh] of rnn.allWeights) kiln.nn.init.orthogonalBlocks(wHh, 3);
  */
 export abstract class RNNBase extends Module {
   /** 'RNN_TANH', 'RNN_RELU', 'LSTM' or 'GRU'. */
@@ -113,6 +116,8 @@ export abstract class RNNBase extends Module {
    * PyTorch's reset_parameters: every weight and bias U(-1/sqrt(hiddenSize), 1/sqrt(hiddenSize)),
    * drawn in registration order.
    * @param generator the stream to draw from [the module's, else the default generator]
+   * @throws {TypeError} when generator is not a Generator.
+   * @example new kiln.nn.LSTM(4, 8).resetParameters(new kiln.Generator(0)); // reproducible
    */
   resetParameters(generator?: Generator): void {
     if (arguments.length > 1) expectArity(`${this.constructor.name}.resetParameters`, arguments, 1);
@@ -233,6 +238,7 @@ export class RNN extends RNNBase {
    * @returns `[output, hN]`: output (L, N, D * hiddenSize) (batchFirst: (N, L, ...); unbatched: (L, ...)), hN like h0.
    * @throws TypeError for a non-Tensor; RangeError naming the shapes for an input whose last
    *   dimension is not inputSize, an input that is not 2-D or 3-D, or an h0 of the wrong shape.
+   * @example const [out, hN] = new kiln.nn.RNN(3, 5).forward(kiln.randn([7, 2, 3])); // out [7, 2, 5], hN [1, 2, 5]
    */
   override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
     if (arguments.length > 2) expectArity('RNN.forward', arguments, 2);
@@ -274,6 +280,7 @@ export class LSTM extends RNNBase {
    * @throws TypeError for a non-Tensor or an hx that is not a pair of Tensors; RangeError naming
    *   the shapes for an input whose last dimension is not inputSize, an input that is not 2-D or
    *   3-D, or an h0 or c0 of the wrong shape.
+   * @example const [out, [hN, cN]] = new kiln.nn.LSTM(3, 5, { batchFirst: true }).forward(kiln.randn([2, 7, 3])); // out [2, 7, 5]
    */
   override forward(x: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
     const where = 'LSTM.forward';
@@ -316,6 +323,7 @@ export class GRU extends RNNBase {
    * @returns `[output, hN]` as {@link RNN.forward}.
    * @throws TypeError for a non-Tensor; RangeError naming the shapes for an input whose last
    *   dimension is not inputSize, an input that is not 2-D or 3-D, or an h0 of the wrong shape.
+   * @example const [out, hN] = new kiln.nn.GRU(3, 5, { numLayers: 2 }).forward(kiln.randn([7, 3])); // unbatched: out [7, 5], hN [2, 5]
    */
   override forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
     if (arguments.length > 2) expectArity('GRU.forward', arguments, 2);
