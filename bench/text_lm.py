@@ -30,10 +30,11 @@ PAD, START, END, LETTER0 = 0, 1, 2, 3
 VOCAB = LETTER0 + 26
 IGNORE = -100
 
-# Kept equal to DEFAULTS in examples/text/main.ts.
+# Kept equal to DEFAULTS in examples/text/main.ts: each epoch trains on the first
+# words_per_epoch words of that epoch's permutation of the training words.
 DEFAULTS = {
-    'gpt': dict(epochs=2, batch_size=128, lr=3e-3, warmup=100, weight_decay=0.1, d_model=64, heads=4, layers=2, ff=256),
-    'lstm': dict(epochs=2, batch_size=128, lr=5e-3, warmup=100, weight_decay=0.1, embed=32, hidden=128),
+    'gpt': dict(epochs=3, words_per_epoch=32768, batch_size=64, lr=4e-3, warmup=100, weight_decay=0.1, d_model=64, heads=4, layers=2, ff=256),
+    'lstm': dict(epochs=3, words_per_epoch=49152, batch_size=64, lr=5e-3, warmup=100, weight_decay=0.1, embed=32, hidden=128),
 }
 CLIP = 1.0
 
@@ -194,21 +195,30 @@ def main():
     ap.add_argument('--epochs', type=int)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=0)
-    ap.add_argument('--limit', type=int, default=0, help='train on the first N rows of each epoch only (a quick check)')
+    ap.add_argument('--words-per-epoch', type=int, help='training words sampled per epoch, 0 for all')
+    ap.add_argument('--split', help='the JSON examples/text/export.ts writes (default: run it through node)')
+    ap.add_argument('--words', default=os.path.join(ROOT, 'node_modules/an-array-of-english-words/index.json'))
     a = ap.parse_args()
     cfg = dict(DEFAULTS[a.model])
     if a.epochs:
         cfg['epochs'] = a.epochs
+    if a.words_per_epoch is not None:
+        cfg['words_per_epoch'] = a.words_per_epoch
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, 'split.json')
-        subprocess.run(['node', 'scripts/run-ts.js', 'examples/text/export.ts', path, str(cfg['epochs']), str(a.seed)], cwd=ROOT, check=True)
-        with open(path) as f:
+    if a.split:
+        with open(a.split) as f:
             split = json.load(f)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, 'split.json')
+            subprocess.run(['node', 'scripts/run-ts.js', 'examples/text/export.ts', path, str(cfg['epochs']), str(a.seed)], cwd=ROOT, check=True)
+            with open(path) as f:
+                split = json.load(f)
+    assert len(split['orders']) >= cfg['epochs'], 'the split file holds fewer epochs than asked for'
     max_len = split['maxLen']
-    with open(os.path.join(ROOT, 'node_modules/an-array-of-english-words/index.json')) as f:
+    with open(a.words) as f:
         words = [w for w in json.load(f) if 1 <= len(w) <= max_len and w.isascii() and w.isalpha() and w.islower()]
     assert len(words) == split['nWords'], (len(words), split['nWords'])
     xtr, ytr = encode([words[i] for i in split['train']], max_len)
@@ -222,7 +232,7 @@ def main():
     nparams = sum(p.numel() for p in model.parameters())
     opt = torch.optim.AdamW(param_groups(model, cfg['weight_decay']), lr=cfg['lr'])
     bs = cfg['batch_size']
-    rows = a.limit or xtr.shape[0]
+    rows = min(cfg['words_per_epoch'] or xtr.shape[0], xtr.shape[0])
     steps_per_epoch = math.ceil(rows / bs)
     total = steps_per_epoch * cfg['epochs']
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s); {a.model}: {nparams} parameters; "

@@ -4,7 +4,6 @@ import { loadWords, splitIndices, encodeWords, epochOrders, batches, pick, decod
 import { trainModel, sampleWords, evaluate, lrAt } from '../examples/text/train';
 import { CharGPT, CharLSTM, decayGroups, causalMask } from '../examples/text/models';
 import { Generator, manualSeed } from '../lib/random';
-import * as nn from '../lib/nn';
 
 describe('text data', () => {
   const words = loadWords();
@@ -64,5 +63,86 @@ describe('text data', () => {
     expect(lrAt(10, 100, 1, 10)).toBeCloseTo(1);
     expect(lrAt(55, 100, 1, 10)).toBeCloseTo(0.5);
     expect(lrAt(100, 100, 1, 10)).toBeCloseTo(0);
+  });
+});
+
+describe('text models, a few dozen steps through the demo\'s code path', () => {
+  const words = loadWords();
+  const split = splitIndices(words.length, 1);
+  const train = encodeWords(pick(words, split.train.subarray(0, 1920)));
+  const val = encodeWords(pick(words, split.val.subarray(0, 512)));
+  const orders = epochOrders(train.n, 2, 2);
+  const opts = { epochs: 2, batchSize: 64, lr: 1e-2, warmup: 5, weightDecay: 0.1, clip: 1, orders };
+
+  const models = {
+    gpt: () => new CharGPT({ blockSize: MAX_LEN + 1, dModel: 16, nhead: 2, numLayers: 1, dimFeedforward: 32 }, new Generator(3)),
+    lstm: () => new CharLSTM({ embeddingDim: 8, hiddenSize: 16, numLayers: 2 }, new Generator(3)),
+  };
+
+  for (const [kind, make] of Object.entries(models)) {
+    test(`${kind}: the loss falls and samples are words of a-z that end`, () => {
+      manualSeed(3);
+      const model = make();
+      const before = evaluate(model, val);
+      expect(before).toBeGreaterThan(2.9); // about ln(29) = 3.37 at init
+      const history = trainModel(model, train, val, opts);
+      expect(history.map((h) => h.epoch)).toEqual([1, 2]);
+      expect(history[0].val).toBeLessThan(before - 0.3);
+      expect(history[1].val).toBeLessThan(history[0].val);
+      expect(history[1].train).toBeLessThan(history[0].train);
+      const { words: ws, tokens } = sampleWords(model, 16, MAX_LEN, new Generator(4));
+      expect(ws).toHaveLength(16);
+      for (let i = 0; i < ws.length; i++) {
+        expect(ws[i]).toMatch(/^[a-z]{1,16}$/);
+        const t = tokens[i];
+        expect(t[t.length - 1]).toBe(END);
+        expect(t.slice(0, -1).every((k) => k >= LETTER0 && k < VOCAB_SIZE)).toBe(true);
+        expect(decode(t)).toBe(ws[i]);
+      }
+      // The same generator state gives the same words.
+      expect(sampleWords(model, 16, MAX_LEN, new Generator(4)).words).toEqual(ws);
+    });
+  }
+
+  test('sampling forces the end after maxLen letters', () => {
+    manualSeed(3);
+    const { words: ws, tokens } = sampleWords(models.lstm(), 8, 3, new Generator(5));
+    for (let i = 0; i < ws.length; i++) {
+      expect(ws[i].length).toBeGreaterThanOrEqual(1);
+      expect(ws[i].length).toBeLessThanOrEqual(3);
+      expect(tokens[i][tokens[i].length - 1]).toBe(END);
+    }
+  });
+
+  test('init and groups: orthogonal gate blocks, forget bias 1, no decay on embeddings, norms and biases', () => {
+    manualSeed(3);
+    const lstm = models.lstm();
+    const H = 16;
+    const w = lstm.lstm.namedParameters().find(([n]) => /^weight_?hh_?l0$/i.test(n))![1].data;
+    for (let g = 0; g < 4; g++) {
+      for (let i = 0; i < H; i++) {
+        for (let j = 0; j < H; j++) {
+          let dot = 0;
+          for (let k = 0; k < H; k++) dot += w[(g * H + i) * H + k] * w[(g * H + j) * H + k];
+          expect(Math.abs(dot - (i === j ? 1 : 0))).toBeLessThan(1e-5);
+        }
+      }
+    }
+    const bih = lstm.lstm.namedParameters().find(([n]) => /^bias_?ih_?l0$/i.test(n))![1].data;
+    expect(Array.from(bih.subarray(H, 2 * H))).toEqual(new Array(H).fill(1));
+    const gpt = models.gpt();
+    const [decay, exempt] = decayGroups(gpt, 0.1);
+    expect(decay.weightDecay).toBe(0.1);
+    expect(exempt.weightDecay).toBe(0);
+    expect(exempt.params).toContain(gpt.tok.weight);
+    expect(exempt.params).toContain(gpt.pos.weight);
+    expect(exempt.params).toContain(gpt.norm.weight);
+    expect(exempt.params).toContain(gpt.head.bias);
+    expect(decay.params).toContain(gpt.head.weight);
+    expect(decay.params.every((p) => p.ndim === 2)).toBe(true);
+    expect(decay.params.length + exempt.params.length).toBe(gpt.parameters().length);
+    // The padding row starts at 0.
+    expect(Array.from(gpt.tok.weight.data.subarray(PAD * 16, PAD * 16 + 16))).toEqual(new Array(16).fill(0));
+    expect(Array.from(causalMask(3).data)).toEqual([0, -Infinity, -Infinity, 0, 0, -Infinity, 0, 0, 0]);
   });
 });

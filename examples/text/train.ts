@@ -10,6 +10,11 @@ import { decayGroups } from './models';
 /** A model from (B, t) token ids to (B, t, VOCAB_SIZE) logits. */
 export type LanguageModel = nn.Module & { forward(ids: Tensor): Tensor };
 
+/** The model's logits for ids (forward, typed). */
+function logits(model: LanguageModel, ids: Tensor): Tensor {
+  return model.forward(ids) as Tensor;
+}
+
 /** Settings of one training run. */
 export interface TrainOptions {
   epochs: number;
@@ -58,7 +63,7 @@ export function evaluate(model: LanguageModel, enc: Encoded, batchSize = 1024): 
   let count = 0;
   noGrad(() => {
     for (const b of batches(enc, range(enc.n), batchSize)) {
-      total += lossFn.forward(model.forward(b.x).reshape([-1, VOCAB_SIZE]), b.y.reshape([-1])).item();
+      total += lossFn.forward(logits(model, b.x).reshape([-1, VOCAB_SIZE]), b.y.reshape([-1])).item();
       count += b.count;
     }
   });
@@ -88,7 +93,7 @@ export function trainModel(model: LanguageModel, train: Encoded, val: Encoded, o
     for (const b of batches(train, order, o.batchSize)) {
       const lr = lrAt(step, total, o.lr, o.warmup);
       for (const g of optimizer.paramGroups) g.lr = lr;
-      const loss = lossFn.forward(model.forward(b.x).reshape([-1, VOCAB_SIZE]), b.y.reshape([-1]));
+      const loss = lossFn.forward(logits(model, b.x).reshape([-1, VOCAB_SIZE]), b.y.reshape([-1]));
       optimizer.zeroGrad();
       loss.backward();
       nn.utils.clipGradNorm(model.parameters(), o.clip);
@@ -120,7 +125,7 @@ export function sampleWords(model: LanguageModel, n: number, maxLen: number, gen
     for (let pos = 0; pos <= maxLen && done.includes(false); pos++) {
       const t = pos + 1;
       const x = new Tensor(Float32Array.from(rows.flat()), [n, t]);
-      const logits = model.forward(x).data;
+      const out = logits(model, x).data;
       const u = generator.fillUniform(new Float32Array(n));
       for (let r = 0; r < n; r++) {
         if (done[r]) {
@@ -130,10 +135,10 @@ export function sampleWords(model: LanguageModel, n: number, maxLen: number, gen
         const at = (r * t + t - 1) * VOCAB_SIZE;
         const allowed = (k: number) => k !== PAD && k !== START && !(k === END && pos === 0) && !(k >= LETTER0 && pos === maxLen);
         let max = -Infinity;
-        for (let k = 0; k < VOCAB_SIZE; k++) if (allowed(k)) max = Math.max(max, logits[at + k]);
+        for (let k = 0; k < VOCAB_SIZE; k++) if (allowed(k)) max = Math.max(max, out[at + k]);
         const p = new Float64Array(VOCAB_SIZE);
         let z = 0;
-        for (let k = 0; k < VOCAB_SIZE; k++) if (allowed(k)) z += p[k] = Math.exp(logits[at + k] - max);
+        for (let k = 0; k < VOCAB_SIZE; k++) if (allowed(k)) z += p[k] = Math.exp(out[at + k] - max);
         let pick = -1;
         let acc = 0;
         for (let k = 0; k < VOCAB_SIZE; k++) {
