@@ -1,7 +1,11 @@
 // Naming between kiln's camelCase properties and PyTorch's snake_case state-dict keys, used by
 // both nn (module state dicts) and optim (optimizer state dicts).
 
-/** camelCase property -> PyTorch's snake_case state-dict name (runningMean -> running_mean). */
+/**
+ * camelCase property -> PyTorch's snake_case state-dict name (runningMean -> running_mean), the
+ * rule Module.stateDict names its tensors by.
+ * @example kiln.nn.stateName('numBatchesTracked'); // 'num_batches_tracked'
+ */
 export function stateName(prop: string): string {
   return prop.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }

@@ -70,6 +70,14 @@ export interface DropoutBinding {
   dropoutBackward(dinp: F32, dout: F32, mask: F32): void;
 }
 
+/** native/kernels/attention.h: lib/nn/functional/attention.ts. */
+export interface AttentionBinding {
+  /** probs = softmax(scale * scores + mask + causal) over each row of S; mask has BM (1 or B) batches. */
+  attentionSoftmaxForward(probs: F32, scores: F32, mask: F32 | null, B: number, L: number, S: number, BM: number, scale: number, causal: boolean): void;
+  /** dscores = probs * (dprobs - rowsum(probs * dprobs)), written (=). */
+  attentionSoftmaxBackward(dscores: F32, probs: F32, dprobs: F32, rows: number, S: number): void;
+}
+
 /** native/kernels/batchnorm.h: lib/nn/functional/batchnorm.ts. */
 export interface BatchNormBinding {
   batchNormForwardTrain(out: F32, mean: F32, rstd: F32, runningMean: F32 | null, runningVar: F32 | null, inp: F32, weight: F32 | null, bias: F32 | null, N: number, C: number, L: number, momentum: number, eps: number): void;
@@ -137,6 +145,7 @@ export interface NativeBinding
     Pool2dBinding,
     ActivationBinding,
     DropoutBinding,
+    AttentionBinding,
     BatchNormBinding,
     LayerNormBinding,
     RmsNormBinding,
@@ -161,6 +170,7 @@ export const NATIVE_EXPORTS = {
   adaptiveAvgPool2dForward: true, adaptiveAvgPool2dBackward: true,
   reluForward: true, reluBackward: true,
   dropoutForward: true, dropoutBackward: true,
+  attentionSoftmaxForward: true, attentionSoftmaxBackward: true,
   batchNormForwardTrain: true, batchNormForwardEval: true, batchNormBackward: true,
   layerNormForward: true, layerNormBackward: true,
   rmsNormForward: true, rmsNormBackward: true,

@@ -20,6 +20,7 @@ export type PrebuildVariant = 'x86-64-v4' | 'x86-64-v3' | 'x86-64';
 /**
  * Which native binary: a prebuild for x86-64-v4 (AVX-512), x86-64-v3 (AVX2 + FMA) or baseline
  * x86-64, or 'local' for a build from source.
+ * @inline
  */
 export type Variant = PrebuildVariant | 'local';
 

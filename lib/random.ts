@@ -111,7 +111,16 @@ export function generatorFrom(where: string, opts?: { generator?: Generator }): 
 }
 
 // The random factories live here, beside the Generator they draw from.
-type RandomOptions = { generator?: Generator; requiresGrad?: boolean };
+/**
+ * Options of {@link randn} and {@link rand}, the last argument after the sizes.
+ * @example const w = kiln.randn([3, 3], { generator: new kiln.Generator(0), requiresGrad: true });
+ */
+export type RandomOptions = {
+  /** The random stream to draw from; the default generator (seeded by manualSeed) when omitted. */
+  generator?: Generator;
+  /** Whether the result records operations for autograd. @defaultValue false */
+  requiresGrad?: boolean;
+};
 
 /** Sizes as one array or as separate arguments, then an optional options object (a non-array object last). */
 function splitShapeArgs(where: string, args: unknown[]): [unknown, unknown] {

@@ -5,7 +5,7 @@
 // graph once (iteratively, so deep graphs cannot overflow the stack) and runs the closures in
 // reverse order. Gradients accumulate into leaves' `.grad`, as PyTorch's.
 import { MAX_NUMEL, checkShape, formatShape, numelOf, sameShape, shapeFromArgs } from './shape';
-import { FLOAT32_MAX, checkInt, describe, isDetached, rangeError, typeError } from './errors';
+import { FLOAT32_MAX, checkBoolean, checkInt, describe, isDetached, rangeError, typeError } from './errors';
 import { rangeErrorText, typeErrorText, shapeError } from './errors';
 import { checkOptionNames, expectArity } from './options';
 import * as binary from './ops/binary';
@@ -13,7 +13,14 @@ import * as unary from './ops/unary';
 import * as reduce from './ops/reduce';
 import * as view from './ops/view';
 import * as linalg from './ops/linalg';
+import * as inplace from './ops/inplace';
 import { AsyncLocalStorage } from 'async_hooks';
+import * as compare from './ops/compare';
+import * as stats from './ops/stats';
+import * as sort from './ops/sort';
+import * as join from './ops/join';
+import * as indexOps from './ops/index_ops';
+import type { Indices } from './ops/common';
 
 /**
  * Maps the gradient of an op's output to the gradients of its inputs (null: no gradient).
@@ -33,6 +40,66 @@ export interface GradFn {
   /** Maps the gradient of the op's output to its inputs' gradients (null for none). */
   backward: BackwardFn;
 }
+
+/**
+ * A gradient hook (see {@link Tensor.registerHook}): called with the gradient of the tensor it
+ * was registered on; a returned Tensor (of the same shape) replaces that gradient.
+ * @example const hook: kiln.TensorHook = (g) => g.mul(0.5);
+ */
+export type TensorHook = (grad: Tensor) => Tensor | void | undefined | null;
+
+/**
+ * What {@link Tensor.registerHook} returns, as PyTorch's RemovableHandle.
+ * @example const h = x.registerHook((g) => g.mul(2)); h.remove();
+ */
+export interface TensorHookHandle {
+  /** Unregisters the hook; calling it again does nothing. */
+  remove(): void;
+}
+
+// The engine's view of a recorded op. `edges[i]` is where input i's gradient goes, fixed when
+// the op was recorded, as PyTorch's next_edges: the input's gradFn then (a non-leaf), the
+// input itself (a leaf that required grad), or null. Edges point to nodes, not tensors, so an
+// in-place op that later gives a tensor a new gradFn cannot reroute gradients of ops that
+// used the tensor before. `saved` are the arrays the backward reads and `versions` their
+// versions when the op ran (see versionOf), checked before the backward runs.
+interface Node extends GradFn {
+  edges: (Node | Tensor | null)[];
+  saved: readonly Float32Array[];
+  versions: number[];
+  shape: number[];
+  hooks: TensorHook[] | null;
+}
+
+// PyTorch's version counter, one per Float32Array: tensors sharing a buffer (views made by
+// reshape/view/flatten/squeeze/unsqueeze, detach, fromData) share it, since a write through
+// one is a write to all. Bumped by every in-place op; an array never written in place has none.
+const versionCounters = new WeakMap<Float32Array, { version: number }>();
+
+/** The in-place version of `data` (0 until an in-place op writes it). */
+export function versionOf(data: Float32Array): number {
+  const c = versionCounters.get(data);
+  return c === undefined ? 0 : c.version;
+}
+
+/** Records an in-place write to `data`: every tensor sharing it sees the new version. */
+export function bumpVersion(data: Float32Array): void {
+  const c = versionCounters.get(data);
+  if (c === undefined) versionCounters.set(data, { version: 1 });
+  else c.version++;
+}
+
+// Differentiable views of one base (tensors made from it by shape-only ops, sharing its
+// buffer). After an in-place op recorded on one member (the writer), the others' gradFns are
+// stale: syncView gives each, when next used, a view node of the writer's new gradFn, as
+// PyTorch regenerates a view's grad_fn after an in-place op on its base or a sibling view.
+interface ViewFamily {
+  base: Tensor;
+  epoch: number;
+  writer: Tensor | null;
+  fn: Node | null;
+}
+let viewEpoch = 0;
 
 let gradEnabled = true;
 // noGrad's mode lives in the async context, so that an async function keeps it across its
@@ -117,6 +184,12 @@ export class Tensor {
   requiresGrad: boolean;
   /** The op that produced this tensor, or null for a leaf. */
   gradFn: GradFn | null = null;
+  /** @internal Hooks of a leaf (a non-leaf's live on its gradFn). */
+  _hooks: TensorHook[] | null = null;
+  /** @internal The views sharing this buffer (null until a view of it is made). */
+  _family: ViewFamily | null = null;
+  /** @internal The family epoch this tensor's gradFn reflects. */
+  _epoch = 0;
 
   /**
    * Wraps `data` (not copied) with `shape`; prefer the factories, which accept nested arrays.
@@ -163,14 +236,35 @@ export class Tensor {
   }
 
   /**
-   * Sets requiresGrad in place and returns this, as torch's requires_grad_().
+   * Sets requiresGrad in place and returns this, as torch's requires_grad_(). Only a leaf's
+   * flag can change: a computed tensor requires grad because its inputs do (use
+   * {@link Tensor.detach} for a copy of it outside the graph).
    * @param flag [true] the new setting
+   * @throws {TypeError} when flag is not a boolean.
+   * @throws {RangeError} when flag is false and this is not a leaf, as PyTorch's "you can only
+   *   change requires_grad flags of leaf variables".
    * @example const w = kiln.randn([3, 3]).requiresGrad_();
    */
   requiresGrad_(flag = true): this {
     if (arguments.length > 1) expectArity('Tensor.requiresGrad_', arguments, 1);
-    this.requiresGrad = flag;
+    checkBoolean('Tensor.requiresGrad_', 'flag', flag);
+    syncView(this);
+    if (this.gradFn !== null && !flag) {
+      throw rangeErrorText('Tensor.requiresGrad_', "a leaf tensor (only leaves' requiresGrad can change; use detach())", 'input', `one computed by ${this.gradFn.name}`);
+    }
+    if (this.gradFn === null) this.requiresGrad = flag;
     return this;
+  }
+
+  /**
+   * How many in-place ops have written this tensor's data, as PyTorch's `_version`; tensors
+   * that share the buffer (views, `detach()`) share the count. Backward checks the versions of
+   * the tensors an op saved, so that modifying one between the forward and backward pass is an
+   * error, not a wrong gradient.
+   * @example const x = kiln.zeros([2]); x.add_(1); x.version; // 1
+   */
+  get version(): number {
+    return versionOf(this.data);
   }
 
   // ---- autograd -------------------------------------------------------------------------
@@ -187,6 +281,7 @@ export class Tensor {
   backward(grad?: Tensor | number | Nested | Float32Array): void {
     if (arguments.length > 1) expectArity('Tensor.backward', arguments, 1);
     checkTensor('Tensor.backward', 'input', this);
+    syncView(this);
     if (!this.requiresGrad) {
       throw rangeErrorText('Tensor.backward', 'a tensor that requires grad (computed from a tensor with requiresGrad)', 'input', 'one that does not');
     }
@@ -223,6 +318,104 @@ export class Tensor {
     checkTensor('Tensor.detach', 'input', this);
     return new Tensor(this.data, this.shape.slice(), false);
   }
+
+  // ---- in-place ops (trailing underscore, as PyTorch) ----------------------------------
+  // Implementations and rules (version counter, leaf checks, history rebasing): lib/ops/inplace.ts.
+
+  /**
+   * Adds `other` (times alpha) into this tensor in place and returns it, as torch's add_:
+   * `this += alpha * other`, other broadcast to this tensor's shape. Differentiable.
+   * @param other a tensor broadcastable to this one's shape, or a number
+   * @param opts `{ alpha = 1 }`, the multiplier of other
+   * @throws {TypeError} when other is neither a Tensor nor a number, or alpha is not a number.
+   * @throws {RangeError} when other does not broadcast to this shape, or this is a leaf (or a
+   *   view of one) that requires grad while grad mode is on (modify it inside {@link noGrad}).
+   * @example kiln.noGrad(() => w.add_(w.grad!, { alpha: -0.1 }));
+   */
+  add_(other: Tensor | number, opts?: { alpha?: number }): this { if (arguments.length > 1) expectArity('Tensor.add_', arguments, 1, true); inplace.add_(this, other, opts); return this; }
+  /**
+   * Subtracts `other` (times alpha) from this tensor in place and returns it, as torch's sub_.
+   * @param other a tensor broadcastable to this one's shape, or a number
+   * @param opts `{ alpha = 1 }`, the multiplier of other
+   * @throws {TypeError} when other is neither a Tensor nor a number, or alpha is not a number.
+   * @throws {RangeError} as {@link Tensor.add_}.
+   * @example kiln.noGrad(() => w.sub_(w.grad!.mul(0.1)));
+   */
+  sub_(other: Tensor | number, opts?: { alpha?: number }): this { if (arguments.length > 1) expectArity('Tensor.sub_', arguments, 1, true); inplace.sub_(this, other, opts); return this; }
+  /**
+   * Multiplies this tensor by `other` in place and returns it, as torch's mul_.
+   * @param other a tensor broadcastable to this one's shape, or a number
+   * @throws {TypeError} when other is neither a Tensor nor a number.
+   * @throws {RangeError} as {@link Tensor.add_}.
+   * @example const y = x.mul(2); y.mul_(3); // y = 6x, y.gradFn.name === 'mul_'
+   */
+  mul_(other: Tensor | number): this { if (arguments.length > 1) expectArity('Tensor.mul_', arguments, 1); inplace.mul_(this, other); return this; }
+  /**
+   * Divides this tensor by `other` in place and returns it, as torch's div_.
+   * @param other a tensor broadcastable to this one's shape, or a number
+   * @throws {TypeError} when other is neither a Tensor nor a number.
+   * @throws {RangeError} as {@link Tensor.add_}.
+   * @example h.div_(h.norm());
+   */
+  div_(other: Tensor | number): this { if (arguments.length > 1) expectArity('Tensor.div_', arguments, 1); inplace.div_(this, other); return this; }
+  /**
+   * Sets every element to 0 in place and returns this, as torch's zero_ (the gradient to the
+   * previous values is 0).
+   * @throws {RangeError} when this is a leaf (or a view of one) that requires grad while grad
+   *   mode is on.
+   * @example kiln.noGrad(() => w.grad!.zero_());
+   */
+  zero_(): this { if (arguments.length > 0) expectArity('Tensor.zero_', arguments, 0); inplace.fill_(this, 0, 'Tensor.zero_', 'zero_'); return this; }
+  /**
+   * Sets every element to `value` in place and returns this, as torch's fill_.
+   * @param value the fill value (rounded to float32)
+   * @throws {TypeError} when value is not a number.
+   * @throws {RangeError} as {@link Tensor.zero_}.
+   * @example kiln.zeros([2, 2]).fill_(0.5);
+   */
+  fill_(value: number): this { if (arguments.length > 1) expectArity('Tensor.fill_', arguments, 1); inplace.fill_(this, value, 'Tensor.fill_', 'fill_'); return this; }
+  /**
+   * Copies `src` (broadcast to this shape) into this tensor in place and returns this, as
+   * torch's copy_; the gradient flows to src, none to the previous values.
+   * @param src a tensor broadcastable to this one's shape
+   * @throws {TypeError} when src is not a Tensor.
+   * @throws {RangeError} as {@link Tensor.add_}.
+   * @example kiln.noGrad(() => target.weight.copy_(online.weight));
+   */
+  copy_(src: Tensor): this { if (arguments.length > 1) expectArity('Tensor.copy_', arguments, 1); inplace.copy_(this, src); return this; }
+  /**
+   * Clamps every element into [min, max] in place and returns this, as torch's clamp_: an
+   * element below min becomes min, above max becomes max (max wins when min > max); NaN stays.
+   * The gradient passes where min <= x <= max, else it is 0.
+   * @param min [none] the lower bound (undefined or null for none)
+   * @param max [none] the upper bound (undefined or null for none)
+   * @throws {TypeError} when a bound is not a number.
+   * @throws {RangeError} when both bounds are omitted, or as {@link Tensor.add_}.
+   * @example kiln.tensor([-2, 0.5, 3]).clamp_(0, 1); // [0, 0.5, 1]
+   */
+  clamp_(min?: number | null, max?: number | null): this { if (arguments.length > 2) expectArity('Tensor.clamp_', arguments, 2); inplace.clamp_(this, min, max); return this; }
+  /**
+   * Cuts this tensor from the graph in place and returns it, as torch's detach_: gradFn
+   * becomes null and requiresGrad false.
+   * @throws {RangeError} for a view (made by reshape, view, flatten, squeeze or unsqueeze from
+   *   another tensor), as PyTorch's "Can't detach views in-place"; use {@link Tensor.detach}.
+   * @example hidden.detach_(); // truncated backpropagation through time
+   */
+  detach_(): this { if (arguments.length > 0) expectArity('Tensor.detach_', arguments, 0); inplace.detach_(this); return this; }
+  /**
+   * Registers `fn` to be called with this tensor's gradient during backward, as PyTorch's
+   * register_hook: on a leaf before the gradient is added into `.grad`, on a computed tensor
+   * once its gradient is complete and before it flows on. When fn returns a Tensor (of the
+   * same shape) that replaces the gradient, and the next hook receives it; hooks run in the
+   * order they were registered.
+   * @param fn `(grad) => Tensor | void`
+   * @returns a handle whose `remove()` unregisters the hook
+   * @throws {TypeError} when fn is not a function.
+   * @throws {RangeError} when this tensor does not require grad (then it has no gradient);
+   *   during backward, when a hook returns a tensor of another shape.
+   * @example const h = w.registerHook((g) => g.clamp_(-1, 1)); loss.backward(); h.remove();
+   */
+  registerHook(fn: TensorHook): TensorHookHandle { if (arguments.length > 1) expectArity('Tensor.registerHook', arguments, 1); return inplace.registerHook(this, fn); }
 
   /**
    * A copy of the data, differentiable (the gradient passes through unchanged).
@@ -528,6 +721,135 @@ export class Tensor {
    */
   logSoftmax(dim: number): Tensor { if (arguments.length > 1) expectArity('Tensor.logSoftmax', arguments, 1); return reduce.logSoftmax(this, dim); }
 
+  // ---- issue 17: comparison, selection, joining and indexing ops ----
+
+  /** 1 where input == other (broadcast), else 0; no gradient. @example x.eq(0) */
+  eq(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.eq', arguments, 1); return compare.compare('eq', this, other); }
+  /** 1 where input != other (broadcast), else 0; no gradient. @example x.ne(y) */
+  ne(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.ne', arguments, 1); return compare.compare('ne', this, other); }
+  /** 1 where input < other (broadcast), else 0; no gradient. @example x.lt(0.5) */
+  lt(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.lt', arguments, 1); return compare.compare('lt', this, other); }
+  /** 1 where input <= other (broadcast), else 0; no gradient. @example x.le(y) */
+  le(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.le', arguments, 1); return compare.compare('le', this, other); }
+  /** 1 where input > other (broadcast), else 0; no gradient. @example x.gt(0) */
+  gt(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.gt', arguments, 1); return compare.compare('gt', this, other); }
+  /** 1 where input >= other (broadcast), else 0; no gradient. @example x.ge(y) */
+  ge(other: Tensor | number): Tensor { if (arguments.length > 1) expectArity('Tensor.ge', arguments, 1); return compare.compare('ge', this, other); }
+  /**
+   * This tensor where `condition` is non-zero, else `other` (all broadcast), as torch.Tensor.where.
+   * @throws RangeError when the shapes do not broadcast.
+   * @example x.where(x.gt(0), 0)
+   */
+  where(condition: Tensor, other: Tensor | number): Tensor { if (arguments.length > 2) expectArity('Tensor.where', arguments, 2); return compare.where(condition, this, other, 'Tensor.where', ['condition', 'input', 'other']); }
+  /**
+   * Clamps into [min, max] (numbers or broadcast tensors; either may be omitted): min(max(x, min), max).
+   * The gradient passes where min <= x <= max, as PyTorch.
+   * @throws TypeError when both bounds are missing.
+   * @example x.clamp(0, 1); x.clamp(undefined, 6)
+   */
+  clamp(min?: Tensor | number | null, max?: Tensor | number | null): Tensor { if (arguments.length > 2) expectArity('Tensor.clamp', arguments, 2); return compare.clamp(this, min, max); }
+  /** Elementwise minimum with `other` (broadcast); ties split the gradient in half. @example a.minimum(b) */
+  minimum(other: Tensor): Tensor { if (arguments.length > 1) expectArity('Tensor.minimum', arguments, 1); return compare.extremum(false, this, other); }
+  /** Elementwise maximum with `other` (broadcast); ties split the gradient in half. @example a.maximum(b) */
+  maximum(other: Tensor): Tensor { if (arguments.length > 1) expectArity('Tensor.maximum', arguments, 1); return compare.extremum(true, this, other); }
+  /**
+   * Min over `dim`: the values, with `.values` (itself) and `.indices` attached as torch.min(x, dim);
+   * the smallest element (shape []) without dim.
+   * @throws RangeError for an empty tensor or a bad dim.
+   * @example const { values, indices } = x.min(1);
+   */
+  min(dim?: number, keepDim = false): Tensor & sort.ValuesIndices { if (arguments.length > 2) expectArity('Tensor.min', arguments, 2); return compare.min(this, dim, keepDim); }
+  /** Max over `dim` (one or several; all when omitted); the gradient is split evenly over ties. @example x.amax([0, 1]) */
+  amax(dim?: number | number[], keepDim = false): Tensor { if (arguments.length > 2) expectArity('Tensor.amax', arguments, 2); return compare.aextremum(true, this, dim, keepDim); }
+  /** Min over `dim` (one or several; all when omitted); the gradient is split evenly over ties. @example x.amin(-1, true) */
+  amin(dim?: number | number[], keepDim = false): Tensor { if (arguments.length > 2) expectArity('Tensor.amin', arguments, 2); return compare.aextremum(false, this, dim, keepDim); }
+  /**
+   * Variance over `dim` (all when omitted): sum((x - mean)^2) / (N - correction).
+   * @param dim one or several dimensions.
+   * @param opts `{ correction = 1, unbiased?, keepDim = false }`: unbiased false is correction 0.
+   * @throws TypeError for an unknown option.
+   * @example x.var(1, { correction: 0 })
+   */
+  var(dim?: number | number[] | null, opts?: stats.VarOptions): Tensor { if (arguments.length > 2) expectArity('Tensor.var', arguments, 2); return stats.variance(this, dim, opts); }
+  /**
+   * Standard deviation over `dim`: sqrt(var) with the same options.
+   * @param opts `{ correction = 1, unbiased?, keepDim = false }`.
+   * @example x.std()
+   */
+  std(dim?: number | number[] | null, opts?: stats.VarOptions): Tensor { if (arguments.length > 2) expectArity('Tensor.std', arguments, 2); return stats.std(this, dim, opts); }
+  /**
+   * The p-norm over `dim` (all when omitted): (sum |x|^p)^(1/p); p may be 'fro', Infinity or -Infinity.
+   * @param p [2]
+   * @example x.norm(); x.norm(1, -1, true)
+   */
+  norm(p: stats.NormOrder = 2, dim?: number | number[] | null, keepDim = false): Tensor { if (arguments.length > 3) expectArity('Tensor.norm', arguments, 3); return stats.norm(this, p, dim, keepDim); }
+  /** The running sum along `dim`. @example x.cumsum(0) */
+  cumsum(dim: number): Tensor { if (arguments.length > 1) expectArity('Tensor.cumsum', arguments, 1); return stats.cumsum(this, dim); }
+  /**
+   * The k largest (or smallest) elements along a dimension and their indices, as torch.topk;
+   * tied elements come in index order.
+   * @param opts `{ dim = -1, largest = true, sorted = true }`.
+   * @throws RangeError when k is larger than the dimension.
+   * @example const { values, indices } = x.topk(3);
+   */
+  topk(k: number, opts?: sort.TopkOptions): sort.ValuesIndices { if (arguments.length > 2) expectArity('Tensor.topk', arguments, 2); return sort.topk(this, k, opts); }
+  /**
+   * Sorts along a dimension, stably (ties keep their order; NaN sorts as the largest), as torch.sort.
+   * @param opts `{ dim = -1, descending = false, stable }`.
+   * @example const { values, indices } = x.sort({ descending: true });
+   */
+  sort(opts?: sort.SortOptions): sort.ValuesIndices { if (arguments.length > 1) expectArity('Tensor.sort', arguments, 1); return sort.sort(this, opts); }
+  /** The indices that sort along a dimension (stable), as torch.argsort. @example x.argsort({ dim: 0 }) */
+  argsort(opts?: sort.SortOptions): Tensor { if (arguments.length > 1) expectArity('Tensor.argsort', arguments, 1); return sort.argsort(this, opts); }
+  /**
+   * Splits into pieces of a size (the last may be smaller) or of the given sizes along `dim`.
+   * @param dim [0]
+   * @example const [a, b] = x.split([2, 3], 1);
+   */
+  split(splitSizeOrSections: number | number[], dim = 0): Tensor[] { if (arguments.length > 2) expectArity('Tensor.split', arguments, 2); return join.split(this, splitSizeOrSections, dim); }
+  /** Splits into `chunks` pieces of equal size (the last may be smaller) along `dim` [0]. @example x.chunk(2) */
+  chunk(chunks: number, dim = 0): Tensor[] { if (arguments.length > 2) expectArity('Tensor.chunk', arguments, 2); return join.chunk(this, chunks, dim); }
+  /** `length` elements from `start` (may be negative) along `dim`. @throws RangeError past the end. @example x.narrow(1, 0, 2) */
+  narrow(dim: number, start: number, length: number): Tensor { if (arguments.length > 3) expectArity('Tensor.narrow', arguments, 3); return indexOps.narrow(this, dim, start, length); }
+  /**
+   * Python's x[start:end:step] along `dim`: negative start/end count from the end and both clamp to the size.
+   * @param step [1] a positive integer.
+   * @example x.slice(0, -2) // the last two rows
+   */
+  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { if (arguments.length > 4) expectArity('Tensor.slice', arguments, 4); return indexOps.slice(this, dim, start, end, step); }
+  /** The slice at `index` (may be negative) along `dim`, that dimension removed. @example x.select(1, -1) */
+  select(dim: number, index: number): Tensor { if (arguments.length > 2) expectArity('Tensor.select', arguments, 2); return indexOps.select(this, dim, index); }
+  /**
+   * The entries at `index` (1-D integers: a Tensor, Int32Array or number[]) along `dim`.
+   * @throws RangeError for a non-integer or out-of-range index.
+   * @example x.indexSelect(0, [2, 0])
+   */
+  indexSelect(dim: number, index: Indices): Tensor { if (arguments.length > 2) expectArity('Tensor.indexSelect', arguments, 2); return indexOps.indexSelect(this, dim, index); }
+  /**
+   * out[i][j] = x[index[i][j]][j] for dim 0 (and likewise for other dims), as torch.gather.
+   * @throws RangeError for an out-of-range index or an index larger than input outside dim.
+   * @example x.gather(1, [[0], [2]])
+   */
+  gather(dim: number, index: Indices): Tensor { if (arguments.length > 2) expectArity('Tensor.gather', arguments, 2); return indexOps.gather(this, dim, index); }
+  /**
+   * A copy with out[index[i][j]][j] = src[i][j] for dim 0 (src may be a number), as torch.scatter.
+   * @example zeros([3, 2]).scatter(0, [[2, 0]], 1)
+   */
+  scatter(dim: number, index: Indices, src: Tensor | number): Tensor { if (arguments.length > 3) expectArity('Tensor.scatter', arguments, 3); return indexOps.scatter(this, dim, index, src); }
+  /** A copy with src[i][j] added at out[index[i][j]][j] for dim 0, as torch.scatter_add. @example zeros([2]).scatterAdd(0, [0, 0], ones([2])) */
+  scatterAdd(dim: number, index: Indices, src: Tensor): Tensor { if (arguments.length > 3) expectArity('Tensor.scatterAdd', arguments, 3); return indexOps.scatterAdd(this, dim, index, src); }
+  /** `value` where `mask` is non-zero (mask broadcast), this tensor elsewhere. @example scores.maskedFill(mask, -Infinity) */
+  maskedFill(mask: Tensor, value: number): Tensor { if (arguments.length > 2) expectArity('Tensor.maskedFill', arguments, 2); return indexOps.maskedFill(this, mask, value); }
+  /**
+   * Broadcast to `sizes` (-1 keeps a size; new leading dimensions allowed), copied; the gradient sums back.
+   * @throws RangeError when a dimension of size other than 1 would change.
+   * @example tensor([1, 2]).expand(3, -1)
+   */
+  expand(...sizes: (number | number[])[]): Tensor { return indexOps.expand(this, ...sizes); }
+  /** Tiles `sizes[i]` times along each dimension (leading ones added). @example x.repeat(2, 1) */
+  repeat(...sizes: (number | number[])[]): Tensor { return indexOps.repeat(this, ...sizes); }
+
+
   /**
    * A one-line summary: the shape, and `requiresGrad` or the op that made it.
    * @example String(kiln.zeros([2, 3])); // 'Tensor(shape=[2, 3])'
@@ -547,20 +869,135 @@ export class Tensor {
  * Builds an op's result: records `backward` when grad mode is on and an input requires grad.
  * `backward` may return arrays that alias its argument or each other: the engine copies
  * before it accumulates into one.
+ *
+ * `saved` lists the arrays `backward` reads (inputs' data, the result's): their versions are
+ * recorded now and checked before `backward` runs, so that an in-place op that changed one in
+ * between is an error naming the op, never a wrong gradient (PyTorch's saved-variable version
+ * check). Omitted, it is every input's data and the result's, which is always safe; an op
+ * whose backward reads fewer (add reads none, mul its operands, exp its result) passes those,
+ * so that in-place ops on the others stay legal, as in PyTorch.
  */
-export function fromOp(data: Float32Array, shape: number[], inputs: Tensor[], name: string, backward: BackwardFn): Tensor {
+export function fromOp(data: Float32Array, shape: number[], inputs: Tensor[], name: string, backward: BackwardFn, saved?: readonly Float32Array[]): Tensor {
   const out = new Tensor(data, shape, false);
-  const ctx = gradContext.getStore();
-  if (ctx === undefined ? gradEnabled : ctx.enabled) {
-    for (let i = 0; i < inputs.length; i++) {
-      if (inputs[i].requiresGrad) {
-        out.requiresGrad = true;
-        out.gradFn = { name, inputs, backward };
-        break;
-      }
+  let record = false;
+  for (let i = 0; i < inputs.length; i++) {
+    const inp = inputs[i];
+    if (inp._family !== null && inp._family.epoch > inp._epoch) syncView(inp);
+    if (inp.requiresGrad) record = true;
+    // A result sharing an input's buffer is a view of it: it joins the input's family.
+    if (inp.data === data) {
+      const fam = inp._family ?? (inp._family = { base: inp, epoch: 0, writer: null, fn: null });
+      out._family = fam;
+      out._epoch = fam.epoch;
     }
   }
+  const ctx = gradContext.getStore();
+  if (record && (ctx === undefined ? gradEnabled : ctx.enabled)) {
+    out.requiresGrad = true;
+    out.gradFn = makeNode(name, inputs, backward, saved ?? defaultSaved(inputs, data), shape);
+  }
   return out;
+}
+
+function defaultSaved(inputs: Tensor[], data: Float32Array): Float32Array[] {
+  const saved = inputs.map((t) => t.data);
+  saved.push(data);
+  return saved;
+}
+
+const NO_VERSIONS: number[] = [];
+
+function makeNode(name: string, inputs: Tensor[], backward: BackwardFn, saved: readonly Float32Array[], shape: number[]): Node {
+  const edges = new Array<Node | Tensor | null>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    edges[i] = t.requiresGrad ? ((t.gradFn as Node | null) ?? t) : null;
+  }
+  let versions = NO_VERSIONS;
+  if (saved.length > 0) {
+    versions = new Array<number>(saved.length);
+    for (let i = 0; i < saved.length; i++) versions[i] = versionOf(saved[i]);
+  }
+  return { name, inputs, backward, edges, saved, versions, shape, hooks: null };
+}
+
+/** @internal Brings a view's gradFn up to date after an in-place op on a tensor sharing its buffer. */
+export function syncView(t: Tensor): void {
+  const fam = t._family;
+  if (fam === null || fam.epoch <= t._epoch) return;
+  t._epoch = fam.epoch;
+  if (fam.writer === t || fam.fn === null) return;
+  t.gradFn = makeNode('view', [fam.writer!], (g) => [g], [], t.shape.slice());
+  (t.gradFn as Node).edges[0] = fam.fn;
+  t.requiresGrad = true;
+}
+
+/**
+ * @internal Records an in-place op that has just written `t`'s data (its version already
+ * bumped): when grad mode is on and `t` or an operand requires grad, `t`'s gradFn becomes a
+ * node whose input 0 is `t` as it was before (its old gradFn), as PyTorch rebases the history
+ * of a tensor modified in place. Views sharing `t`'s buffer pick the change up when next used.
+ */
+export function recordInplace(t: Tensor, operands: Tensor[], name: string, backward: BackwardFn, saved: readonly Float32Array[]): void {
+  if (!isGradEnabled()) return;
+  let rg = t.requiresGrad;
+  for (const o of operands) rg = rg || o.requiresGrad;
+  if (!rg) return;
+  // The old history, as a tensor for gradFn.inputs (display); the engine follows edges.
+  const before = new Tensor(t.data, t.shape.slice(), t.requiresGrad);
+  before.gradFn = t.gradFn;
+  t.gradFn = makeNode(name, [before, ...operands], backward, saved, t.shape.slice());
+  if (before.requiresGrad && before.gradFn === null) (t.gradFn as Node).edges[0] = t;
+  t.requiresGrad = true;
+  const fam = t._family;
+  if (fam !== null) {
+    fam.epoch = ++viewEpoch;
+    fam.writer = t;
+    fam.fn = t.gradFn as Node;
+    t._epoch = fam.epoch;
+  }
+}
+
+/** @internal Adds a gradient hook to `t` (to its gradFn for a non-leaf, as PyTorch's pre-hooks). */
+export function addHook(t: Tensor, fn: TensorHook): TensorHookHandle {
+  const node = t.gradFn as Node | null;
+  const list = node !== null ? (node.hooks ??= []) : (t._hooks ??= []);
+  list.push(fn);
+  return {
+    remove(): void {
+      const i = list.indexOf(fn);
+      if (i >= 0) list.splice(i, 1);
+    },
+  };
+}
+
+function runHooks(hooks: TensorHook[], g: Float32Array, shape: number[]): Float32Array {
+  for (const hook of hooks.slice()) {
+    const r = hook(new Tensor(g, shape.slice()));
+    if (r === undefined || r === null) continue;
+    if (!(r instanceof Tensor)) throw typeError('Tensor.registerHook', 'a hook that returns a Tensor or nothing', 'hook result', r);
+    checkTensor('Tensor.registerHook', 'hook result', r);
+    if (!sameShape(r.shape, shape)) {
+      throw shapeError('Tensor.registerHook', `shape ${formatShape(shape)} (the gradient's)`, 'hook result', r.shape);
+    }
+    g = r.data;
+  }
+  return g;
+}
+
+function checkVersions(node: Node): void {
+  for (let i = 0; i < node.saved.length; i++) {
+    const now = versionOf(node.saved[i]);
+    if (now === node.versions[i]) continue;
+    const k = node.inputs.findIndex((t) => t.data === node.saved[i]);
+    const what = k >= 0 ? `input ${k} (shape ${formatShape(node.inputs[k].shape)})` : `its result (shape ${formatShape(node.shape)})`;
+    throw rangeErrorText(
+      `${node.name}.backward`,
+      `version ${node.versions[i]} (as saved for the gradient)`,
+      what,
+      `version ${now} (modified by an in-place op after it was used; clone it before modifying it)`,
+    );
+  }
 }
 
 const freshGrads = new WeakSet<Float32Array>();
@@ -577,17 +1014,20 @@ export function freshGrad(a: Float32Array): Float32Array {
   return a;
 }
 
-function topoSort(root: Tensor): Tensor[] {
-  const order: Tensor[] = [];
-  const visited = new Set<Tensor>();
-  const stack: [Tensor, number][] = [[root, 0]];
+// Graph keys: a Node for a non-leaf's gradient, the Tensor itself for a leaf's.
+type Key = Node | Tensor;
+
+function topoSort(root: Key): Key[] {
+  const order: Key[] = [];
+  const visited = new Set<Key>();
+  const stack: [Key, number][] = [[root, 0]];
   visited.add(root);
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
-    const inputs = top[0].gradFn ? top[0].gradFn.inputs : [];
-    if (top[1] < inputs.length) {
-      const next = inputs[top[1]++];
-      if (next.requiresGrad && !visited.has(next)) {
+    const edges = top[0] instanceof Tensor ? [] : top[0].edges;
+    if (top[1] < edges.length) {
+      const next = edges[top[1]++];
+      if (next !== null && !visited.has(next) && (!(next instanceof Tensor) || next.requiresGrad)) {
         visited.add(next);
         stack.push([next, 0]);
       }
@@ -600,36 +1040,47 @@ function topoSort(root: Tensor): Tensor[] {
 }
 
 function runBackward(root: Tensor, seed: Float32Array): void {
-  const order = topoSort(root);
-  // Gradient per tensor; `owned` says whether the engine may add into the array in place.
-  const grads = new Map<Tensor, { g: Float32Array; owned: boolean }>();
-  grads.set(root, { g: seed, owned: false });
+  const rootKey: Key = (root.gradFn as Node | null) ?? root;
+  const order = topoSort(rootKey);
+  // Gradient per key; `owned` says whether the engine may add into the array in place.
+  const grads = new Map<Key, { g: Float32Array; owned: boolean }>();
+  grads.set(rootKey, { g: seed, owned: false });
   for (let k = order.length - 1; k >= 0; k--) {
-    const t = order[k];
-    const entry = grads.get(t);
+    const key = order[k];
+    const entry = grads.get(key);
     if (!entry) continue;
-    grads.delete(t);
-    if (t.gradFn === null) {
+    grads.delete(key);
+    if (key instanceof Tensor) {
+      const t = key;
+      let g = entry.g;
+      let owned = entry.owned;
+      if (t._hooks !== null && t._hooks.length > 0) {
+        g = runHooks(t._hooks, owned ? g : g.slice(), t.shape);
+        owned = false;
+      }
       if (t.grad === null) {
-        t.grad = new Tensor(entry.owned ? entry.g : entry.g.slice(), t.shape.slice());
+        t.grad = new Tensor(owned ? g : g.slice(), t.shape.slice());
       } else {
         const acc = t.grad.data;
-        const g = entry.g;
         for (let i = 0; i < acc.length; i++) acc[i] += g[i];
       }
       continue;
     }
-    const inputGrads = t.gradFn.backward(entry.g);
-    const inputs = t.gradFn.inputs;
-    for (let i = 0; i < inputs.length; i++) {
+    const node = key;
+    let g = entry.g;
+    if (node.hooks !== null && node.hooks.length > 0) g = runHooks(node.hooks, entry.owned ? g : g.slice(), node.shape);
+    if (node.saved.length > 0) checkVersions(node);
+    const inputGrads = node.backward(g);
+    const edges = node.edges;
+    for (let i = 0; i < edges.length; i++) {
       const gi = inputGrads[i];
-      const inp = inputs[i];
-      if (!gi || !inp.requiresGrad) continue;
-      const prev = grads.get(inp);
+      const edge = edges[i];
+      if (!gi || edge === null || (edge instanceof Tensor && !edge.requiresGrad)) continue;
+      const prev = grads.get(edge);
       if (!prev) {
         // delete() claims a fresh array once: should an op return it for two inputs, the
         // second is copied before anything is added into it.
-        grads.set(inp, { g: gi, owned: freshGrads.delete(gi) });
+        grads.set(edge, { g: gi, owned: freshGrads.delete(gi) });
       } else {
         if (!prev.owned) {
           prev.g = prev.g.slice();

@@ -50,6 +50,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // dropout: binding/dropout.cc
   exports.Set("dropoutForward", Napi::Function::New(env, kiln::binding::DropoutForward));
   exports.Set("dropoutBackward", Napi::Function::New(env, kiln::binding::DropoutBackward));
+  // attention softmax: binding/attention.cc
+  exports.Set("attentionSoftmaxForward", Napi::Function::New(env, kiln::binding::AttentionSoftmaxForward));
+  exports.Set("attentionSoftmaxBackward", Napi::Function::New(env, kiln::binding::AttentionSoftmaxBackward));
 
   // batch normalisation: binding/batchnorm.cc
   exports.Set("batchNormForwardTrain", Napi::Function::New(env, kiln::binding::BatchNormForwardTrain));

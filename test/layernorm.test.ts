@@ -166,8 +166,8 @@ describe('errors', () => {
     expectError(() => new nn.LayerNorm([]), 'RangeError', /LayerNorm: expected at least one dimension for normalizedShape, got \[\]/);
   });
   test('wrong shapes', () => {
-    expectError(() => F.layerNorm(tensor(new Float32Array(10), { shape: [2, 5] }), [10]), 'RangeError', /^layerNorm: expected shape \[\*, 10\] for input, got \[2, 5\]$/);
-    expectError(() => new nn.LayerNorm([3, 4]).forward(tensor(new Float32Array(12), { shape: [4, 3] })), 'RangeError', /LayerNorm\.forward: expected shape \[\*, 3, 4\] for input, got \[4, 3\]/);
+    expectError(() => F.layerNorm(tensor(new Float32Array(10), { shape: [2, 5] }), [10]), 'RangeError', /^layerNorm: expected shape \[\*, 10\] \(ending in normalizedShape\) for input, got \[2, 5\]$/);
+    expectError(() => new nn.LayerNorm([3, 4]).forward(tensor(new Float32Array(12), { shape: [4, 3] })), 'RangeError', /LayerNorm\.forward: expected shape \[\*, 3, 4\] \(ending in normalizedShape\) for input, got \[4, 3\]/);
     expectError(() => F.layerNorm(tensor(new Float32Array(10), { shape: [2, 5] }), 5, { bias: tensor([1, 2, 3]) }), 'RangeError', /layerNorm: expected shape \[5\] for bias, got \[3\]/);
   });
   test('the native backstop refuses short buffers', () => {

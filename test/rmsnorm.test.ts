@@ -120,7 +120,7 @@ describe('errors', () => {
     expectError(() => new nn.RMSNorm(2.5), 'RangeError', /RMSNorm: expected non-negative integer sizes for normalizedShape, got \[2.5\]/);
   });
   test('wrong shapes', () => {
-    expectError(() => new nn.RMSNorm(4).forward(tensor(new Float32Array(10), { shape: [2, 5] })), 'RangeError', /^RMSNorm\.forward: expected shape \[\*, 4\] for input, got \[2, 5\]$/);
+    expectError(() => new nn.RMSNorm(4).forward(tensor(new Float32Array(10), { shape: [2, 5] })), 'RangeError', /^RMSNorm\.forward: expected shape \[\*, 4\] \(ending in normalizedShape\) for input, got \[2, 5\]$/);
     expectError(() => F.rmsNorm(tensor(new Float32Array(10), { shape: [2, 5] }), 5, { weight: tensor([1, 2]) }), 'RangeError', /rmsNorm: expected shape \[5\] for weight, got \[2\]/);
   });
   test('the native backstop refuses short buffers', () => {

@@ -154,6 +154,8 @@ describe('Embedding matches PyTorch', () => {
     expectError(() => new nn.Embedding(10, 3, 0 as unknown as {}), 'TypeError', /PyTorch's 3rd argument is paddingIdx: pass \{ paddingIdx: 0 \}/);
     expectError(() => F.embedding([0], tensor([1, 2])), 'RangeError', /^embedding: expected a 2-D weight \(numEmbeddings, embeddingDim\) for weight, got \[2\]$/);
     expectError(() => nn.Embedding.fromPretrained(tensor([1, 2])), 'RangeError', /^Embedding\.fromPretrained: expected a 2-D tensor/);
+    // Found by the API fuzz: a table with no rows blamed numEmbeddings, which the caller never passed.
+    expectError(() => nn.Embedding.fromPretrained(tensor(new Float32Array(0), { shape: [0, 2] })), 'RangeError', /^Embedding\.fromPretrained: expected a 2-D tensor with at least one row \(numEmbeddings >= 1\) for embeddings, got \[0, 2\]$/);
     expectError(() => native.embeddingForward(new Float32Array(3), new Float32Array(30), Int32Array.from([10]), 1, 10, 3), 'RangeError', /^embeddingForward: expected ids in \[0, 10\) for ids, got 10 at index 0$/);
   });
 });

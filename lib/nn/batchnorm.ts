@@ -10,11 +10,25 @@ import { shapeError } from '../errors';
 import { expectArity } from '../options';
 import { pyBool, pyFloat } from './pyrepr';
 
+/**
+ * Options of BatchNorm1d and BatchNorm2d, as torch.nn.BatchNorm's keyword arguments.
+ * @example const bn = new kiln.nn.BatchNorm1d(32, { momentum: 0.01, affine: false });
+ */
 export interface BatchNormOptions {
+  /** Added to the variance before the square root, for stability; finite and >= 0. @defaultValue 1e-5 */
   eps?: number;
-  /** Weight of the newest batch in the running statistics; null for a cumulative average. */
+  /**
+   * Weight of the newest batch in the running statistics, in [0, 1]; null for a cumulative
+   * average of every batch so far. @defaultValue 0.1
+   */
   momentum?: number | null;
+  /** Whether to learn a per-channel scale (weight, from 1) and shift (bias, from 0). @defaultValue true */
   affine?: boolean;
+  /**
+   * Whether to keep running statistics (the buffers runningMean, runningVar and
+   * numBatchesTracked) for evaluation; false normalises with the batch's own statistics in
+   * evaluation too. @defaultValue true
+   */
   trackRunningStats?: boolean;
 }
 
@@ -23,9 +37,16 @@ export interface BatchNormOptions {
  * input ranks they take.
  */
 export abstract class BatchNormBase extends Module {
+  /** C, the number of channels. */
   readonly numFeatures: number;
+  /** Added to the variance before the square root. @defaultValue 1e-5 */
   readonly eps: number;
+  /**
+   * Weight of the newest batch in the running statistics; null for a cumulative average. May be
+   * changed between steps, as PyTorch's. @defaultValue 0.1
+   */
   momentum: number | null;
+  /** Whether the layer has a learnt weight and bias. @defaultValue true */
   readonly affine: boolean;
   /**
    * Whether training updates the running statistics; read at every forward, as PyTorch's, so
@@ -33,10 +54,18 @@ export abstract class BatchNormBase extends Module {
    */
   trackRunningStats: boolean;
   // Declared in PyTorch's registration order, which the state dict follows.
+  /** gamma, the per-channel scale, shape [C], initialised to 1; null without affine. */
   weight: Parameter | null;
+  /** beta, the per-channel shift, shape [C], initialised to 0; null without affine. */
   bias: Parameter | null;
+  /** The running mean per channel, shape [C], from 0 (state-dict key `running_mean`); null without trackRunningStats. */
   runningMean: Buffer | null;
+  /**
+   * The running unbiased variance per channel, shape [C], from 1 (state-dict key
+   * `running_var`); null without trackRunningStats.
+   */
   runningVar: Buffer | null;
+  /** Training batches seen, shape [] (state-dict key `num_batches_tracked`); null without trackRunningStats. */
   numBatchesTracked: Buffer | null;
 
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
@@ -59,14 +88,20 @@ export abstract class BatchNormBase extends Module {
     this.resetParameters();
   }
 
-  /** Running mean 0, running variance 1, no batches seen. */
+  /**
+   * Resets the running statistics: running mean 0, running variance 1, no batches seen.
+   * @example bn.resetRunningStats(); // e.g. before re-estimating statistics on new data
+   */
   resetRunningStats(): void {
     if (this.runningMean) this.runningMean.data.fill(0);
     if (this.runningVar) this.runningVar.data.fill(1);
     if (this.numBatchesTracked) this.numBatchesTracked.data[0] = 0;
   }
 
-  /** PyTorch's default: weight 1, bias 0, fresh running statistics. */
+  /**
+   * Re-initialises as PyTorch's default: weight 1, bias 0, and fresh running statistics.
+   * @example bn.resetParameters();
+   */
   resetParameters(): void {
     this.resetRunningStats();
     if (this.weight) this.weight.data.fill(1);
@@ -76,6 +111,16 @@ export abstract class BatchNormBase extends Module {
   /** Throws unless x has a rank this layer takes. */
   protected abstract checkInputDim(where: string, x: Tensor): void;
 
+  /**
+   * Normalises x per channel: with the batch's statistics in training (updating the running
+   * statistics when trackRunningStats is on), with the running statistics in evaluation.
+   * @param x (N, C) or (N, C, L) for BatchNorm1d, (N, C, H, W) for BatchNorm2d, C = numFeatures.
+   * @returns a tensor of x's shape.
+   * @throws {TypeError} when x is not a Tensor.
+   * @throws {RangeError} when x has the wrong rank or channel count, or, in training, only one
+   *   value per channel (N * L or N * H * W is 1), whose variance is undefined.
+   * @example const y = new kiln.nn.BatchNorm1d(3).forward(kiln.randn([8, 3]));
+   */
   override forward(x: Tensor): Tensor {
     const where = `${this.constructor.name}.forward`;
     checkTensor(where, 'input', x);
@@ -110,17 +155,26 @@ export abstract class BatchNormBase extends Module {
 }
 
 /**
- * Batch normalisation over (N, C) or (N, C, L) input, as torch.nn.BatchNorm1d (Ioffe & Szegedy 2015):
- * y = (x - mean) / sqrt(var + eps) * weight + bias per channel. Training normalises with the
- * batch mean and biased variance and updates runningMean/runningVar (the unbiased variance)
- * as running = (1 - momentum) * running + momentum * batch; evaluation uses the running statistics.
- * @param numFeatures C, the number of channels
- * @param opts `{ eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true }`;
- *   momentum null is a cumulative average; trackRunningStats false keeps no running statistics
- *   and normalises with batch statistics in evaluation too.
- * @throws TypeError/RangeError for bad options; forward throws RangeError for a wrong rank or
- *   channel count, or one value per channel in training.
- * @example const bn = new nn.BatchNorm1d(16); const y = bn.forward(x); // x: (N, 16)
+ * Batch normalisation over (N, C) or (N, C, L) input, as torch.nn.BatchNorm1d (Ioffe & Szegedy
+ * 2015, "Batch Normalization: Accelerating Deep Network Training by Reducing Internal Covariate
+ * Shift"): per channel c, y = (x - mean_c) / sqrt(var_c + eps) * weight_c + bias_c, the
+ * statistics over N (and L). Training normalises with the batch mean and biased variance and
+ * updates the running statistics as
+ * running = (1 - momentum) * running + momentum * batch, the variance unbiased
+ * (times n / (n - 1)), or with momentum null as the plain average of every batch so far;
+ * evaluation normalises with the running statistics.
+ * @param numFeatures C, the number of channels.
+ * @param opts `{ eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true }`
+ *   ({@link BatchNormOptions}): momentum null is a cumulative average; trackRunningStats false
+ *   keeps no running statistics and normalises with batch statistics in evaluation too.
+ * @throws {TypeError} when numFeatures or an option has the wrong type, opts is not an object,
+ *   or an option name is unknown.
+ * @throws {RangeError} when numFeatures is not an integer >= 1, eps is negative or not finite,
+ *   or momentum is outside [0, 1].
+ * @example
+ * const bn = new kiln.nn.BatchNorm1d(16);
+ * const y = bn.forward(kiln.randn([32, 16])); // training: batch statistics, running ones updated
+ * bn.eval(); // now normalises with runningMean and runningVar
  */
 export class BatchNorm1d extends BatchNormBase {
   protected checkInputDim(where: string, x: Tensor): void {
@@ -130,12 +184,18 @@ export class BatchNorm1d extends BatchNormBase {
 
 /**
  * Batch normalisation over (N, C, H, W) input, as torch.nn.BatchNorm2d (Ioffe & Szegedy 2015):
- * per channel, statistics over N, H and W; see BatchNorm1d for the running statistics.
- * @param numFeatures C, the number of channels
+ * per channel c, y = (x - mean_c) / sqrt(var_c + eps) * weight_c + bias_c with the statistics
+ * over N, H and W; the running statistics are updated as in {@link BatchNorm1d}:
+ * running = (1 - momentum) * running + momentum * batch (the variance unbiased).
+ * @param numFeatures C, the number of channels.
  * @param opts `{ eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true }`
- * @throws TypeError/RangeError for bad options; forward throws RangeError for a wrong rank or
- *   channel count, or one value per channel in training.
- * @example const bn = new nn.BatchNorm2d(64); const y = bn.forward(x); // x: (N, 64, H, W)
+ *   ({@link BatchNormOptions}).
+ * @throws {TypeError} when numFeatures or an option has the wrong type, opts is not an object,
+ *   or an option name is unknown.
+ * @throws {RangeError} when numFeatures is not an integer >= 1, eps is negative or not finite,
+ *   or momentum is outside [0, 1].
+ * @example
+ * const net = new kiln.nn.Sequential(new kiln.nn.Conv2d(3, 64, 3, { padding: 1, bias: false }), new kiln.nn.BatchNorm2d(64), new kiln.nn.ReLU());
  */
 export class BatchNorm2d extends BatchNormBase {
   protected checkInputDim(where: string, x: Tensor): void {

@@ -84,6 +84,8 @@ export class Embedding extends Module {
     checkTensor(where, 'embeddings', embeddings);
     const o = checkOptions(where, opts, ['freeze', ...OPTION_NAMES]);
     if (embeddings.ndim !== 2) throw shapeError(where, 'a 2-D tensor (numEmbeddings, embeddingDim)', 'embeddings', embeddings.shape);
+    // At least one row (as Embedding's numEmbeddings): the error must name embeddings, not a size it holds.
+    if (embeddings.shape[0] < 1) throw shapeError(where, 'a 2-D tensor with at least one row (numEmbeddings >= 1)', 'embeddings', embeddings.shape);
     const freeze = checkBoolean(where, 'freeze', o.freeze ?? true);
     const { freeze: _, ...rest } = o;
     const [V, E] = embeddings.shape;

@@ -10,18 +10,30 @@ import { resetWeightAndBias } from './init/layer';
 import { checkShape } from '../shape';
 
 /**
- * y = x W^T + b over the last dimension. W: (outFeatures, inFeatures).
- * Initialised as PyTorch's: kaiming_uniform with a = sqrt(5) for W, which is
- * U(-1/sqrt(inFeatures), 1/sqrt(inFeatures)), and the same bound for b.
- * @param opts `{ bias = true, generator? }`
- * @throws TypeError for non-number sizes or a non-boolean bias; RangeError for sizes that are not
- *   non-negative integers, or a weight of more than 2^31 - 1 elements.
- * @example const fc = new nn.Linear(784, 10); const y = fc.forward(x);
+ * A fully connected layer, as torch.nn.Linear: y = x W^T + b over the last dimension, W of
+ * shape (outFeatures, inFeatures). Initialised as PyTorch's: Kaiming-uniform (He et al. 2015)
+ * with a = sqrt(5) for W, which is U(-1/sqrt(inFeatures), 1/sqrt(inFeatures)), and the same
+ * bound for b.
+ * @param inFeatures the size of each input's last dimension, >= 0.
+ * @param outFeatures the size of each output's last dimension, >= 0.
+ * @param opts `{ bias = true, generator = the default generator }`: whether to learn b, and the
+ *   random stream of the initial weights.
+ * @throws {TypeError} when a size is not a number, bias is not a boolean, generator is not a
+ *   Generator, opts is not an object, or an option name is unknown.
+ * @throws {RangeError} when a size is not a non-negative integer, or the weight would have more
+ *   than 2^31 - 1 elements.
+ * @example
+ * const fc = new kiln.nn.Linear(784, 10);
+ * fc.forward(kiln.randn([32, 784])).shape; // [32, 10]
  */
 export class Linear extends Module {
+  /** The size of each input's last dimension. */
   readonly inFeatures: number;
+  /** The size of each output's last dimension. */
   readonly outFeatures: number;
+  /** W, shape (outFeatures, inFeatures). */
   weight: Parameter;
+  /** b, shape (outFeatures); null when constructed with bias false. */
   bias: Parameter | null;
 
   constructor(inFeatures: number, outFeatures: number, opts: { bias?: boolean; generator?: Generator } = {}) {
@@ -40,13 +52,24 @@ export class Linear extends Module {
   }
 
   /**
-   * PyTorch's reset_parameters: kaimingUniform(weight, { a: sqrt(5) }) and the bias uniform in
-   * +-1/sqrt(fan_in). Both bounds come to 1/sqrt(inFeatures).
+   * Re-initialises as PyTorch's reset_parameters: kaimingUniform(weight, { a: sqrt(5) }) and
+   * the bias uniform in +-1/sqrt(fan_in). Both bounds come to 1/sqrt(inFeatures).
+   * @param generator [the default generator] the random stream to draw from.
+   * @throws {TypeError} when generator is given and is not a Generator.
+   * @example fc.resetParameters(new kiln.Generator(0)); // reproducible weights
    */
   resetParameters(generator?: Generator): void {
     resetWeightAndBias('Linear', this.weight, this.bias, generator ?? generatorFrom('Linear'));
   }
 
+  /**
+   * Applies y = x W^T + b.
+   * @param x (..., inFeatures): any number of leading dimensions.
+   * @returns (..., outFeatures).
+   * @throws {TypeError} when x is not a Tensor.
+   * @throws {RangeError} when x's last dimension is not inFeatures.
+   * @example new kiln.nn.Linear(4, 2).forward(kiln.ones([3, 4])).shape; // [3, 2]
+   */
   override forward(x: Tensor): Tensor {
     return linearAt('Linear.forward', x, this.weight, { bias: this.bias });
   }

@@ -44,21 +44,39 @@ const moduleTraps: ProxyHandler<Module> = {
   },
 };
 
+/**
+ * What {@link Module.loadStateDict} matched, as PyTorch's `_IncompatibleKeys`: both lists are
+ * empty after a strict load (a strict load with either non-empty throws instead).
+ * @example
+ * const { missingKeys, unexpectedKeys } = model.loadStateDict(sd, { strict: false });
+ */
 export interface LoadResult {
+  /** This module's state-dict keys that the given state dict did not have (left unchanged). */
   missingKeys: string[];
+  /** Keys of the given state dict that this module does not have (ignored). */
   unexpectedKeys: string[];
 }
 
 /**
- * Base class for layers and models: subclass it, assign Parameters, Buffers and Modules as
- * properties, and override forward.
+ * Base class for layers and models, as torch.nn.Module: subclass it, assign Parameters,
+ * Buffers and Modules as properties, and override forward. Properties register in assignment
+ * order, which is the order of parameters() and the state-dict keys (PyTorch's order).
+ * @throws {TypeError} when a value other than a Tensor or null is assigned to a property that
+ *   holds a Buffer (`cannot assign 'int' as buffer` in PyTorch).
  * @example
- * class Net extends nn.Module {
- *   fc = new nn.Linear(784, 10);
- *   forward(x: Tensor) { return this.fc.forward(x); }
+ * class Net extends kiln.nn.Module {
+ *   fc1 = new kiln.nn.Linear(784, 128);
+ *   fc2 = new kiln.nn.Linear(128, 10);
+ *   forward(x: kiln.Tensor) { return this.fc2.forward(this.fc1.forward(x).relu()); }
  * }
+ * const net = new Net();
+ * net.stateDict(); // { 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias' }
  */
 export class Module {
+  /**
+   * Whether the module is in training mode (dropout active, BatchNorm on batch statistics);
+   * set by {@link Module.train} and {@link Module.eval} for the whole tree. @defaultValue true
+   */
   training = true;
 
   constructor() {
@@ -67,18 +85,29 @@ export class Module {
     return new Proxy(this, moduleTraps);
   }
 
-  /** Computes the output; subclasses override it. */
+  /**
+   * Computes the output; every subclass overrides it (the base class has no computation).
+   * @throws {TypeError} when a subclass did not override it.
+   * @example const y = net.forward(x);
+   */
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   forward(..._inputs: unknown[]): unknown {
     throw typeErrorText(`${this.constructor.name}.forward`, 'an override in a subclass of Module', 'forward', 'none (not implemented)');
   }
 
-  /** The same as forward, for code written in PyTorch's `model(x)` style. */
+  /**
+   * The same as forward, for code written in PyTorch's `model(x)` style.
+   * @example const logits = net.call(x) as kiln.Tensor;
+   */
   call(...inputs: unknown[]): unknown {
     return this.forward(...inputs);
   }
 
-  /** Direct sub-modules with their property names. */
+  /**
+   * Direct sub-modules with their property names, in registration order (PyTorch's
+   * named_children).
+   * @example for (const [name, child] of net.namedChildren()) console.log(name, child.constructor.name);
+   */
   namedChildren(): [string, Module][] {
     if (arguments.length > 0) expectArity(`${this.constructor.name}.namedChildren`, arguments, 0);
     const out: [string, Module][] = [];
@@ -89,12 +118,21 @@ export class Module {
     return out;
   }
 
+  /**
+   * Direct sub-modules in registration order, as PyTorch's children().
+   * @example new kiln.nn.Sequential(new kiln.nn.Linear(4, 2), new kiln.nn.ReLU()).children().length; // 2
+   */
   children(): Module[] {
     if (arguments.length > 0) expectArity(`${this.constructor.name}.children`, arguments, 0);
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** This module and every descendant, depth first, with dotted names ('' for this one). */
+  /**
+   * This module and every descendant, depth first, with dotted names ('' for this one); a
+   * module reachable twice is listed once, as PyTorch's named_modules.
+   * @param prefix [''] prepended to every name (the first entry's name is the prefix itself).
+   * @example net.namedModules().map(([name]) => name); // ['', 'fc1', 'fc2']
+   */
   namedModules(prefix = ''): [string, Module][] {
     if (arguments.length > 1) expectArity(`${this.constructor.name}.namedModules`, arguments, 1);
     const out: [string, Module][] = [[prefix, this]];
@@ -112,7 +150,10 @@ export class Module {
     return out;
   }
 
-  /** This module first, then every descendant. */
+  /**
+   * This module first, then every descendant, depth first (PyTorch's modules()).
+   * @example net.modules().filter((m) => m instanceof kiln.nn.Linear).length;
+   */
   modules(): Module[] {
     if (arguments.length > 0) expectArity(`${this.constructor.name}.modules`, arguments, 0);
     return this.namedModules().map(([, m]) => m);
@@ -143,7 +184,11 @@ export class Module {
     return out;
   }
 
-  /** [name, Parameter] pairs of this module and its descendants, each parameter once. */
+  /**
+   * [name, Parameter] pairs of this module and its descendants, each parameter once (a shared
+   * weight under its first name), with PyTorch's dotted snake_case names.
+   * @example for (const [name, p] of net.namedParameters()) console.log(name, p.shape);
+   */
   namedParameters(): [string, Parameter][] {
     if (arguments.length > 0) expectArity(`${this.constructor.name}.namedParameters`, arguments, 0);
     const out: [string, Parameter][] = [];
@@ -158,11 +203,21 @@ export class Module {
     return out;
   }
 
+  /**
+   * Every Parameter of this module and its descendants, each once, in registration order: what
+   * an optimiser is given.
+   * @example const opt = new kiln.optim.SGD(net.parameters(), { lr: 0.1 });
+   */
   parameters(): Parameter[] {
     if (arguments.length > 0) expectArity(`${this.constructor.name}.parameters`, arguments, 0);
     return this.namedParameters().map(([, p]) => p);
   }
 
+  /**
+   * [name, Buffer] pairs of this module and its descendants (BatchNorm's running statistics),
+   * non-persistent ones included, with PyTorch's dotted snake_case names.
+   * @example new kiln.nn.BatchNorm1d(8).namedBuffers().map(([n]) => n); // ['running_mean', 'running_var', 'num_batches_tracked']
+   */
   namedBuffers(): [string, Buffer][] {
     if (arguments.length > 0) expectArity(`${this.constructor.name}.namedBuffers`, arguments, 0);
     const out: [string, Buffer][] = [];
@@ -172,12 +227,21 @@ export class Module {
     return out;
   }
 
+  /**
+   * Every buffer of this module and its descendants: tensors that are state but not trained.
+   * @example new kiln.nn.BatchNorm2d(16).buffers().length; // 3
+   */
   buffers(): Buffer[] {
     if (arguments.length > 0) expectArity(`${this.constructor.name}.buffers`, arguments, 0);
     return this.namedBuffers().map(([, b]) => b);
   }
 
-  /** Sets training mode here and in every descendant; returns this. */
+  /**
+   * Sets training mode here and in every descendant; returns this.
+   * @param mode [true] true for training, false for evaluation.
+   * @throws {TypeError} when mode is not a boolean.
+   * @example net.train(); // dropout on, BatchNorm on batch statistics
+   */
   train(mode = true): this {
     if (arguments.length > 1) expectArity(`${this.constructor.name}.train`, arguments, 1);
     checkBoolean(`${this.constructor.name}.train`, 'mode', mode);
@@ -185,13 +249,20 @@ export class Module {
     return this;
   }
 
-  /** Evaluation mode (dropout off, BatchNorm on running statistics); returns this. */
+  /**
+   * Evaluation mode (dropout off, BatchNorm on running statistics), the same as train(false);
+   * returns this.
+   * @example const pred = kiln.noGrad(() => net.eval().forward(x));
+   */
   eval(): this {
     if (arguments.length > 0) expectArity(`${this.constructor.name}.eval`, arguments, 0);
     return this.train(false);
   }
 
-  /** Clears every parameter's gradient (sets it to null, as PyTorch's default). */
+  /**
+   * Clears every parameter's gradient (sets it to null, as PyTorch's default set_to_none).
+   * @example net.zeroGrad(); loss.backward();
+   */
   zeroGrad(): void {
     if (arguments.length > 0) expectArity(`${this.constructor.name}.zeroGrad`, arguments, 0);
     for (const p of this.parameters()) p.grad = null;
@@ -268,7 +339,13 @@ export class Module {
     return addHook(`${this.constructor.name}.registerFullBackwardHook`, this, 'backward', hook);
   }
 
-  /** Calls fn on every descendant and then on this module, as torch's apply; returns this. */
+  /**
+   * Calls fn on every descendant and then on this module (children first), as torch's apply;
+   * returns this.
+   * @throws {TypeError} when fn is not a function.
+   * @example
+   * net.apply((m) => { if (m instanceof kiln.nn.Linear) kiln.nn.init.xavierUniform(m.weight); });
+   */
   apply(fn: (m: Module) => void): this {
     if (arguments.length > 1) expectArity(`${this.constructor.name}.apply`, arguments, 1);
     if (typeof fn !== 'function') throw typeError(`${this.constructor.name}.apply`, 'a function', 'fn', fn);
@@ -280,7 +357,9 @@ export class Module {
   /**
    * Parameters and persistent buffers by PyTorch's dotted names, in PyTorch's order
    * (each module's parameters, then its buffers, then its children's). The tensors share
-   * the module's data and are detached from the graph.
+   * the module's data and are detached from the graph. Non-persistent buffers and buffers set
+   * to null are left out.
+   * @example await kiln.save(net.stateDict(), 'net.safetensors');
    */
   stateDict(): Record<string, Tensor> {
     if (arguments.length > 0) expectArity(`${this.constructor.name}.stateDict`, arguments, 0);
@@ -296,11 +375,17 @@ export class Module {
   }
 
   /**
-   * Copies tensors into this module's parameters and buffers by name.
-   * @param opts `{ strict = true }`: with strict, missing or unexpected keys are an error.
-   * @throws TypeError for a state dict that is not an object, options that are not an object, or
-   *   a value that is not a whole Tensor; RangeError naming missing keys, unexpected keys and
-   *   shape mismatches.
+   * Copies tensors into this module's parameters and buffers by name, as PyTorch's
+   * load_state_dict; nothing is copied unless every check passes.
+   * @param sd a state dict: PyTorch's dotted names to Tensors, as stateDict() or load() give.
+   * @param opts `{ strict = true }`: with strict, missing or unexpected keys are an error;
+   *   without, they are reported in the result and skipped.
+   * @returns the keys missing from sd and the keys of sd this module does not have.
+   * @throws {TypeError} when sd is not an object, opts is not an object or names an unknown
+   *   option, strict is not a boolean, or a value is not a whole Tensor.
+   * @throws {RangeError} naming every missing key and unexpected key (strict only) and every
+   *   shape mismatch (always).
+   * @example net.loadStateDict(await kiln.load('net.safetensors'));
    */
   loadStateDict(sd: Record<string, Tensor>, opts: { strict?: boolean } = {}): LoadResult {
     const where = `${this.constructor.name}.loadStateDict`;
@@ -330,12 +415,24 @@ export class Module {
     return { missingKeys, unexpectedKeys };
   }
 
-  /** The part of the one-line description inside the parentheses (PyTorch's extra_repr). */
+  /**
+   * The part of the one-line description inside the parentheses (PyTorch's extra_repr); ''
+   * here, overridden by layers with settings to show.
+   * @example new kiln.nn.Linear(4, 2).extraRepr(); // 'in_features=4, out_features=2, bias=True'
+   */
   extraRepr(): string {
     return '';
   }
 
-  /** A module tree like PyTorch's repr, with a parameter count at the top. */
+  /**
+   * A module tree like PyTorch's repr, followed by the parameter count.
+   * @example
+   * String(new kiln.nn.Sequential(new kiln.nn.Linear(4, 2)));
+   * // Sequential(
+   * //   (0): Linear(in_features=4, out_features=2, bias=True)
+   * // )
+   * // (10 parameters)
+   */
   toString(): string {
     const lines = (m: Module): string => {
       const kids = m.namedChildren();

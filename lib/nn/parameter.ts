@@ -4,11 +4,19 @@ import { checkBoolean, checkOptions, typeError } from '../errors';
 import { formatShape, sameShape } from '../shape';
 
 /**
- * A trainable tensor: requiresGrad defaults to true, and a Module lists it in parameters().
- * Shares the given tensor's data (or wraps a Float32Array with a shape).
- * @throws TypeError for data that is neither a whole Tensor nor a Float32Array with a shape, or a
- *   non-boolean requiresGrad.
- * @example this.weight = new nn.Parameter(zeros([10, 5]));
+ * A trainable tensor, as torch.nn.Parameter: requiresGrad defaults to true, and a Module lists
+ * it in parameters() when it is assigned as a property. Shares the given tensor's data (or wraps
+ * a Float32Array with a shape).
+ * @param data a Tensor to share the data of, or a Float32Array.
+ * @param shapeOrRequiresGrad after a Tensor, requiresGrad [true]; after a Float32Array, its shape.
+ * @param requiresGrad [true] after a Float32Array and a shape: whether it is trained.
+ * @throws {TypeError} when data is neither a whole Tensor nor a Float32Array with a shape, or
+ *   requiresGrad is not a boolean.
+ * @example
+ * class Scale extends kiln.nn.Module {
+ *   gain = new kiln.nn.Parameter(kiln.ones([1]));
+ *   forward(x: kiln.Tensor) { return x.mul(this.gain); }
+ * }
  */
 export class Parameter extends Tensor {
   constructor(data: Tensor | Float32Array, shapeOrRequiresGrad?: number[] | boolean, requiresGrad = true) {
@@ -23,21 +31,32 @@ export class Parameter extends Tensor {
     }
   }
 
+  /**
+   * A one-line description: shape and whether it requires grad.
+   * @example String(new kiln.nn.Parameter(kiln.zeros([2, 3]))); // 'Parameter(shape=[2, 3], requiresGrad)'
+   */
   override toString(): string {
     return `Parameter(shape=[${this.shape.join(', ')}]${this.requiresGrad ? ', requiresGrad' : ''})`;
   }
 }
 
 /**
- * A tensor that is module state but not trained (BatchNorm's running statistics): a Module
- * lists it in buffers() and stateDict(), and moves nothing else about it.
+ * A tensor that is module state but not trained (BatchNorm's running statistics), as PyTorch's
+ * register_buffer: a Module lists it in buffers() and stateDict() when it is assigned as a
+ * property; it never requires grad.
+ * @param data a Tensor to share the data of, or a Float32Array.
+ * @param shape the shape of a Float32Array; after a Tensor, omitted or the Tensor's own.
  * @param opts `{ persistent = true }`: false leaves it out of stateDict.
- * @throws TypeError for data that is neither a whole Tensor nor a Float32Array with a shape, a
- *   shape other than the Tensor's, or a non-boolean persistent.
- * @example this.runningMean = new nn.Buffer(zeros([C]));
+ * @throws {TypeError} when data is neither a whole Tensor nor a Float32Array with a shape, shape
+ *   differs from the Tensor's, persistent is not a boolean, opts is not an object, or an option
+ *   name is unknown.
+ * @example
+ * class Counter extends kiln.nn.Module {
+ *   steps = new kiln.nn.Buffer(kiln.zeros([1])); // saved in stateDict as 'steps'
+ * }
  */
 export class Buffer extends Tensor {
-  /** False for buffers left out of stateDict (PyTorch's persistent=False). */
+  /** False for buffers left out of stateDict (PyTorch's persistent=False). @defaultValue true */
   persistent: boolean;
 
   constructor(data: Tensor | Float32Array, shape?: number[], opts: { persistent?: boolean } = {}) {
@@ -52,6 +71,10 @@ export class Buffer extends Tensor {
     this.persistent = checkBoolean('Buffer', 'persistent', checkOptions('Buffer', opts, ['persistent']).persistent ?? true);
   }
 
+  /**
+   * A one-line description: the shape.
+   * @example String(new kiln.nn.Buffer(kiln.zeros([4]))); // 'Buffer(shape=[4])'
+   */
   override toString(): string {
     return `Buffer(shape=[${this.shape.join(', ')}])`;
   }

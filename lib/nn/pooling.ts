@@ -12,16 +12,28 @@ function shown(v: PairLike | undefined | null, pair: Pair): string {
 }
 
 /**
- * 2-D max pooling over (N, C, H, W) inputs (see F.maxPool2d). Windows may overlap
- * (stride < kernelSize); the gradient goes to each window's maximum.
- * @param kernelSize a number or a [height, width] pair
- * @param opts `{ stride = kernelSize, padding = 0 }` (padding at most half the kernel)
- * @throws TypeError / RangeError for bad sizes, naming the argument.
- * @example const pool = new nn.MaxPool2d(2); pool.forward(x); // (N, C, H/2, W/2)
+ * 2-D max pooling over (N, C, H, W) inputs, as torch.nn.MaxPool2d:
+ * y[n, c, i, j] = max over the kH x kW window at (i sH - pH, j sW - pW) of x[n, c], padding
+ * counting as -infinity; output size floor((H + 2 pH - kH) / sH) + 1. Windows may overlap
+ * (stride < kernelSize); the gradient goes to each window's maximum. See
+ * `kiln.nn.functional.maxPool2d`.
+ * @param kernelSize a number or a [height, width] pair.
+ * @param opts `{ stride = kernelSize, padding = 0 }` (padding at most half the kernel); stride
+ *   null is the kernel size too.
+ * @throws {TypeError} when a size is not a number or a pair, opts is not an object, or an
+ *   option name is unknown.
+ * @throws {RangeError} when a size is not an integer in range (kernelSize and stride >= 1,
+ *   padding >= 0), a pair does not have two entries, or padding is more than half the kernel.
+ * @example
+ * const pool = new kiln.nn.MaxPool2d(2);
+ * pool.forward(kiln.randn([8, 16, 28, 28])).shape; // [8, 16, 14, 14]
  */
 export class MaxPool2d extends Module {
+  /** [kH, kW], the window size. */
   readonly kernelSize: Pair;
+  /** [sH, sW], the step between windows; the kernel size unless given. */
   readonly stride: Pair;
+  /** [pH, pW], implicit padding on each side (at most half the kernel). @defaultValue [0, 0] */
   readonly padding: Pair;
   private readonly repr: string;
 
@@ -35,6 +47,15 @@ export class MaxPool2d extends Module {
     this.repr = `kernel_size=${shown(kernelSize, w.kernel)}, stride=${shown(stride, w.stride)}, padding=${shown(o.padding ?? 0, w.padding)}, dilation=1, ceil_mode=False`;
   }
 
+  /**
+   * The maximum of each window of x.
+   * @param x (N, C, H, W), or (C, H, W) unbatched.
+   * @returns (N, C, OH, OW) (or unbatched), OH = floor((H + 2 pH - kH) / sH) + 1.
+   * @throws {TypeError} when x is not a Tensor.
+   * @throws {RangeError} when x is not 3-D or 4-D, has an empty spatial dimension, or the kernel
+   *   does not fit the padded input.
+   * @example new kiln.nn.MaxPool2d(2).forward(kiln.tensor([[[[1, 2], [3, 4]]]])); // [[[[4]]]]
+   */
   override forward(x: Tensor): Tensor {
     return maxPool2dAt('MaxPool2d.forward', x, this.kernelSize, { stride: this.stride, padding: this.padding });
   }
@@ -45,16 +66,29 @@ export class MaxPool2d extends Module {
 }
 
 /**
- * 2-D average pooling over (N, C, H, W) inputs (see F.avgPool2d).
- * @param kernelSize a number or a [height, width] pair
- * @param opts `{ stride = kernelSize, padding = 0, countIncludePad = true }`
- * @throws TypeError / RangeError for bad sizes, naming the argument.
- * @example const pool = new nn.AvgPool2d(2); pool.forward(x);
+ * 2-D average pooling over (N, C, H, W) inputs, as torch.nn.AvgPool2d: y[n, c, i, j] = the mean
+ * of the kH x kW window at (i sH - pH, j sW - pW) of x[n, c]; output size
+ * floor((H + 2 pH - kH) / sH) + 1. See `kiln.nn.functional.avgPool2d`.
+ * @param kernelSize a number or a [height, width] pair.
+ * @param opts `{ stride = kernelSize, padding = 0, countIncludePad = true }`: with
+ *   countIncludePad the padding zeros count in each mean's divisor (always kH * kW); without,
+ *   only the input's own elements do.
+ * @throws {TypeError} when a size is not a number or a pair, countIncludePad is not a boolean,
+ *   opts is not an object, or an option name is unknown.
+ * @throws {RangeError} when a size is not an integer in range (kernelSize and stride >= 1,
+ *   padding >= 0), a pair does not have two entries, or padding is more than half the kernel.
+ * @example
+ * const pool = new kiln.nn.AvgPool2d(2);
+ * pool.forward(kiln.randn([8, 16, 28, 28])).shape; // [8, 16, 14, 14]
  */
 export class AvgPool2d extends Module {
+  /** [kH, kW], the window size. */
   readonly kernelSize: Pair;
+  /** [sH, sW], the step between windows; the kernel size unless given. */
   readonly stride: Pair;
+  /** [pH, pW], implicit padding on each side (at most half the kernel). @defaultValue [0, 0] */
   readonly padding: Pair;
+  /** Whether padding zeros count in the divisor. @defaultValue true */
   readonly countIncludePad: boolean;
   private readonly repr: string;
 
@@ -69,6 +103,15 @@ export class AvgPool2d extends Module {
     this.repr = `kernel_size=${shown(kernelSize, w.kernel)}, stride=${shown(stride, w.stride)}, padding=${shown(o.padding ?? 0, w.padding)}`;
   }
 
+  /**
+   * The mean of each window of x.
+   * @param x (N, C, H, W), or (C, H, W) unbatched.
+   * @returns (N, C, OH, OW) (or unbatched), OH = floor((H + 2 pH - kH) / sH) + 1.
+   * @throws {TypeError} when x is not a Tensor.
+   * @throws {RangeError} when x is not 3-D or 4-D, has an empty spatial dimension, or the kernel
+   *   does not fit the padded input.
+   * @example new kiln.nn.AvgPool2d(2).forward(kiln.tensor([[[[1, 2], [3, 4]]]])); // [[[[2.5]]]]
+   */
   override forward(x: Tensor): Tensor {
     return avgPool2dAt('AvgPool2d.forward', x, this.kernelSize, { stride: this.stride, padding: this.padding, countIncludePad: this.countIncludePad });
   }
@@ -79,13 +122,19 @@ export class AvgPool2d extends Module {
 }
 
 /**
- * Adaptive 2-D average pooling to a fixed output size whatever the input size
- * (see F.adaptiveAvgPool2d); AdaptiveAvgPool2d(1) is global average pooling.
- * @param outputSize a number or an [OH, OW] pair, each at least 1
- * @throws TypeError / RangeError for a non-integer or non-positive size.
- * @example const gap = new nn.AdaptiveAvgPool2d(1); gap.forward(x); // (N, C, 1, 1)
+ * Adaptive 2-D average pooling to a fixed output size whatever the input size, as
+ * torch.nn.AdaptiveAvgPool2d: output cell (i, j) averages input rows
+ * floor(i H / OH) .. ceil((i + 1) H / OH) - 1 and the columns likewise. AdaptiveAvgPool2d(1)
+ * is global average pooling. See `kiln.nn.functional.adaptiveAvgPool2d`.
+ * @param outputSize a number or an [OH, OW] pair, each at least 1.
+ * @throws {TypeError} when outputSize is not a number or a pair of numbers.
+ * @throws {RangeError} when a size is not an integer >= 1, or a pair does not have two entries.
+ * @example
+ * const gap = new kiln.nn.AdaptiveAvgPool2d(1);
+ * gap.forward(kiln.randn([8, 512, 7, 7])).shape; // [8, 512, 1, 1]
  */
 export class AdaptiveAvgPool2d extends Module {
+  /** [OH, OW], the output's spatial size. */
   readonly outputSize: Pair;
   private readonly repr: string;
 
@@ -96,6 +145,14 @@ export class AdaptiveAvgPool2d extends Module {
     this.repr = `output_size=${shown(outputSize, this.outputSize)}`;
   }
 
+  /**
+   * Averages x down to outputSize.
+   * @param x (N, C, H, W), or (C, H, W) unbatched.
+   * @returns (N, C, OH, OW) (or unbatched).
+   * @throws {TypeError} when x is not a Tensor.
+   * @throws {RangeError} when x is not 3-D or 4-D, or has an empty spatial dimension.
+   * @example new kiln.nn.AdaptiveAvgPool2d([1, 2]).forward(kiln.zeros([1, 3, 5, 5])).shape; // [1, 3, 1, 2]
+   */
   override forward(x: Tensor): Tensor {
     return adaptiveAvgPool2dAt('AdaptiveAvgPool2d.forward', x, this.outputSize);
   }

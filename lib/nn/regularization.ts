@@ -37,8 +37,8 @@ function penalty(where: string, name: string, parameters: Iterable<Tensor>, f: (
  * Accumulated in double precision.
  * @param parameters an array or iterable of tensors, e.g. model.parameters().
  * @returns a shape-[] tensor; 0 for no tensors.
- * @throws TypeError when parameters is not iterable or holds something other than a Tensor.
- * @example const loss = mse.forward(pred, y).add(nn.regularization.l1(model.parameters()).mul(1e-4));
+ * @throws {TypeError} when parameters is not iterable or holds something other than a Tensor.
+ * @example const loss = mse.forward(pred, y).add(kiln.nn.regularization.l1(model.parameters()).mul(1e-4));
  */
 export function l1(parameters: Iterable<Tensor>): Tensor {
   return penalty('regularization.l1', 'l1', parameters, Math.abs, (w) => (w > 0 ? 1 : w < 0 ? -1 : 0));
@@ -51,8 +51,8 @@ export function l1(parameters: Iterable<Tensor>): Tensor {
  * not halved: lambda * l2 adds 2 * lambda * w to the gradient. Accumulated in double precision.
  * @param parameters an array or iterable of tensors, e.g. model.parameters().
  * @returns a shape-[] tensor; 0 for no tensors.
- * @throws TypeError when parameters is not iterable or holds something other than a Tensor.
- * @example const loss = ce.forward(logits, y).add(nn.regularization.l2(model.parameters()).mul(5e-4));
+ * @throws {TypeError} when parameters is not iterable or holds something other than a Tensor.
+ * @example const loss = ce.forward(logits, y).add(kiln.nn.regularization.l2(model.parameters()).mul(5e-4));
  */
 export function l2(parameters: Iterable<Tensor>): Tensor {
   return penalty('regularization.l2', 'l2', parameters, (w) => w * w, (w) => 2 * w);

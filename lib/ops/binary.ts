@@ -16,6 +16,9 @@ interface Broadcast {
 }
 
 const cache = new Map<string, Broadcast>();
+// What the backward passes read, for the version check (fromOp's `saved`): add and sub and
+// every scalar op nothing; mul and div both operands.
+const NO_SAVED: readonly Float32Array[] = [];
 
 /** For each element of outShape, the offset of the element of `shape` broadcast to it. */
 export function indexMap(shape: readonly number[], outShape: number[], n: number): Int32Array {
@@ -82,7 +85,7 @@ function scalarOp(op: Op, a: Tensor, s: number): Tensor {
     const ga = new Float32Array(n);
     for (let i = 0; i < n; i++) ga[i] = g[i] * k;
     return [ga];
-  });
+  }, NO_SAVED);
 }
 
 function binaryOp(op: Op, a: Tensor, other: Tensor | number): Tensor {
@@ -164,7 +167,7 @@ function binaryOp(op: Op, a: Tensor, other: Tensor | number): Tensor {
         return [ga, gb];
       }
     }
-  });
+  }, op === ADD || op === SUB ? NO_SAVED : [a.data, b.data]);
 }
 
 export const add = (a: Tensor, b: Tensor | number): Tensor => binaryOp(ADD, a, b);

@@ -74,5 +74,6 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       else for (let i = 0; i < B; i++) native.sgemm(sub(gb, bOff[i], K * N), sub(a.data, aOff[i], M * K), sub(g, i * M * N, M * N), K, N, M, true, false, 1);
     }
     return [ga, gb];
-  });
+    // The backward reads both operands, not the result (fromOp's `saved`).
+  }, [a.data, b.data]);
 }

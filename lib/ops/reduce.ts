@@ -51,7 +51,7 @@ function sumImpl(where: string, t: Tensor, dim: number | number[] | undefined, k
     let s = 0;
     for (let i = 0; i < n; i++) s += x[i];
     out[0] = s * k;
-    return fromOp(out, outShape, [t], name, (g) => [new Float32Array(n).fill(g[0] * k)]);
+    return fromOp(out, outShape, [t], name, (g) => [new Float32Array(n).fill(g[0] * k)], []);
   }
   const map = reduceMap(t.shape, dims);
   // Accumulate in float64 for accuracy, as PyTorch's pairwise sums are accurate too.
@@ -62,7 +62,8 @@ function sumImpl(where: string, t: Tensor, dim: number | number[] | undefined, k
     const gx = new Float32Array(n);
     for (let i = 0; i < n; i++) gx[i] = g[map[i]] * k;
     return [gx];
-  });
+    // sum and mean read no values in their backward (fromOp's `saved`).
+  }, []);
 }
 
 /** Sum over `dim` (all dimensions when omitted). */

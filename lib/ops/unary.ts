@@ -13,6 +13,7 @@ export function unaryOp(
   f: (x: number) => number,
   grad: (x: number, y: number, g: number) => number,
   where = `Tensor.${name}`,
+  reads: 'input' | 'output' | 'both' | 'none' = 'both',
 ): Tensor {
   checkTensor(where, 'input', a);
   const x = a.data;
@@ -23,15 +24,16 @@ export function unaryOp(
     const gx = new Float32Array(n);
     for (let i = 0; i < n; i++) gx[i] = grad(x[i], out[i], g[i]);
     return [gx];
-  });
+    // What grad reads, for the version check (fromOp's `saved`), as PyTorch saves for each op.
+  }, reads === 'both' ? [x, out] : reads === 'input' ? [x] : reads === 'output' ? [out] : []);
 }
 
-export const neg = (a: Tensor) => unaryOp('neg', a, (x) => -x, (_x, _y, g) => -g);
-export const exp = (a: Tensor) => unaryOp('exp', a, Math.exp, (_x, y, g) => g * y);
-export const log = (a: Tensor) => unaryOp('log', a, Math.log, (x, _y, g) => g / x);
-export const sqrt = (a: Tensor) => unaryOp('sqrt', a, Math.sqrt, (_x, y, g) => g / (2 * y));
+export const neg = (a: Tensor) => unaryOp('neg', a, (x) => -x, (_x, _y, g) => -g, 'Tensor.neg', 'none');
+export const exp = (a: Tensor) => unaryOp('exp', a, Math.exp, (_x, y, g) => g * y, 'Tensor.exp', 'output');
+export const log = (a: Tensor) => unaryOp('log', a, Math.log, (x, _y, g) => g / x, 'Tensor.log', 'input');
+export const sqrt = (a: Tensor) => unaryOp('sqrt', a, Math.sqrt, (_x, y, g) => g / (2 * y), 'Tensor.sqrt', 'output');
 // PyTorch: d|x|/dx = sign(x), 0 at 0.
-export const abs = (a: Tensor) => unaryOp('abs', a, Math.abs, (x, _y, g) => (x > 0 ? g : x < 0 ? -g : 0));
+export const abs = (a: Tensor) => unaryOp('abs', a, Math.abs, (x, _y, g) => (x > 0 ? g : x < 0 ? -g : 0), 'Tensor.abs', 'input');
 // relu runs natively (native/kernels/activation.cc): CNNs apply it to millions of activations
 // a step, and through unaryOp's shared call site (megamorphic, so V8 does not inline f, with a
 // branch real data mispredicts half the time) it took 36 ms of a 75 ms step of bench/cnn.js;
@@ -47,12 +49,12 @@ export function relu(a: Tensor): Tensor {
     const gx = new Float32Array(out.length);
     native.reluBackward(gx, g, out);
     return [gx];
-  });
+  }, [out]);
 }
 
 export const sigmoid = (a: Tensor) =>
-  unaryOp('sigmoid', a, (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))), (_x, y, g) => g * y * (1 - y));
-export const tanh = (a: Tensor) => unaryOp('tanh', a, Math.tanh, (_x, y, g) => g * (1 - y * y));
+  unaryOp('sigmoid', a, (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))), (_x, y, g) => g * y * (1 - y), 'Tensor.sigmoid', 'output');
+export const tanh = (a: Tensor) => unaryOp('tanh', a, Math.tanh, (_x, y, g) => g * (1 - y * y), 'Tensor.tanh', 'output');
 
 export function pow(a: Tensor, p: number): Tensor {
   checkTensor('Tensor.pow', 'input', a);

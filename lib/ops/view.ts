@@ -6,7 +6,7 @@ import { rangeErrorText, shapeError } from '../errors';
 
 export function clone(t: Tensor): Tensor {
   checkTensor('Tensor.clone', 'input', t);
-  return fromOp(t.data.slice(), t.shape.slice(), [t], 'clone', (g) => [g]);
+  return fromOp(t.data.slice(), t.shape.slice(), [t], 'clone', (g) => [g], []);
 }
 
 /** The same data in a new shape; one size may be -1 (inferred). Shares the buffer. */
@@ -29,7 +29,7 @@ export function reshape(t: Tensor, shape: number | number[]): Tensor {
     out[infer] = t.numel / known;
   }
   if (numelOf(out) !== t.numel) throw shapeError(where, `a shape of ${t.numel} elements (the input's size)`, 'shape', dims);
-  return fromOp(t.data, out, [t], 'reshape', (g) => [g]);
+  return fromOp(t.data, out, [t], 'reshape', (g) => [g], []);
 }
 
 /** Merges dimensions startDim..endDim into one. */
@@ -95,7 +95,7 @@ export function permute(t: Tensor, dims: number[]): Tensor {
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => (inverse[p] = i));
   const outShape = perm.map((p) => t.shape[p]);
-  return fromOp(permuteData(t.data, t.shape, perm), outShape, [t], 'permute', (g) => [permuteData(g, outShape, inverse)]);
+  return fromOp(permuteData(t.data, t.shape, perm), outShape, [t], 'permute', (g) => [permuteData(g, outShape, inverse)], []);
 }
 
 /** Swaps two dimensions. Copies. */

@@ -4,7 +4,7 @@
 // over Float32Arrays: a few dot products and axpys over the flattened parameters per iteration,
 // O(history x parameters), while each iteration also runs the closure (a forward and backward
 // pass), which dominates. Dot products accumulate in double.
-import { Tensor } from '../tensor';
+import { Tensor, bumpVersion } from '../tensor';
 import { checkChoice, checkInt, typeError } from '../errors';
 import { Optimizer, ParamGroupInput, Params, ParamState, runClosure } from './optimizer';
 import { optimizerOptions, scalar } from './checks';
@@ -258,6 +258,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   private addGrad(t: number, update: Float32Array): void {
     let offset = 0;
     for (const p of this.paramGroups[0].params) {
+      bumpVersion(p.data); // an in-place update, as torch's p.add_
       axpy(p.data, t, update.subarray(offset, offset + p.numel));
       offset += p.numel;
     }
@@ -374,7 +375,10 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
           this.addGrad(tt, dir);
           const l = evalLoss()[1];
           const fg = this.gatherFlatGrad();
-          params.forEach((p, i) => p.data.set(x0[i]));
+          params.forEach((p, i) => {
+            bumpVersion(p.data);
+            p.data.set(x0[i]);
+          });
           return [l, fg];
         };
         [loss, flatGrad, t, lsEvals] = strongWolfe(evaluate, t, d, loss, flatGrad, gtd, toleranceChange);

@@ -4,7 +4,7 @@
 // every step, so `opt.paramGroups[0].lr = 0.01` takes effect at the next step), the
 // per-parameter state, zeroGrad, and stateDict/loadStateDict in PyTorch's layout. Subclasses
 // validate their options and implement `step` with one fused native call per parameter.
-import { Tensor, checkTensor, setGradEnabled } from '../tensor';
+import { Tensor, bumpVersion, checkTensor, setGradEnabled } from '../tensor';
 import { camelName, stateName } from '../naming';
 import { checkInt, checkOptions, describe, rangeError, typeError } from '../errors';
 import { rangeErrorText, shapeError } from '../errors';
@@ -380,7 +380,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
 /**
  * The gradient of a parameter as a Float32Array (for a custom optimiser's step), checked
- * against the parameter's size; null when it has none (the parameter is then skipped).
+ * against the parameter's size; null when it has none (the parameter is then skipped). A
+ * parameter with a gradient is about to be updated in place, so its version counter moves
+ * on, as PyTorch's in-place update does: a backward through an older graph that saved the
+ * parameter then fails instead of using the new values.
  * @param where the caller, for error messages (`MySGD.step`)
  * @param p the parameter
  * @throws TypeError for a parameter or gradient that is not a live Tensor; RangeError when the gradient's size differs from the parameter's.
@@ -393,6 +396,7 @@ export function gradOf(where: string, p: Tensor): Float32Array | null {
   if (p.grad.data.length !== p.data.length) {
     throw shapeError(where, `its parameter's shape ${formatShape(p.shape)}`, "a parameter's grad", p.grad.shape);
   }
+  bumpVersion(p.data);
   return p.grad.data;
 }
 

@@ -48,6 +48,10 @@ Napi::Value ReluBackward(const Napi::CallbackInfo& info);
 Napi::Value DropoutForward(const Napi::CallbackInfo& info);
 Napi::Value DropoutBackward(const Napi::CallbackInfo& info);
 
+// attention softmax: binding/attention.cc
+Napi::Value AttentionSoftmaxForward(const Napi::CallbackInfo& info);
+Napi::Value AttentionSoftmaxBackward(const Napi::CallbackInfo& info);
+
 // batch normalisation: binding/batchnorm.cc
 Napi::Value BatchNormForwardTrain(const Napi::CallbackInfo& info);
 Napi::Value BatchNormForwardEval(const Napi::CallbackInfo& info);

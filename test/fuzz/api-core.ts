@@ -107,6 +107,33 @@ export const CORE_TABLE: Entry[] = [
       return scalar ? [y.sum(), undefined] : [y, filled(y.shape, 5)];
     }),
     (a) => (a[0] as Tensor).backward(a[1] as Tensor)),
+  // ---- in-place ops, on a non-leaf (a leaf that requires grad is refused outside noGrad) ----
+  ...(['add_', 'sub_'] as const).map((m) =>
+    api(`Tensor.${m}`, [['input', selfKind], ['other', (v) => fc.oneof(tensorKind()(v), fc.constantFrom(...BAD_NUMBERS).map((n) => loose(show(n), n)))],
+      ['options', optionsKind({ alpha: numKind({ optional: true, names: ['alpha'] }) }), { optional: true, names: ['alpha'] }]],
+    fc.tuple(tensorArb, fc.boolean()).map(([t, scalar]) => [t.requiresGrad_().mul(1), scalar ? 2.5 : filled(t.shape.slice(-1), 3).requiresGrad_(), { alpha: 0.5 }]),
+    (a) => back((a[0] as Tensor)[m](a[1] as Tensor, a[2] as { alpha: number }))),
+  ),
+  ...(['mul_', 'div_'] as const).map((m) =>
+    api(`Tensor.${m}`, [['input', selfKind], ['other', (v) => fc.oneof(tensorKind()(v), fc.constantFrom(...BAD_NUMBERS).map((n) => loose(show(n), n)))]],
+      fc.tuple(tensorArb, fc.boolean()).map(([t, scalar]) => [t.requiresGrad_().mul(1), scalar ? 2.5 : filled(t.shape.slice(-1), 3).requiresGrad_()]),
+      (a) => back((a[0] as Tensor)[m](a[1] as Tensor))),
+  ),
+  api('Tensor.zero_', [['input', selfKind]], gradTensorArb.map((t) => [t.mul(1)]), (a) => back((a[0] as Tensor).zero_())),
+  api('Tensor.fill_', [['input', selfKind], ['value', numKind()]], fc.tuple(gradTensorArb, fc.float()).map(([t, v]) => [t.mul(1), v]), (a) => back((a[0] as Tensor).fill_(a[1] as number))),
+  api('Tensor.copy_', [['input', selfKind], ['src', tensorKind()]], gradTensorArb.map((t) => [t.mul(1), filled(t.shape.slice(-1), 2).requiresGrad_()]),
+    (a) => back((a[0] as Tensor).copy_(a[1] as Tensor))),
+  api('Tensor.clamp_', [['input', selfKind], ['min', numKind(optional), optional], ['max', numKind(optional), optional]],
+    fc.tuple(gradTensorArb, fc.float({ noNaN: true }), fc.float({ noNaN: true })).map(([t, lo, hi]) => [t.mul(1), lo, hi]), (a) => back((a[0] as Tensor).clamp_(a[1] as number, a[2] as number))),
+  api('Tensor.detach_', [['input', selfKind]], gradTensorArb.map((t) => [t.mul(1)]), (a) => (a[0] as Tensor).detach_()),
+  api('Tensor.requiresGrad_', [['input', selfKind], ['flag', boolKind(optional), optional]], fc.tuple(tensorArb, fc.boolean()).map(([t, f]) => [t, f]),
+    (a) => (a[0] as Tensor).requiresGrad_(a[1] as boolean)),
+  api('Tensor.registerHook', [['input', selfKind], ['hook', fnKind()]], gradTensorArb.map((t) => [t.mul(1), (g: Tensor) => g.mul(2)]), (a) => {
+    const y = a[0] as Tensor;
+    const h = y.registerHook(a[1] as (g: Tensor) => Tensor);
+    back(y);
+    h.remove();
+  }),
   api('new Tensor', [['data', (v) => fc.oneof(junk(false), fc.constant(strict('a detached Float32Array', detachedF32(6))), fc.constant(strict('a Float64Array', new Float64Array((v as Float32Array).length))))], ['shape', shapeKind()], ['requiresGrad', boolKind(optional), optional]],
     matrixArb.map((t) => [t.data, t.shape, false]), (a) => new Tensor(a[0] as Float32Array, a[1] as number[], a[2] as boolean)),
 ];

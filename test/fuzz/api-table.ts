@@ -6,5 +6,7 @@ import { CORE_TABLE } from './api-core';
 import { NN_TABLE } from './api-nn';
 import { TRAIN_TABLE } from './api-train';
 import { SEQ_TABLE } from './api-seq';
+import { OPS2_TABLE } from './api-ops2';
+import { ATTN_TABLE } from './api-attn';
 
-export const API_TABLE: Entry[] = [...CORE_TABLE, ...NN_TABLE, ...TRAIN_TABLE, ...SEQ_TABLE];
+export const API_TABLE: Entry[] = [...CORE_TABLE, ...NN_TABLE, ...TRAIN_TABLE, ...SEQ_TABLE, ...OPS2_TABLE, ...ATTN_TABLE];

@@ -32,6 +32,14 @@ test('the table covers the public API: an entry per function, constructor and me
     'new ModuleDict', 'ModuleDict.set', 'new ParameterList', 'ParameterList.append', 'new Identity', 'new LogSoftmax', 'LogSoftmax.forward',
     'new Embedding', 'Embedding.forward', 'Embedding.fromPretrained', 'embedding', 'new Conv1d', 'Conv1d.forward', 'conv1d',
     'new MaxPool1d', 'MaxPool1d.forward', 'new AvgPool1d', 'AvgPool1d.forward', 'maxPool1d', 'avgPool1d', 'new NLLLoss', 'NLLLoss.forward', 'nllLoss',
+    // issue 17: comparison, selection, joining and indexing ops (methods and torch.X function forms)
+    'Tensor.eq', 'Tensor.where', 'Tensor.clamp', 'Tensor.maximum', 'Tensor.min', 'Tensor.amax', 'Tensor.var', 'Tensor.std', 'Tensor.norm', 'Tensor.cumsum',
+    'Tensor.topk', 'Tensor.sort', 'Tensor.argsort', 'Tensor.split', 'Tensor.chunk', 'Tensor.narrow', 'Tensor.slice', 'Tensor.select', 'Tensor.indexSelect',
+    'Tensor.gather', 'Tensor.scatter', 'Tensor.scatterAdd', 'Tensor.maskedFill', 'Tensor.expand', 'Tensor.repeat',
+    'cat', 'stack', 'where', 'clamp', 'minimum', 'eq', 'gather', 'scatter', 'topk', 'sort', 'squeeze', 'unsqueeze', 'permute', 'oneHot',
+    'Tensor.add_', 'Tensor.sub_', 'Tensor.mul_', 'Tensor.div_', 'Tensor.zero_', 'Tensor.fill_', 'Tensor.copy_', 'Tensor.clamp_',
+    'Tensor.detach_', 'Tensor.requiresGrad_', 'Tensor.registerHook',
+    'scaledDotProductAttention', 'new MultiheadAttention', 'MultiheadAttention.forward', 'new TransformerEncoderLayer', 'TransformerEncoderLayer.forward', 'new TransformerEncoder', 'TransformerEncoder.forward',
   ];
   expect(required.filter((n) => !names.has(n))).toEqual([]);
 });

@@ -176,6 +176,19 @@ export const NATIVE_TABLE: Entry[] = [
     fc.tuple(fc.integer({ min: 0, max: 30 }), fc.boolean(), prob, seed, seed).map(([n, m, p, s, o]) => [buf(n), m ? buf(n) : null, buf(n), p, s, o]),
   ),
   entry('dropoutBackward', [['dinp', f32], ['dout', f32], ['mask', f32]], fc.integer({ min: 0, max: 30 }).map((n) => [buf(n), buf(n), buf(n)])),
+  entry(
+    'attentionSoftmaxForward',
+    [['probs', f32], ['scores', f32], ['mask', f32opt], ['B', size], ['L', size], ['S', size], ['BM', size], ['scale', number], ['causal', boolean]],
+    fc.tuple(dim, dim, dim, fc.boolean(), fc.boolean(), smallNumber, fc.boolean()).map(([B, L, S, m, one, scale, causal]) => {
+      const BM = one ? 1 : B;
+      return [buf(B * L * S), buf(B * L * S), m ? buf(BM * L * S) : null, B, L, S, BM, scale, causal];
+    }),
+  ),
+  entry(
+    'attentionSoftmaxBackward',
+    [['dscores', f32], ['probs', f32], ['dprobs', f32], ['rows', size], ['S', size]],
+    fc.tuple(dim, dim).map(([R, S]) => [buf(R * S), buf(R * S), buf(R * S), R, S]),
+  ),
   // ---- normalisation (native/binding/batchnorm.cc, layernorm.cc, rmsnorm.cc) ----
   entry(
     'batchNormForwardTrain',

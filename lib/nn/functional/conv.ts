@@ -71,5 +71,6 @@ export function conv2dAt(where: string, x: Tensor, weight: Tensor, opts: Conv2dO
     const db = bias && bias.requiresGrad ? new Float32Array(OC) : null;
     native.conv2dBackward(dx, dw, db, g, x.data, weight.data, N, C, H, W, OC, ...win);
     return [dx, dw, db];
-  });
+    // The backward reads x and weight, not the result (fromOp's `saved`).
+  }, [x.data, weight.data]);
 }

@@ -28,3 +28,6 @@ export { conv1d, maxPool1d, avgPool1d } from './conv1d';
 export type { SingleLike, Conv1dOptions, Pool1dOptions, AvgPool1dOptions } from './conv1d';
 export { nllLoss } from './loss';
 export type { NLLLossOptions } from './loss';
+export { oneHot } from './one_hot';
+export { scaledDotProductAttention } from './attention';
+export type { ScaledDotProductAttentionOptions } from './attention';

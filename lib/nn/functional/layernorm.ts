@@ -20,7 +20,7 @@ export function checkNormalizedShape(where: string, normalizedShape: unknown): n
 export function rowsOf(where: string, x: Tensor, ns: number[]): [number, number] {
   const k0 = x.ndim - ns.length;
   if (k0 < 0 || !sameShape(x.shape.slice(k0), ns)) {
-    throw shapeError(where, `shape [*, ${ns.join(', ')}]`, 'input', x.shape);
+    throw shapeError(where, `shape [*, ${ns.join(', ')}] (ending in normalizedShape)`, 'input', x.shape);
   }
   let N = 1;
   for (let i = 0; i < k0; i++) N *= x.shape[i];

@@ -53,5 +53,6 @@ export function linearAt(where: string, x: Tensor, weight: Tensor, opts?: Linear
     const db = bias && bias.requiresGrad ? new Float32Array(OC) : null;
     native.linearBackward(dx, dw, db, g, x.data, weight.data, N, C, OC);
     return [dx, dw, db];
-  });
+    // The backward reads x and weight, not the result (fromOp's `saved`).
+  }, [x.data, weight.data]);
 }

@@ -15,8 +15,14 @@ import { rangeErrorText } from '../../errors';
  * @param maxNorm the largest norm allowed (>= 0)
  * @param opts `{ normType = 2, errorIfNonfinite = false }`: normType > 0 or Infinity
  * @returns the total norm before clipping (0 when no parameter has a gradient)
- * @throws TypeError for parameters that are not Tensors; RangeError for a negative maxNorm, a normType that is not positive, or (with errorIfNonfinite) a NaN or infinite total norm.
- * @example const norm = nn.utils.clipGradNorm(model.parameters(), 1.0);
+ * @throws {TypeError} when parameters is neither a Tensor nor an iterable of Tensors, maxNorm or
+ *   normType is not a number, errorIfNonfinite is not a boolean, opts is not an object, or an
+ *   option name is unknown.
+ * @throws {RangeError} when maxNorm is negative or not finite, normType is not positive (or
+ *   NaN), or, with errorIfNonfinite, the total norm is NaN or infinite.
+ * @example
+ * loss.backward();
+ * const norm = kiln.nn.utils.clipGradNorm(model.parameters(), 1.0); // before opt.step()
  */
 export function clipGradNorm(parameters: Tensor | Iterable<Tensor>, maxNorm: number, opts?: { normType?: number; errorIfNonfinite?: boolean }): number {
   const where = 'clipGradNorm';

@@ -60,7 +60,7 @@ export interface LayerStats {
   deadUnits: number | null;
   /** L2 norm of dLoss/dOutput; null when the output took no part in the loss's gradient. */
   outputGradNorm: number | null;
-  /** The layer's own parameters, in registration order. */
+  /** The layer's own parameters (not its descendants'), in registration order. */
   params: ParamStats[];
 }
 
@@ -82,7 +82,12 @@ function pct(x: number | null): string {
   return x === null ? '-' : `${(100 * x).toFixed(1)}%`;
 }
 
-/** The result of inspect: plain data in `layers`, and a table from toString()/print(). */
+/**
+ * The result of {@link inspect}: plain data in `layers`, and a table from toString()/print().
+ * @example
+ * const report = kiln.nn.init.inspect(net, kiln.randn([64, 784]));
+ * const dead = report.layers.filter((l) => (l.deadUnits ?? 0) > 0.5).map((l) => l.name);
+ */
 export class InitReport {
   constructor(
     /** One entry per call of a leaf module, in the order they ran. */
@@ -91,7 +96,10 @@ export class InitReport {
     readonly loss: number,
   ) {}
 
-  /** A fixed-width table, one row per layer. */
+  /**
+   * A fixed-width table, one row per layer, under a line with the loss.
+   * @example console.log(report.toString());
+   */
   toString(): string {
     const head = ['layer', 'type', 'output', 'mean', 'std', 'min', 'max', 'saturated', 'dead', 'dead units', '|dL/dout|', '|dL/dparam|'];
     const rows = this.layers.map((l) => [
@@ -113,14 +121,17 @@ export class InitReport {
     return [`Initialisation report (loss ${fmt(this.loss)})`, line(head), ...rows.map(line)].join('\n');
   }
 
-  /** Writes the table to the console. */
+  /**
+   * Writes the table to the console.
+   * @example kiln.nn.init.inspect(net, x).print();
+   */
   print(): void {
     console.log(this.toString());
   }
 
   /**
-   * The report as plain data, for JSON.stringify.
-   * @example fs.writeFileSync('init.json', JSON.stringify(nn.init.inspect(model, x)));
+   * The plain data, for JSON.stringify: `{ layers, loss }`.
+   * @example fs.writeFileSync('init.json', JSON.stringify(report));
    */
   toJSON(): {
     /** One entry per call of a leaf module, in the order they ran. */
@@ -211,12 +222,15 @@ function layerStats(name: string, m: Module, y: Tensor): LayerStats {
  * @param sampleInput a batch the model accepts (an array is spread as several inputs).
  * @param opts `{ loss = (y) => y.pow(2).mean() }`: the scalar to differentiate.
  * @returns an InitReport: `layers` (plain data), `loss`, and `toString()`/`print()` for a table.
- * @throws TypeError when model is not a Module, sampleInput is not Tensors, the output is not a Tensor or loss is not a
- *   function; RangeError when the loss is not a one-element tensor.
+ * @throws {TypeError} when model is not a Module, sampleInput is neither a Tensor nor a non-empty
+ *   array of Tensors, opts is not an object or names an unknown option, loss is not a function,
+ *   or the model's output is not a Tensor.
+ * @throws {RangeError} when the loss is not a one-element Tensor.
  * @example
- * const net = new nn.Sequential(new nn.Linear(784, 256), new nn.Sigmoid());
- * nn.init.normal(net.get(0).weight as Tensor);
- * nn.init.inspect(net, rand([64, 784])).print(); // the Sigmoid row shows ~all units saturated
+ * const fc = new kiln.nn.Linear(784, 256);
+ * const net = new kiln.nn.Sequential(fc, new kiln.nn.Sigmoid());
+ * kiln.nn.init.normal(fc.weight); // std 1: far too large for 784 inputs
+ * kiln.nn.init.inspect(net, kiln.rand([64, 784])).print(); // the Sigmoid row shows most outputs (~80%) saturated
  */
 export function inspect(model: Module, sampleInput: Tensor | Tensor[], opts?: InspectOptions): InitReport {
   const where = 'init.inspect';
