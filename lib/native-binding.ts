@@ -134,6 +134,15 @@ export interface ClipBinding {
   scaleInPlace(x: F32, c: number): void;
 }
 
+/**
+ * native/kernels/rnn.h: lib/nn/functional/rnn.ts. One layer in one direction over a whole
+ * sequence; mode 0 tanh RNN, 1 relu RNN, 2 LSTM, 3 GRU (cN, c0, dc0, dcN: LSTM only, else null).
+ */
+export interface RnnBinding {
+  rnnForward(out: F32, hN: F32, cN: F32 | null, saved: F32, inp: F32, h0: F32, c0: F32 | null, wIh: F32, wHh: F32, bIh: F32 | null, bHh: F32 | null, L: number, N: number, C: number, H: number, mode: number, reverse: boolean): void;
+  rnnBackward(dinp: F32 | null, dh0: F32 | null, dc0: F32 | null, dwIh: F32 | null, dwHh: F32 | null, dbIh: F32 | null, dbHh: F32 | null, dout: F32, dhN: F32, dcN: F32 | null, inp: F32, h0: F32, c0: F32 | null, wIh: F32, wHh: F32, out: F32, saved: F32, L: number, N: number, C: number, H: number, mode: number, reverse: boolean): void;
+}
+
 /** Everything the addon exports: no index signature, so an undeclared name does not type-check. */
 export interface NativeBinding
   extends CoreBinding,
@@ -152,7 +161,8 @@ export interface NativeBinding
     EmbeddingBinding,
     CrossEntropyBinding,
     OptimBinding,
-    ClipBinding {}
+    ClipBinding,
+    RnnBinding {}
 
 /**
  * The export names at run time (the interface is erased). `satisfies` with the exact key type
@@ -179,6 +189,7 @@ export const NATIVE_EXPORTS = {
   sgdStep: true, adamStep: true,
   adadeltaStep: true, adagradStep: true, rmspropStep: true, adamaxStep: true, nadamStep: true, radamStep: true,
   sumAbsPow: true, maxAbs: true, scaleInPlace: true,
+  rnnForward: true, rnnBackward: true,
 } as const satisfies { readonly [K in keyof NativeBinding]: true };
 
 /** The names of the exports that are functions (every one but mallocTuned). */

@@ -89,6 +89,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sumAbsPow", Napi::Function::New(env, kiln::binding::SumAbsPow));
   exports.Set("maxAbs", Napi::Function::New(env, kiln::binding::MaxAbs));
   exports.Set("scaleInPlace", Napi::Function::New(env, kiln::binding::ScaleInPlace));
+
+  // recurrent layers: binding/rnn.cc
+  exports.Set("rnnForward", Napi::Function::New(env, kiln::binding::RnnForward));
+  exports.Set("rnnBackward", Napi::Function::New(env, kiln::binding::RnnBackward));
   return exports;
 }
 

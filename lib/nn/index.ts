@@ -32,3 +32,6 @@ export { MultiheadAttention } from './attention';
 export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from './attention';
 export { TransformerEncoderLayer, TransformerEncoder } from './transformer';
 export type { TransformerEncoderLayerOptions, TransformerEncoderLayerForwardOptions, TransformerEncoderForwardOptions } from './transformer';
+export { RNNBase, RNN, LSTM, GRU } from './rnn';
+export type { RNNBaseOptions, RNNOptions, LSTMOptions } from './rnn';
+export type { RnnMode } from './functional/rnn';

@@ -87,5 +87,9 @@ Napi::Value RadamStep(const Napi::CallbackInfo& info);
 Napi::Value SumAbsPow(const Napi::CallbackInfo& info);
 Napi::Value MaxAbs(const Napi::CallbackInfo& info);
 Napi::Value ScaleInPlace(const Napi::CallbackInfo& info);
+
+// recurrent layers: binding/rnn.cc
+Napi::Value RnnForward(const Napi::CallbackInfo& info);
+Napi::Value RnnBackward(const Napi::CallbackInfo& info);
 }  // namespace binding
 }  // namespace kiln

@@ -8,5 +8,6 @@ import { TRAIN_TABLE } from './api-train';
 import { SEQ_TABLE } from './api-seq';
 import { OPS2_TABLE } from './api-ops2';
 import { ATTN_TABLE } from './api-attn';
+import { RNN_TABLE } from './api-rnn';
 
-export const API_TABLE: Entry[] = [...CORE_TABLE, ...NN_TABLE, ...TRAIN_TABLE, ...SEQ_TABLE, ...OPS2_TABLE, ...ATTN_TABLE];
+export const API_TABLE: Entry[] = [...CORE_TABLE, ...NN_TABLE, ...TRAIN_TABLE, ...SEQ_TABLE, ...OPS2_TABLE, ...ATTN_TABLE, ...RNN_TABLE];

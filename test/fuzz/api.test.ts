@@ -40,6 +40,7 @@ test('the table covers the public API: an entry per function, constructor and me
     'Tensor.add_', 'Tensor.sub_', 'Tensor.mul_', 'Tensor.div_', 'Tensor.zero_', 'Tensor.fill_', 'Tensor.copy_', 'Tensor.clamp_',
     'Tensor.detach_', 'Tensor.requiresGrad_', 'Tensor.registerHook',
     'scaledDotProductAttention', 'new MultiheadAttention', 'MultiheadAttention.forward', 'new TransformerEncoderLayer', 'TransformerEncoderLayer.forward', 'new TransformerEncoder', 'TransformerEncoder.forward',
+    'new RNN', 'new LSTM', 'new GRU', 'RNN.forward', 'LSTM.forward', 'GRU.forward', 'init.orthogonalBlocks', 'utils.rnnInitRecipe',
   ];
   expect(required.filter((n) => !names.has(n))).toEqual([]);
 });

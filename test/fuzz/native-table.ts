@@ -293,4 +293,26 @@ export const NATIVE_TABLE: Entry[] = [
   // ---- activations (native/binding/activation.cc) ----
   entry('reluForward', [['out', f32], ['inp', f32]], fc.integer({ min: 0, max: 30 }).map((n) => [buf(n), buf(n)])),
   entry('reluBackward', [['dinp', f32], ['dout', f32], ['out', f32]], fc.integer({ min: 0, max: 30 }).map((n) => [buf(n), buf(n), buf(n)])),
+  // ---- recurrent layers (native/binding/rnn.cc) ----
+  entry(
+    'rnnForward',
+    [['out', f32], ['hN', f32], ['cN', f32opt], ['saved', f32], ['inp', f32], ['h0', f32], ['c0', f32opt], ['wIh', f32], ['wHh', f32], ['bIh', f32opt], ['bHh', f32opt],
+      ['L', size], ['N', size], ['C', size], ['H', size], ['mode', integer], ['reverse', boolean]],
+    fc.tuple(dim, dim, dim, pos, fc.integer({ min: 0, max: 3 }), fc.boolean(), fc.boolean()).map(([L, N, C, H, mode, bias, rev]) => {
+      const G = mode === 2 ? 4 : mode === 3 ? 3 : 1, S = mode === 2 ? 5 : mode === 3 ? 4 : 0, lstm = mode === 2;
+      return [buf(L * N * H), buf(N * H), lstm ? buf(N * H) : null, buf(L * N * H * S), buf(L * N * C), buf(N * H), lstm ? buf(N * H) : null,
+        buf(G * H * C), buf(G * H * H), bias ? buf(G * H) : null, bias ? buf(G * H) : null, L, N, C, H, mode, rev];
+    }),
+  ),
+  entry(
+    'rnnBackward',
+    [['dinp', f32opt], ['dh0', f32opt], ['dc0', f32opt], ['dwIh', f32opt], ['dwHh', f32opt], ['dbIh', f32opt], ['dbHh', f32opt], ['dout', f32], ['dhN', f32], ['dcN', f32opt],
+      ['inp', f32], ['h0', f32], ['c0', f32opt], ['wIh', f32], ['wHh', f32], ['out', f32], ['saved', f32], ['L', size], ['N', size], ['C', size], ['H', size], ['mode', integer], ['reverse', boolean]],
+    fc.tuple(dim, dim, dim, pos, fc.integer({ min: 0, max: 3 }), fc.boolean(), fc.boolean()).map(([L, N, C, H, mode, some, rev]) => {
+      const G = mode === 2 ? 4 : mode === 3 ? 3 : 1, S = mode === 2 ? 5 : mode === 3 ? 4 : 0, lstm = mode === 2;
+      const o = (n: number) => (some ? buf(n) : null);
+      return [o(L * N * C), o(N * H), lstm ? o(N * H) : null, o(G * H * C), o(G * H * H), o(G * H), o(G * H), buf(L * N * H), buf(N * H), lstm ? buf(N * H) : null,
+        buf(L * N * C), buf(N * H), lstm ? buf(N * H) : null, buf(G * H * C), buf(G * H * H), buf(L * N * H), buf(L * N * H * S).map(Math.abs), L, N, C, H, mode, rev];
+    }),
+  ),
 ];

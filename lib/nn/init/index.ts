@@ -9,6 +9,7 @@ export { xavierUniform, xavierNormal, kaimingUniform, kaimingNormal } from './sc
 export type { XavierOptions, KaimingOptions } from './scaled';
 export type { FanMode } from './fans';
 export { orthogonal } from './orthogonal';
+export { orthogonalBlocks } from './blocks';
 export { dirac, sparse } from './structured';
 export type { SparseOptions } from './structured';
 export type { OrthogonalOptions } from './orthogonal';
