@@ -1,5 +1,10 @@
-// The text demo (examples/text/): its data pipeline, and a few dozen training steps of each
-// model through the demo's own code path (trainModel, sampleWords), single-threaded.
+// The text demo (examples/text/): its data pipeline, a few dozen training steps of each
+// model through the demo's own code path (trainModel, sampleWords), single-threaded, and the
+// command line it is run from.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { loadWords, splitIndices, encodeWords, epochOrders, batches, pick, decode, encode, range, PAD, START, END, LETTER0, VOCAB_SIZE, IGNORE_INDEX, MAX_LEN } from '../examples/text/data';
 import { trainModel, sampleWords, evaluate, lrAt } from '../examples/text/train';
 import { CharGPT, CharLSTM, decayGroups, causalMask } from '../examples/text/models';
@@ -144,5 +149,28 @@ describe('text models, a few dozen steps through the demo\'s code path', () => {
     // The padding row starts at 0.
     expect(Array.from(gpt.tok.weight.data.subarray(PAD * 16, PAD * 16 + 16))).toEqual(new Array(16).fill(0));
     expect(Array.from(causalMask(3).data)).toEqual([0, -Infinity, -Infinity, 0, 0, -Infinity, 0, 0, 0]);
+  });
+});
+
+describe('npm run demo -- --model lstm|gpt', () => {
+  const root = path.resolve(__dirname, '..');
+  const demo = ['scripts/run-ts.js', 'examples/mnist/main.ts'];
+
+  test('the MNIST demo hands --model lstm to the text demo: epoch line, new words, weights', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kiln-text-'));
+    const out = path.join(dir, 'lstm.safetensors');
+    const r = spawnSync(process.execPath, [...demo, '--model', 'lstm', '--epochs', '1', '--words-per-epoch', '128', '--samples', '3', '--threads', '1', '--no-progress', '--out', out], { cwd: root, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^epoch 1\/1: train \d\.\d{4} {2}val \d\.\d{4} nats\/char/m);
+    expect(r.stdout).toMatch(/^3 new words: [a-z]+ [a-z]+ [a-z]+$/m);
+    expect(fs.existsSync(out)).toBe(true);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('bad text-demo options are refused with a message', () => {
+    const r = spawnSync(process.execPath, [...demo, '--model=gpt', '--words-per-epoch', '-1'], { cwd: root, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/--words-per-epoch must be a non-negative integer, got '-1'/);
   });
 });

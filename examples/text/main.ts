@@ -44,7 +44,11 @@ function positiveInt(name: string) {
 }
 
 function nonNegativeInt(name: string) {
-  return (v: string): number => positiveInt(name)(String(Number(v) + 1)) - 1;
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${v}'`);
+    return n;
+  };
 }
 
 /** Runs the text demo with these command-line arguments (process.argv form). */
