@@ -30,5 +30,5 @@ test('npm run demo, one epoch: progress, test accuracy line, loadable safetensor
 test('bad options are refused with a message', () => {
   const r = spawnSync(process.execPath, [...demo, '--model', 'rnn'], { cwd: root, encoding: 'utf8' });
   expect(r.status).not.toBe(0);
-  expect(r.stderr).toMatch(/--model must be 'mlp' or 'cnn', got 'rnn'/);
+  expect(r.stderr).toMatch(/--model must be 'mlp', 'cnn', 'gpt' or 'lstm', got 'rnn'/);
 });

