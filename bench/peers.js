@@ -3,6 +3,7 @@
 // (default and tuned set-ups), TensorFlow.js (cpu and wasm backends) in this process.
 // A peer that is not installed is skipped and named in the report.
 const { spawn, spawnSync } = require('child_process');
+const fs = require('fs');
 const path = require('path');
 const readline = require('readline');
 
@@ -16,13 +17,24 @@ function torchAvailable() {
 // OpenBLAS 0.3.21 does not recognise this CPU and falls back to old kernels unless told
 // SkylakeX; the openmp build does not fight torch's own threads; glibc's thresholds stop it
 // from mapping and unmapping big tensors every step (1.3-2.5x for torch here).
+// KILN_BENCH_OPENBLAS_DIR points at another copy of the openmp build (e.g. one unpacked with
+// dpkg -x where the package is not installed).
+const OPENBLAS_DIR = process.env.KILN_BENCH_OPENBLAS_DIR || '/usr/lib/x86_64-linux-gnu/openblas-openmp';
 const TUNED_ENV = {
-  LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-openmp',
+  LD_LIBRARY_PATH: OPENBLAS_DIR,
   OPENBLAS_CORETYPE: 'SkylakeX',
   MALLOC_MMAP_THRESHOLD_: '4294967296',
   MALLOC_TRIM_THRESHOLD_: '4294967296',
   MALLOC_TOP_PAD_: '268435456',
 };
+
+/**
+ * Whether the tuned peer's OpenBLAS is there: without it LD_LIBRARY_PATH finds nothing and
+ * 'torch-tuned' would silently be the reference-BLAS torch under another name.
+ */
+function openblasAvailable() {
+  return fs.existsSync(path.join(OPENBLAS_DIR, 'libblas.so.3'));
+}
 
 class TorchPeer {
   constructor(name, threads, extraEnv) {
@@ -73,4 +85,4 @@ function loadTfjs() {
   return out;
 }
 
-module.exports = { torchAvailable, TorchPeer, TUNED_ENV, loadTfjs };
+module.exports = { torchAvailable, openblasAvailable, OPENBLAS_DIR, TorchPeer, TUNED_ENV, loadTfjs };

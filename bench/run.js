@@ -8,7 +8,7 @@ const fs = require('fs');
 const path = require('path');
 const { Command } = require('commander');
 const kiln = require('..');
-const { torchAvailable, TorchPeer, TUNED_ENV, loadTfjs } = require('./peers');
+const { torchAvailable, openblasAvailable, OPENBLAS_DIR, TorchPeer, TUNED_ENV, loadTfjs } = require('./peers');
 const { peakRss } = require('./rss');
 
 const program = new Command()
@@ -95,6 +95,8 @@ async function main() {
   const skipped = [];
   const hasTorch = torchAvailable();
   if (!hasTorch) skipped.push('PyTorch (/usr/bin/python3 with torch not found: apt-get install python3-torch)');
+  const hasTuned = hasTorch && openblasAvailable();
+  if (hasTorch && !hasTuned) skipped.push(`torch-tuned (no OpenBLAS openmp build in ${OPENBLAS_DIR}: apt-get install libopenblas0-openmp, or set KILN_BENCH_OPENBLAS_DIR)`);
   const tfjs = loadTfjs();
   if (!tfjs.tf) skipped.push('TensorFlow.js (@tensorflow/tfjs not installed)');
   else if (!tfjs.wasm) skipped.push('TensorFlow.js wasm (@tensorflow/tfjs-backend-wasm not installed)');
@@ -106,7 +108,8 @@ async function main() {
 
   for (const threads of threadCounts) {
     kiln.setNumThreads(threads);
-    const torchProcs = hasTorch ? [new TorchPeer('torch', threads, {}), new TorchPeer('torch-tuned', threads, TUNED_ENV)] : [];
+    const torchProcs = hasTorch ? [new TorchPeer('torch', threads, {})] : [];
+    if (hasTuned) torchProcs.push(new TorchPeer('torch-tuned', threads, TUNED_ENV));
     const peers = [inProcessPeer('kiln', (w, c) => w.kiln(kiln, c))];
     for (const p of torchProcs) peers.push(torchPeer(p.name, p));
     // TensorFlow.js's cpu backend is single-threaded JavaScript and its wasm backend runs one

@@ -1,5 +1,6 @@
-"""PyTorch side of W1 (MLP training), W3 (norm layers), W4 (orthogonal init) and W5 (CNN
-training); each function returns seconds per iteration. Mirrors bench/workloads/*.js."""
+"""PyTorch side of W1 (MLP training), W3 (norm layers), W4 (orthogonal init), W5 (CNN
+training), W8 (LSTM demo training), W9 (Transformer block training) and W10 (attention);
+each function returns seconds per iteration. Mirrors bench/workloads/*.js."""
 import torch
 import torch.nn as nn
 from timing import timed
@@ -82,4 +83,94 @@ def orthogonal(case, iters):
     return timed(lambda: nn.init.orthogonal_(w), iters)
 
 
-WORKLOADS = {"mlp_train": mlp_train, "cnn_train": cnn_train, "norm_fwd_bwd": norm_fwd_bwd, "orthogonal": orthogonal}
+
+
+def transformer_train(case, iters):
+    """W9: one pre-norm TransformerEncoderLayer's AdamW step, MSE against a fixed target."""
+    key = ("transformer", case["batch"], case["seq"], case["d"])
+    if key not in CACHE:
+        torch.manual_seed(0)
+        layer = nn.TransformerEncoderLayer(case["d"], case["heads"], dim_feedforward=case["ff"], dropout=0.0,
+                                           norm_first=True, batch_first=True)
+        layer.train()
+        opt = torch.optim.AdamW(layer.parameters(), lr=1e-3, weight_decay=0.01)
+        x = torch.randn(case["batch"], case["seq"], case["d"])
+        y = torch.randn(case["batch"], case["seq"], case["d"])
+        lossf = nn.MSELoss()
+
+        def step():
+            opt.zero_grad()
+            lossf(layer(x), y).backward()
+            opt.step()
+
+        CACHE[key] = step
+    return timed(CACHE[key], iters)
+
+
+def sdpa_fwd_bwd(case, iters):
+    """W10: torch 1.13 has no F.scaled_dot_product_attention; the formula under autograd."""
+    key = ("sdpa", tuple(case["shape"]))
+    if key not in CACHE:
+        torch.manual_seed(0)
+        shape = case["shape"]
+        q, k, v = (torch.randn(*shape, requires_grad=True) for _ in range(3))
+        g = torch.randn(*shape)
+        scale = 1.0 / shape[-1] ** 0.5
+
+        def step():
+            q.grad = k.grad = v.grad = None
+            attn = torch.softmax(q @ k.transpose(-2, -1) * scale, dim=-1)
+            (attn @ v).backward(g)
+
+        CACHE[key] = step
+    return timed(CACHE[key], iters)
+
+
+VOCAB, PAD, START, END, LETTER0, IGNORE = 29, 0, 1, 2, 3, -100
+
+
+def lstm_batch(batch, seq):
+    """The same fixed rows as bench/workloads/w8-lstm.js's batchData."""
+    x = torch.full((batch, seq), PAD, dtype=torch.long)
+    y = torch.full((batch, seq), IGNORE, dtype=torch.long)
+    for i in range(batch):
+        n = 3 + i % (seq - 3)
+        x[i, 0] = START
+        for t in range(n):
+            letter = LETTER0 + (i * 7 + t * 5) % 26
+            x[i, t + 1] = letter
+            y[i, t] = letter
+        y[i, n] = END
+    return x, y
+
+
+def lstm_train(case, iters):
+    """W8: the text demo's CharLSTM step (clip 1, AdamW with decay on weight matrices only)."""
+    key = ("lstm", case["batch"], case["seq"])
+    if key not in CACHE:
+        torch.manual_seed(0)
+        tok = nn.Embedding(VOCAB, case["emb"], padding_idx=PAD)
+        lstm = nn.LSTM(case["emb"], case["hidden"], num_layers=case["layers"], batch_first=True)
+        norm = nn.LayerNorm(case["hidden"])
+        head = nn.Linear(case["hidden"], VOCAB)
+        params = [p for m in (tok, lstm, norm, head) for p in m.parameters()]
+        decay = [p for p in params if p.dim() >= 2 and p is not tok.weight]
+        exempt = [p for p in params if p.dim() < 2 or p is tok.weight]
+        opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": exempt, "weight_decay": 0.0}], lr=5e-3)
+        lossf = nn.CrossEntropyLoss(ignore_index=IGNORE)
+        x, y = lstm_batch(case["batch"], case["seq"])
+        y = y.reshape(-1)
+
+        def step():
+            opt.zero_grad()
+            out, _ = lstm(tok(x))
+            lossf(head(norm(out)).reshape(-1, VOCAB), y).backward()
+            nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+
+        CACHE[key] = step
+    return timed(CACHE[key], iters)
+
+
+WORKLOADS = {"mlp_train": mlp_train, "cnn_train": cnn_train, "norm_fwd_bwd": norm_fwd_bwd, "orthogonal": orthogonal,
+             "transformer_train": transformer_train, "sdpa_fwd_bwd": sdpa_fwd_bwd, "lstm_train": lstm_train}
