@@ -628,6 +628,20 @@ export class Tensor {
   view(...shape: number[]): Tensor;
   view(...shape: unknown[]): Tensor { return view.reshape(this, shapeFromArgs('Tensor.view', shape) as number[]); }
   /**
+   * This tensor viewed with other's shape, as torch.Tensor.view_as: `x.viewAs(other)` is
+   * `x.view(other.shape)` (a view sharing x's buffer).
+   * @param other the tensor whose shape to take; its element count must equal this one's
+   * @throws {TypeError} when other is not a Tensor.
+   * @throws {RangeError} when the element counts differ.
+   * @example correct += pred.eq(target.viewAs(pred)).sum().item(); // target (N,), pred (N, 1)
+   */
+  viewAs(other: Tensor): Tensor {
+    if (arguments.length > 1) expectArity('Tensor.viewAs', arguments, 1);
+    checkTensor('Tensor.viewAs', 'other', other);
+    if (other.numel !== this.numel) throw shapeError('Tensor.viewAs', `a Tensor of ${this.numel} elements (the input's size)`, 'other', other.shape);
+    return view.reshape(this, other.shape.slice());
+  }
+  /**
    * Merges dimensions startDim..endDim (inclusive) into one; a 0-D tensor becomes shape [1].
    * Shares the buffer, as {@link Tensor.reshape}.
    * @param startDim [0] the first dimension to merge

@@ -85,6 +85,7 @@ export const CORE_TABLE: Entry[] = [
   ...(['reshape', 'view'] as const).map((m) =>
     api(`Tensor.${m}`, [['input', selfKind], ['shape', shapeKind()]], gradTensorArb.map((t) => [t, [-1, ...t.shape.slice(1)]]), (a) => back((a[0] as Tensor)[m](a[1] as number[]))),
   ),
+  api('Tensor.viewAs', [['input', selfKind], ['other', tensorKind()]], gradTensorArb.map((t) => [t, filled([t.numel], 1)]), (a) => back((a[0] as Tensor).viewAs(a[1] as Tensor))),
   api('Tensor.flatten', [['input', selfKind], ['startDim', intKind(optional), optional], ['endDim', intKind(optional), optional]], gradTensorArb.map((t) => [t, 0, -1]),
     (a) => back((a[0] as Tensor).flatten(a[1] as number, a[2] as number))),
   api('Tensor.squeeze', [['input', selfKind], ['dim', intKind(optional), optional]], gradTensorArb.map((t) => [t, 0]), (a) => back((a[0] as Tensor).squeeze(a[1] as number))),

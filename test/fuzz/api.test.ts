@@ -38,7 +38,7 @@ test('the table covers the public API: an entry per function, constructor and me
     'Tensor.gather', 'Tensor.scatter', 'Tensor.scatterAdd', 'Tensor.maskedFill', 'Tensor.expand', 'Tensor.repeat',
     'cat', 'stack', 'where', 'clamp', 'minimum', 'eq', 'gather', 'scatter', 'topk', 'sort', 'squeeze', 'unsqueeze', 'permute', 'oneHot',
     'Tensor.add_', 'Tensor.sub_', 'Tensor.mul_', 'Tensor.div_', 'Tensor.zero_', 'Tensor.fill_', 'Tensor.copy_', 'Tensor.clamp_',
-    'Tensor.detach_', 'Tensor.requiresGrad_', 'Tensor.registerHook',
+    'Tensor.detach_', 'Tensor.requiresGrad_', 'Tensor.registerHook', 'Tensor.viewAs',
     'scaledDotProductAttention', 'new MultiheadAttention', 'MultiheadAttention.forward', 'new TransformerEncoderLayer', 'TransformerEncoderLayer.forward', 'new TransformerEncoder', 'TransformerEncoder.forward',
     'new RNN', 'new LSTM', 'new GRU', 'RNN.forward', 'LSTM.forward', 'GRU.forward', 'init.orthogonalBlocks', 'utils.rnnInitRecipe',
   ];
