@@ -182,7 +182,7 @@ describe('report', () => {
     const s = r.toString();
     const lines = s.split('\n');
     expect(lines[0]).toMatch(/^Initialisation report \(loss [-0-9.e]+\)$/);
-    expect(lines[1]).toMatch(/^layer\s+type\s+output\s+mean\s+std\s+min\s+max\s+saturated\s+dead\s+dead units\s+\|dL\/dout\|\s+\|dL\/dparam\|$/);
+    expect(lines[1]).toMatch(/^layer\s+type\s+output\s+mean\s+std\s+min\s+max\s+saturated\s+dead\s+dead units\s+\|dL\/dout\|\s+steps 1\/L\s+\|dL\/dparam\|$/);
     expect(lines[2]).toMatch(/^0\s+Linear\s+\[2, 3\]\s.*weight [-0-9.e]+, bias [-0-9.e]+$/);
     expect(lines[3]).toMatch(/^1\s+ReLU\s+\[2, 3\]\s.*%/);
     const spy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -200,9 +200,9 @@ describe('report', () => {
     expectError(() => inspect(new nn.Linear(2, 2), randn([1, 2]), { loss: 'mse' as never }), 'TypeError', /expected a function for loss, got 'mse'/);
     class Pair extends nn.Module {
       override forward(x: Tensor): unknown {
-        return [x, x];
+        return [x.shape, 'x'];
       }
     }
-    expectError(() => inspect(new Pair(), randn([1])), 'TypeError', /expected a model whose output is a Tensor for model, got an array/);
+    expectError(() => inspect(new Pair(), randn([1])), 'TypeError', /expected a model whose output is a Tensor or an array holding one for model, got an array/);
   });
 });

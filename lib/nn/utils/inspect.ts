@@ -9,6 +9,8 @@
 import { Tensor, checkTensor, fromOp } from '../../tensor';
 import { Module } from '../module';
 import { ReLU, Sigmoid, Tanh } from '../activation';
+import { RNNBase } from '../rnn';
+import { MultiheadAttention } from '../attention';
 import { checkOptions, typeError } from '../../errors';
 import { rangeErrorText } from '../../errors';
 import { formatShape } from '../../shape';
@@ -62,6 +64,23 @@ export interface LayerStats {
   outputGradNorm: number | null;
   /** The layer's own parameters (not its descendants'), in registration order. */
   params: ParamStats[];
+  /**
+   * Recurrent layers only (RNN, LSTM, GRU; absent otherwise): per time step t of the sequence
+   * output, in time order. `hiddenNorm[t]` is the L2 norm of output[t] (over the features),
+   * averaged over the batch. `gradNorm[t]` is the L2 norm of dLoss/d output[t] (over batch and
+   * features): the gradient that arrives from the layers above at step t. `inputGradNorm[t]` is
+   * the L2 norm of dLoss/d input[t]: what leaves the layer at step t after flowing back through
+   * the recurrence, so it vanishes or explodes with the distance to where the loss looks. Gradient
+   * entries are null when no gradient reached them.
+   */
+  timeSteps?: {
+    /** Per step, |output[t]| over the features, averaged over the batch. */
+    hiddenNorm: number[];
+    /** Per step, |dLoss/d output[t]| over batch and features. */
+    gradNorm: (number | null)[];
+    /** Per step, |dLoss/d input[t]| over batch and features: the gradient through time. */
+    inputGradNorm: (number | null)[];
+  };
 }
 
 /** Options of inspect. */
@@ -76,6 +95,17 @@ function fmt(x: number | null): string {
   const a = Math.abs(x);
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(2);
   return String(Number(x.toPrecision(4)));
+}
+
+// first/last ratios of a recurrent layer's per-step norms, e.g. '|h| 0.8 |dL/dx| 1e-4'.
+function stepSummary(l: LayerStats): string {
+  const ts = l.timeSteps;
+  if (!ts || ts.hiddenNorm.length === 0) return '-';
+  const ratio = (a: (number | null)[]) => {
+    const f = a[0], z = a[a.length - 1];
+    return f === null || z === null || z === 0 ? '-' : fmt(f / z);
+  };
+  return `|h| ${ratio(ts.hiddenNorm)} |dL/dx| ${ratio(ts.inputGradNorm)}`;
 }
 
 function pct(x: number | null): string {
@@ -101,7 +131,7 @@ export class InitReport {
    * @example console.log(report.toString());
    */
   toString(): string {
-    const head = ['layer', 'type', 'output', 'mean', 'std', 'min', 'max', 'saturated', 'dead', 'dead units', '|dL/dout|', '|dL/dparam|'];
+    const head = ['layer', 'type', 'output', 'mean', 'std', 'min', 'max', 'saturated', 'dead', 'dead units', '|dL/dout|', 'steps 1/L', '|dL/dparam|'];
     const rows = this.layers.map((l) => [
       l.name,
       l.type,
@@ -114,6 +144,7 @@ export class InitReport {
       pct(l.dead),
       pct(l.deadUnits),
       fmt(l.outputGradNorm),
+      stepSummary(l),
       l.params.map((p) => `${p.name} ${fmt(p.gradNorm)}`).join(', ') || '-',
     ]);
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -185,6 +216,55 @@ function deadUnitFraction(y: Tensor): number {
   return dead / units;
 }
 
+/** The time dimension of a recurrent layer's input and output, with the batch size. */
+function timeLayout(m: RNNBase, y: Tensor): { td: number; L: number; N: number } {
+  if (y.ndim === 2) return { td: 0, L: y.shape[0], N: 1 };
+  const td = m.batchFirst ? 1 : 0;
+  return { td, L: y.shape[td], N: y.shape[1 - td] };
+}
+
+/**
+ * Per-step L2 norms of a (L, N, F), (N, L, F) or (L, F) array: over features averaged over the
+ * batch (`perSample`), or over the whole step slice.
+ */
+function stepNorms(x: Float32Array, td: number, L: number, N: number, perSample: boolean): number[] {
+  const F = L * N ? x.length / (L * N) : 0;
+  const out: number[] = [];
+  for (let t = 0; t < L; t++) {
+    let total = 0;
+    let sum = 0;
+    for (let b = 0; b < N; b++) {
+      const base = td === 0 ? (t * N + b) * F : (b * L + t) * F;
+      let s = 0;
+      for (let f = 0; f < F; f++) s += x[base + f] * x[base + f];
+      total += s;
+      sum += Math.sqrt(s);
+    }
+    out.push(perSample ? (N ? sum / N : 0) : Math.sqrt(total));
+  }
+  return out;
+}
+
+/** The first Tensor of an output that is a Tensor or a (nested) array, with its index path. */
+function firstTensor(out: unknown): { t: Tensor; path: number[] } | null {
+  if (out instanceof Tensor) return { t: out, path: [] };
+  if (Array.isArray(out)) {
+    for (let i = 0; i < out.length; i++) {
+      const r = firstTensor(out[i]);
+      if (r) return { t: r.t, path: [i, ...r.path] };
+    }
+  }
+  return null;
+}
+
+/** A copy of `out` with the element at `path` replaced (the arrays on the way are copied). */
+function replaceAt(out: unknown, path: number[], v: Tensor): unknown {
+  if (path.length === 0) return v;
+  const a = (out as unknown[]).slice();
+  a[path[0]] = replaceAt(a[path[0]], path.slice(1), v);
+  return a;
+}
+
 function layerStats(name: string, m: Module, y: Tensor): LayerStats {
   const x = y.data;
   const { mean, std, min, max } = y.numel ? moments(x) : { mean: NaN, std: NaN, min: NaN, max: NaN };
@@ -215,6 +295,12 @@ function layerStats(name: string, m: Module, y: Tensor): LayerStats {
  * for ReLU the fraction of outputs exactly 0 and of units dead across the whole batch; the
  * norm of the loss's gradient with respect to the output and to each parameter.
  *
+ * Sequence layers are measured on their first output Tensor (the sequence output of RNN, LSTM
+ * and GRU, the attention output of MultiheadAttention, which counts as one layer: its out_proj
+ * is not a row of its own). Recurrent layers also get `timeSteps`: per step, the mean norm of
+ * the hidden state and the norms of the gradients at their output and input, the latter having
+ * come back through time. A model may return a tuple; its first Tensor is what the loss sees.
+ *
  * The model runs in its current mode (call model.eval() first to switch dropout off). The
  * model is left as it was: parameters' gradients are restored afterwards, and the sample is
  * detached, so its .grad is untouched.
@@ -224,7 +310,7 @@ function layerStats(name: string, m: Module, y: Tensor): LayerStats {
  * @returns an InitReport: `layers` (plain data), `loss`, and `toString()`/`print()` for a table.
  * @throws {TypeError} when model is not a Module, sampleInput is neither a Tensor nor a non-empty
  *   array of Tensors, opts is not an object or names an unknown option, loss is not a function,
- *   or the model's output is not a Tensor.
+ *   or the model's output is neither a Tensor nor an array holding one.
  * @throws {RangeError} when the loss is not a one-element Tensor.
  * @example
  * const fc = new kiln.nn.Linear(784, 256);
@@ -244,47 +330,81 @@ export function inspect(model: Module, sampleInput: Tensor | Tensor[], opts?: In
     checkTensor(where, Array.isArray(sampleInput) ? `sampleInput[${i}]` : 'sampleInput', x).detach(),
   );
 
-  const leaves = model.namedModules().filter(([, m]) => m.children().length === 0);
+  // Leaf modules, and sequence layers as a whole (MultiheadAttention's out_proj is then not a row of its own).
+  const isUnit = (m: Module) => m instanceof RNNBase || m instanceof MultiheadAttention;
+  const named = model.namedModules();
+  const unitPrefixes = named.filter(([, m]) => isUnit(m)).map(([n]) => n);
+  const inside = (n: string) => unitPrefixes.some((p) => n !== p && (p === '' || n.startsWith(`${p}.`)));
+  const leaves = named.filter(([n, m]) => (isUnit(m) || m.children().length === 0) && !inside(n));
   const layers: LayerStats[] = [];
   const owners = new Map<LayerStats, Module>();
   const calls = new Map<Module, number>();
-  type Patched = { m: Module; own: boolean; prev: unknown };
+  type Patched = { m: Module; method: string; own: boolean; prev: unknown };
   const patched: Patched[] = [];
+  const inputTaps: (() => void)[] = [];
   const params = model.parameters();
   const savedGrads = params.map((p) => p.grad);
 
   try {
     for (const [name, m] of leaves) {
-      const slot = m as unknown as { forward: (...a: unknown[]) => unknown };
-      const own = Object.prototype.hasOwnProperty.call(m, 'forward');
-      const prev = slot.forward;
-      patched.push({ m, own, prev });
-      slot.forward = (...args: unknown[]) => {
+      // MultiheadAttention's forward and TransformerEncoderLayer both go through forwardAt(where, q, k, v, ...).
+      const method = m instanceof MultiheadAttention ? 'forwardAt' : 'forward';
+      const slot = m as unknown as Record<string, (...a: unknown[]) => unknown>;
+      const own = Object.prototype.hasOwnProperty.call(m, method);
+      const prev = slot[method];
+      patched.push({ m, method, own, prev });
+      slot[method] = (...args: unknown[]) => {
+        const rnn = m instanceof RNNBase ? m : null;
+        let inGrads: Float32Array | null = null;
+        if (rnn && args[0] instanceof Tensor) {
+          // Tap the input too: its gradient is what came back through the recurrence.
+          const x0 = args[0];
+          const x = x0.requiresGrad ? x0 : x0.detach().requiresGrad_();
+          args = [fromOp(x.data, x.shape.slice(), [x], 'inspect', (g) => {
+            inGrads = g.slice();
+            return [g];
+          }), ...args.slice(1)];
+        }
         const out = (prev as (...a: unknown[]) => unknown).apply(m, args);
-        if (!(out instanceof Tensor)) return out;
+        const found = firstTensor(out);
+        if (!found) return out;
+        const y = found.t;
         const k = (calls.get(m) ?? 0) + 1;
         calls.set(m, k);
         const label = `${name || m.constructor.name}${k > 1 ? `#${k}` : ''}`;
-        const stats = layerStats(label, m, out);
+        const stats = layerStats(label, m, y);
         stats.params = m.namedParameters().map(([pn, p]) => ({ name: pn, shape: p.shape.slice(), std: moments(p.data).std, gradNorm: null }));
+        const lay = rnn ? timeLayout(rnn, y) : null;
+        if (lay) {
+          const none = new Array<number | null>(lay.L).fill(null);
+          stats.timeSteps = { hiddenNorm: stepNorms(y.data, lay.td, lay.L, lay.N, true), gradNorm: none.slice(), inputGradNorm: none.slice() };
+        }
         layers.push(stats);
         owners.set(stats, m);
         // An identity op whose backward sees dLoss/dOutput on its way through.
-        return fromOp(out.data, out.shape.slice(), [out], 'inspect', (g) => {
+        const tapped = fromOp(y.data, y.shape.slice(), [y], 'inspect', (g) => {
           stats.outputGradNorm = norm(g);
+          if (lay && stats.timeSteps) stats.timeSteps.gradNorm = stepNorms(g, lay.td, lay.L, lay.N, false);
           return [g];
         });
+        if (lay) inputTaps.push(() => {
+          if (inGrads && stats.timeSteps) stats.timeSteps.inputGradNorm = stepNorms(inGrads, lay.td, lay.L, lay.N, false);
+        });
+        return replaceAt(out, found.path, tapped);
       };
     }
     for (const p of params) p.grad = null;
 
-    const output = model.forward(...inputs);
-    if (!(output instanceof Tensor)) throw typeError(where, 'a model whose output is a Tensor', 'model', output);
+    const result = model.forward(...inputs);
+    // A tuple (an RNN's [output, hN], attention's [output, weights]): its first Tensor is the output.
+    const output = firstTensor(result)?.t;
+    if (!output) throw typeError(where, 'a model whose output is a Tensor or an array holding one', 'model', result);
     const loss = lossFn(output);
     if (!(loss instanceof Tensor) || loss.numel !== 1) {
       throw rangeErrorText(where, 'a one-element Tensor', 'the loss', loss instanceof Tensor ? `shape ${formatShape(loss.shape)}` : typeof loss);
     }
     if (loss.requiresGrad) loss.backward();
+    for (const tap of inputTaps) tap();
     // Parameters' gradients, per layer (a parameter shared by two layers shows its total in both).
     for (const [stats, m] of owners) {
       const named = new Map(m.namedParameters());
@@ -295,9 +415,9 @@ export function inspect(model: Module, sampleInput: Tensor | Tensor[], opts?: In
     }
     return new InitReport(layers, loss.item());
   } finally {
-    for (const { m, own, prev } of patched.reverse()) {
-      if (own) (m as unknown as { forward: unknown }).forward = prev;
-      else delete (m as unknown as { forward?: unknown }).forward;
+    for (const { m, method, own, prev } of patched.reverse()) {
+      if (own) (m as unknown as Record<string, unknown>)[method] = prev;
+      else delete (m as unknown as Record<string, unknown>)[method];
     }
     params.forEach((p, i) => (p.grad = savedGrads[i]));
   }
