@@ -251,6 +251,29 @@ describe('checkpoints written by PyTorch 2.11 (../shared/fixtures/pytorch-2.11)'
     expect(Array.from(io.ids_i64.data).every((v) => Number.isInteger(v) && v >= 0 && v < 50)).toBe(true);
     expect(io.y.shape).toEqual([4, 10, 50]);
   });
+
+  test('the bfloat16 LSTM language model runs in kiln and matches PyTorch (y_from_bfloat16)', async () => {
+    // The README's LM: Embedding(50, 16, padding_idx=0) -> LSTM(16, 32, num_layers=2, batch_first) -> LayerNorm(32) -> Linear(32, 50).
+    class LM extends nn.Module {
+      emb = new nn.Embedding(50, 16, { paddingIdx: 0 });
+      rnn = new nn.LSTM(16, 32, { numLayers: 2, batchFirst: true });
+      norm = new nn.LayerNorm(32);
+      head = new nn.Linear(32, 50);
+      override forward(ids: Tensor): Tensor {
+        const [y] = this.rnn.forward(this.emb.forward(ids) as Tensor);
+        return this.head.forward(this.norm.forward(y) as Tensor) as Tensor;
+      }
+    }
+    const sd = await load(sharedFile('lstm_lm_bfloat16.safetensors'));
+    const io = await load(sharedFile('lstm_lm_io.safetensors'));
+    const model = new LM();
+    expect(Object.keys(model.stateDict()).sort()).toEqual(Object.keys(sd).sort());
+    model.loadStateDict(sd);
+    model.eval();
+    const y = model.forward(io.ids_f32);
+    expect(y.shape).toEqual([4, 10, 50]);
+    expectClose(y, io.y_from_bfloat16, { rtol: 1e-5, atol: 1e-5, label: 'lstm_lm bfloat16 eval output' });
+  });
 });
 
 // ---- other file formats ---------------------------------------------------------------------
