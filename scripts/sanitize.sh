@@ -29,7 +29,7 @@ ubsan=$(g++ -print-file-name=libubsan.so)
 export LD_PRELOAD="$asan $ubsan"
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-export KILN_BINARY=$binary
+export KILN_BINARY="$PWD/$binary"  # absolute: tests spawn scripts from other working directories
 # The tests must load this binary (KILN_BINARY is strict: no fallback to another build).
 node -e "const p = require('.').backendInfo().path; if (!p.includes('build-asan')) { console.error('sanitize: loaded ' + p); process.exit(1); }"
 if [ "$#" -eq 0 ]; then set -- --testPathIgnorePatterns '/soak'; fi
